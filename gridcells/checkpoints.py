@@ -1,0 +1,170 @@
+"""Safe, atomic storage of weights and training state.
+
+* Weights are safetensors files (no pickle, nothing executes on load); the resolved
+  config travels in the file's metadata and the place-cell centres as a tensor, so one
+  file is a complete model.
+* Every write goes to a temporary file in the same folder, is flushed to disk and then
+  renamed over the target: a killed process never leaves a half-written checkpoint.
+* The original repository's PyTorch state dicts (``encoder.weight``, ``RNN.weight_ih_l0``,
+  ``RNN.weight_hh_l0``, ``decoder.weight``) are read with ``torch.load(weights_only=True)``,
+  which refuses any pickled code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, safe_open, save_file
+
+from .config import Config, ConfigError, config_from_dict
+from .model import PathRNN
+from .place_cells import PlaceCells
+
+ORIGINAL_KEYS = ("encoder.weight", "RNN.weight_ih_l0", "RNN.weight_hh_l0", "decoder.weight")
+
+
+class CheckpointError(ValueError):
+    """A checkpoint is missing, corrupt, unsafe or does not fit the config."""
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp_path)`` then rename the temporary file onto ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    atomic_write(path, lambda p: p.write_text(text))
+
+
+def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor],
+                 metadata: dict[str, str] | None = None) -> None:
+    """Atomically write a safetensors file."""
+    tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    atomic_write(path, lambda p: save_file(tensors, str(p), metadata=metadata))
+
+
+def load_tensors(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+    """Tensors and metadata of a safetensors file, with a clear error when it is broken."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint {str(path)!r} not found")
+    try:
+        with safe_open(str(path), framework="pt") as fh:
+            metadata = fh.metadata() or {}
+        return load_file(str(path)), metadata
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"checkpoint {str(path)!r} is corrupt or truncated "
+                              f"(expected a safetensors file): {exc}") from exc
+
+
+def save_model(model: PathRNN, path: str | Path, extra: dict | None = None) -> None:
+    """Weights, centres and config of ``model`` in one safetensors file."""
+    meta = {"format": "gridcells", "config": json.dumps(model.cfg.to_dict())}
+    if extra:
+        meta["extra"] = json.dumps(extra)
+    save_tensors(path, model.state_dict(), meta)
+
+
+def model_from_state(state: dict[str, torch.Tensor], cfg: Config, source: str) -> PathRNN:
+    """A model built from ``cfg`` with ``state`` loaded; shape mismatches are named."""
+    model = PathRNN(cfg)
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    if missing or unexpected:
+        raise CheckpointError(f"{source}: tensors do not fit the config (missing {missing}, "
+                              f"unexpected {unexpected})")
+    for key, value in expected.items():
+        if tuple(state[key].shape) != tuple(value.shape):
+            raise CheckpointError(f"{source}: {key} has shape {tuple(state[key].shape)}, the "
+                                  f"config (Ng={cfg.Ng}, Np={cfg.Np}) expects "
+                                  f"{tuple(value.shape)}")
+    model.load_state_dict({k: v.float() for k, v in state.items()})
+    return model
+
+
+def latest_checkpoint(run_dir: str | Path) -> Path | None:
+    """The newest complete epoch folder of a run directory, or None."""
+    pointer = Path(run_dir) / "checkpoints" / "latest"
+    if not pointer.is_file():
+        return None
+    return pointer.parent / pointer.read_text().strip()
+
+
+def list_checkpoints(run_dir: str | Path) -> list[Path]:
+    """Every stored epoch's weights file of a run directory, oldest first."""
+    return sorted((Path(run_dir) / "checkpoints").glob("epoch_*/model.safetensors"))
+
+
+def load_model(path: str | Path, cfg: Config | None = None, centers=None,
+               device: str | torch.device = "cpu") -> PathRNN:
+    """A trained :class:`PathRNN` from a run directory, a gridcells weights file, or an
+    original-repository state dict (``.pth``/``.pt``).
+
+    For original-format files, Ng and Np are read from the shapes, the rest of ``cfg``
+    (default: the paper's defaults) is used, and ``centers`` [Np, 2] (m) should be the
+    place-cell centres it was trained with: without them decoding is meaningless and a
+    warning says so.
+    """
+    path = Path(path)
+    if path.is_dir():
+        latest = latest_checkpoint(path)
+        if latest is None:
+            raise CheckpointError(f"run directory {str(path)!r} holds no checkpoint")
+        path = latest / "model.safetensors"
+    if not path.exists():
+        raise CheckpointError(f"checkpoint {str(path)!r} not found")
+    if path.suffix == ".safetensors":
+        state, meta = load_tensors(path)
+        if cfg is None:
+            if "config" not in meta:
+                raise CheckpointError(f"{str(path)!r} carries no config; pass cfg=")
+            try:
+                cfg = config_from_dict(json.loads(meta["config"]))
+            except (ConfigError, json.JSONDecodeError) as exc:
+                raise CheckpointError(f"{str(path)!r}: stored config is invalid: {exc}") from exc
+        model = model_from_state(state, cfg, str(path))
+    else:
+        model = _load_original(path, cfg, centers)
+    return model.to(device)
+
+
+def _load_original(path: Path, cfg: Config | None, centers) -> PathRNN:
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # UnpicklingError for code, RuntimeError/EOFError for damage
+        raise CheckpointError(f"{str(path)!r} is not a loadable weights-only state dict "
+                              f"(corrupt, truncated or it contains code): "
+                              f"{type(exc).__name__}") from exc
+    if not isinstance(state, dict) or not all(k in state for k in ORIGINAL_KEYS):
+        keys = sorted(state)[:8] if isinstance(state, dict) else type(state).__name__
+        raise CheckpointError(f"{str(path)!r}: expected the original repository's keys "
+                              f"{list(ORIGINAL_KEYS)}, found {keys}")
+    Ng, Np = state["encoder.weight"].shape
+    cfg = (cfg or Config()).replace(Ng=int(Ng), Np=int(Np), RNN_type="RNN")
+    if centers is None:
+        warnings.warn(f"{path.name}: no place-cell centres given; drawing them from the config "
+                      "seed, so decoding errors of this model are meaningless", stacklevel=3)
+        centers = PlaceCells(cfg).centers
+    state = {k: state[k] for k in ORIGINAL_KEYS}
+    state["centers"] = torch.as_tensor(np.asarray(centers), dtype=torch.float32)
+    return model_from_state(state, cfg, str(path))

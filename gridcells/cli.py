@@ -1,0 +1,76 @@
+"""Command line: ``gridcells train | run | book``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .config import ConfigError, load_config, parse_overrides
+
+
+def _train(args) -> int:
+    from .training import train
+
+    cfg = load_config(args.params, **parse_overrides(args.overrides))
+    result = train(cfg, args.run_dir, resume=args.resume, progress=not args.quiet)
+    last = result.history[-1] if result.history else {}
+    print(f"trained {int(last.get('step', 0))} steps into {result.run_dir}: loss "
+          f"{last.get('loss', float('nan')):.4f}, decoding error {last.get('err_cm', 0):.1f} cm")
+    return 0
+
+
+def _run(args) -> int:
+    from .pipeline import run_notebook
+
+    run_notebook(args.notebook, args.params, dict(args.p or []), output=args.output)
+    return 0
+
+
+def _book(args) -> int:
+    from .pipeline import build_book
+
+    build_book(args.params, dict(args.p or []), execute=not args.no_execute)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gridcells", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train a path-integrating RNN into a run directory")
+    t.add_argument("--params", help="params YAML file (keys override the defaults)")
+    t.add_argument("--run-dir", required=True, help="output folder (must be new unless --resume)")
+    t.add_argument("--resume", action="store_true", help="continue the checkpoint in --run-dir")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides")
+    t.set_defaults(func=_train)
+
+    r = sub.add_parser("run", help="execute one notebook with papermill")
+    r.add_argument("notebook", help="notebooks/NN_name.py (or its .ipynb)")
+    r.add_argument("--params", default="params/default.yaml", help="params YAML file")
+    r.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="override one parameter (repeatable)")
+    r.add_argument("--output", help="executed notebook path (default: book/generated/)")
+    r.set_defaults(func=_run)
+
+    b = sub.add_parser("book", help="execute every notebook, then build the HTML book")
+    b.add_argument("--params", default="params/default.yaml", help="params YAML file")
+    b.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="override one parameter (repeatable)")
+    b.add_argument("--no-execute", action="store_true",
+                   help="build from the notebooks already executed")
+    b.set_defaults(func=_book)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ConfigError, FileExistsError, ValueError, RuntimeError) as exc:
+        print(f"gridcells {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,271 @@
+"""Typed, validated configuration.
+
+One flat :class:`Config` holds every parameter of the model of Sorscher et al. (2019),
+the trajectory knobs, training and analysis settings. Flat names are what a params
+file, a ``key=value`` command-line override and a papermill ``-p name value`` use, so
+the three share one vocabulary and one validation.
+
+Defaults are the original model's (see the book's methods chapter); a params file
+only lists what it changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ConfigError(ValueError):
+    """A parameter is unknown, of the wrong type or out of range."""
+
+
+def _p(default, doc, *, lo=None, hi=None, lo_open=False, choices=None):
+    """A config field with its documentation and its allowed range or choices."""
+    meta = {"doc": doc, "lo": lo, "hi": hi, "lo_open": lo_open, "choices": choices}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every parameter of a gridcells experiment (units: metres, seconds, steps)."""
+
+    # --- place cells and box -------------------------------------------------------------
+    Np: int = _p(512, "number of place cells (output units)", lo=1)
+    place_cell_rf: float = _p(0.12, "place-cell tuning width sigma (m)", lo=0, lo_open=True)
+    surround_scale: float = _p(2.0, "DoG surround: sigma2^2 = surround_scale * sigma^2", lo=1,
+                               lo_open=True)
+    DoG: bool = _p(True, "difference-of-Gaussians place code (False: Gaussian)")
+    periodic: bool = _p(False, "periodic (toroidal) box instead of walls")
+    box_width: float = _p(2.2, "box width (m)", lo=0, lo_open=True)
+    box_height: float = _p(2.2, "box height (m)", lo=0, lo_open=True)
+    place_cell_seed: int | None = _p(None, "seed of the place-cell centres (None: use seed)",
+                                     lo=0)
+    # --- network -------------------------------------------------------------------------
+    Ng: int = _p(4096, "number of grid (hidden) units", lo=1)
+    RNN_type: str = _p("RNN", "recurrent cell", choices=("RNN", "LSTM"))
+    activation: str = _p("relu", "nonlinearity of the vanilla RNN", choices=("relu", "tanh"))
+    # --- trajectories --------------------------------------------------------------------
+    sequence_length: int = _p(20, "time steps per training trajectory", lo=1)
+    dt: float = _p(0.02, "time step (s)", lo=0, lo_open=True)
+    traj_speed_scale: float = _p(1.0, "multiplies the Rayleigh speed scale 0.13*2*pi m/s", lo=0,
+                                 lo_open=True)
+    traj_speed_max: float | None = _p(None, "clamp on forward speed (m/s); None: no clamp", lo=0,
+                                      lo_open=True)
+    traj_velocity_smoothing: float = _p(0.0, "EMA factor on forward and angular speed", lo=0,
+                                        hi=0.99)
+    traj_turn_sigma_scale: float = _p(1.0, "scales the turning noise 5.76*2 rad/s", lo=0)
+    traj_border_region: float = _p(0.03, "distance to a wall that triggers avoidance (m)", lo=0)
+    traj_wall_slowdown: float = _p(0.25, "speed factor while avoiding a wall", lo=0, hi=1)
+    traj_wall_turn_scale: float = _p(1.0, "strength of the turn away from a wall", lo=0)
+    # --- training ------------------------------------------------------------------------
+    batch_size: int = _p(200, "trajectories per training step", lo=1)
+    learning_rate: float = _p(1e-4, "Adam learning rate (peak, if scheduled)", lo=0,
+                              lo_open=True)
+    lr_schedule: str = _p("constant", "learning-rate schedule after warm-up",
+                          choices=("constant", "cosine", "linear"))
+    lr_warmup_steps: int = _p(0, "linear warm-up steps", lo=0)
+    lr_final_fraction: float = _p(0.0, "final lr / peak lr for cosine and linear decay", lo=0,
+                                  hi=1)
+    weight_decay: float = _p(1e-4, "coefficient of sum(W_hh^2) added to the loss", lo=0)
+    n_epochs: int = _p(100, "epochs (a checkpoint after each)", lo=1)
+    n_steps: int = _p(1000, "training steps per epoch", lo=1)
+    log_every: int = _p(10, "steps between history rows", lo=1)
+    eval_every: int = _p(0, "steps between gridness measurements (0: only at the end)", lo=0)
+    eval_units: int = _p(256, "units scored by the in-training measurement", lo=1)
+    eval_batches: int = _p(10, "trajectory batches for in-training rate maps", lo=1)
+    precision: str = _p("fp32", "matmul precision in training: fp32, or bf16 autocast (about 2x "
+                        "faster on CPUs with AVX512-BF16/AMX; loss and softmax stay fp32)",
+                        choices=("fp32", "bf16"))
+    device: str = _p("auto", "compute device", choices=("auto", "cpu", "cuda"))
+    seed: int = _p(0, "seed of initial weights and training trajectories", lo=0)
+    # --- rate maps and analysis (names as in the earlier predictive-analysis scripts) ----
+    nbins: int = _p(20, "rate-map bins per side", lo=2)
+    n_batches: int = _p(50, "analysis trajectory batches", lo=1)
+    analysis_batch_size: int = _p(200, "trajectories per analysis batch", lo=1)
+    analysis_sequence_length: int = _p(100, "time steps per analysis trajectory", lo=2)
+    Ng_use: int = _p(512, "units analysed (the first Ng_use)", lo=1)
+    gridness_threshold: float = _p(0.5, "best-shift gridness needed for a class")
+    zero_shift_threshold: float = _p(0.5, "zero-shift gridness needed (fork criterion)")
+    low_grid_threshold: float = _p(0.5, "below this at every lag: low-grid")
+    min_shift_cm: float = _p(5.0, "a preferred shift beyond +-this is predictive/retrospective",
+                             lo=0)
+    max_lag: int = _p(20, "largest time shift analysed (steps)", lo=0)
+    shuffle_trials: int = _p(100, "circular shuffles per unit", lo=0)
+    shuffle_alpha: float = _p(0.05, "significance level of the shuffle test", lo=0, hi=1,
+                              lo_open=True)
+    shuffle_min_offset: int = _p(20, "smallest circular shift (steps)", lo=1)
+    ablation_batches: int = _p(10, "evaluation batches for ablation", lo=1)
+    ablation_random_trials: int = _p(20, "random unit sets per ablation control", lo=0)
+    rng_seed: int = _p(0, "seed of analysis trajectories, shuffles and random sets", lo=0)
+    # --- pattern formation ---------------------------------------------------------------
+    pf_resolution: int = _p(64, "grid points per side of the pattern-formation box", lo=8)
+    pf_cells: int = _p(64, "independent patterns simulated per condition", lo=1)
+    pf_iterations: int = _p(2000, "gradient steps", lo=1)
+    pf_lr: float = _p(0.05, "step size of the pattern dynamics", lo=0, lo_open=True)
+
+    def __post_init__(self):
+        hints = typing.get_type_hints(type(self))
+        for f in dataclasses.fields(self):
+            _check_value(f, hints[f.name], getattr(self, f.name))
+        if min(self.box_width, self.box_height) <= self.place_cell_rf:
+            raise ConfigError(
+                f"box_width/box_height ({self.box_width}, {self.box_height}) must exceed "
+                f"place_cell_rf ({self.place_cell_rf}): the box is smaller than a place field")
+        if self.lr_warmup_steps > self.n_epochs * self.n_steps:
+            raise ConfigError(f"lr_warmup_steps ({self.lr_warmup_steps}) exceeds the total "
+                              f"training steps ({self.n_epochs * self.n_steps})")
+
+    @property
+    def total_steps(self) -> int:
+        """Training steps over all epochs."""
+        return self.n_epochs * self.n_steps
+
+    def replace(self, **overrides: Any) -> Config:
+        """A validated copy with some fields changed."""
+        _reject_unknown(overrides)
+        return dataclasses.replace(self, **overrides)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def describe(cls) -> dict[str, str]:
+        """Field name -> one-line documentation with default."""
+        return {f.name: f"{f.metadata['doc']} (default {f.default!r})"
+                for f in dataclasses.fields(cls)}
+
+
+FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Config))
+
+
+def _reject_unknown(keys) -> None:
+    for key in keys:
+        if key not in FIELD_NAMES:
+            close = difflib.get_close_matches(key, sorted(FIELD_NAMES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"unknown parameter {key!r}{hint}")
+
+
+def _check_value(f: dataclasses.Field, hint, value) -> None:
+    name, meta = f.name, f.metadata
+    allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if value is None:
+        if type(None) in allowed:
+            return
+        raise ConfigError(f"{name}: expected {hint.__name__}, got None")
+    base = next(t for t in allowed if t is not type(None))
+    ok = (isinstance(value, bool) if base is bool else
+          isinstance(value, int) and not isinstance(value, bool) if base is int else
+          isinstance(value, (int, float)) and not isinstance(value, bool) if base is float else
+          isinstance(value, str))
+    if not ok:
+        raise ConfigError(f"{name}: expected {base.__name__}, got {type(value).__name__} "
+                          f"{value!r}")
+    if meta["choices"] is not None and value not in meta["choices"]:
+        raise ConfigError(f"{name}: expected one of {list(meta['choices'])}, got {value!r}")
+    lo, hi = meta["lo"], meta["hi"]
+    if lo is not None and (value <= lo if meta["lo_open"] else value < lo):
+        raise ConfigError(f"{name}: expected a value {'>' if meta['lo_open'] else '>='} {lo}, "
+                          f"got {value!r}")
+    if hi is not None and value > hi:
+        raise ConfigError(f"{name}: expected a value <= {hi}, got {value!r}")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that also reads ``1e-4`` (no dot) as a float, as people write it."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^[-+]?\.(?:inf|Inf|INF)$"
+               r"|^\.(?:nan|NaN|NAN)$"),
+    list("-+0123456789."),
+)
+
+
+def _int_or_float(loader, node):
+    text = loader.construct_scalar(node)
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _int_or_float)
+
+
+def parse_value(key: str, text: str) -> Any:
+    """Parse the text of a ``key=value`` override with YAML rules (``False``, ``1e-4``, ``null``)."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{key}: cannot parse value {text!r}") from exc
+
+
+def parse_overrides(items: list[str]) -> dict[str, Any]:
+    """``["Ng=1024", "DoG=False"]`` -> ``{"Ng": 1024, "DoG": False}`` (validated later)."""
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise ConfigError(f"override {item!r}: expected key=value")
+        key, text = item.split("=", 1)
+        out[key.strip()] = parse_value(key.strip(), text.strip())
+    return out
+
+
+def read_params(path: str | Path) -> dict[str, Any]:
+    """The overrides stored in a params YAML file (a mapping; may be empty)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"params file {str(path)!r} not found")
+    try:
+        data = yaml.load(path.read_text(), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"params file {str(path)!r} is not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"params file {str(path)!r}: expected a mapping of name: value")
+    return data
+
+
+def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
+    """Defaults <- params file <- keyword overrides, validated.
+
+    Examples
+    --------
+    >>> cfg = load_config("params/smoke.yaml", Ng=64, seed=1)
+    """
+    values = read_params(path) if path is not None else {}
+    values.update(overrides)
+    _reject_unknown(values)
+    return Config(**values)
+
+
+def config_from_namespace(path: str | Path | None, namespace: dict[str, Any]) -> Config:
+    """Config from a params file plus any config names defined in ``namespace``.
+
+    Used by the notebooks: papermill injects ``-p Ng 1024`` as a variable ``Ng``;
+    every variable whose name is a config field overrides the file.
+    """
+    picked = {k: v for k, v in namespace.items() if k in FIELD_NAMES}
+    return load_config(path, **picked)
+
+
+def save_config(cfg: Config, path: str | Path) -> None:
+    """Write the fully resolved config as YAML."""
+    Path(path).write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False))
+
+
+def config_from_dict(values: dict[str, Any]) -> Config:
+    """A config from a stored, fully resolved mapping (unknown keys are an error)."""
+    _reject_unknown(values)
+    return Config(**values)

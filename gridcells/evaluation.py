@@ -1,0 +1,100 @@
+"""Measuring a trained network: decoding error, gridness and map diversity.
+
+The same measurement is used during training (on a subset of units), by the CPU-recipe
+benchmark and by the notebooks, so all report comparable numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+
+from .model import PathRNN
+from .place_cells import PlaceCells
+from .ratemaps import RateMapAccumulator, RateMaps
+from .scores import GridScorer, GridScores
+from .trajectories import TrajectoryGenerator
+
+EVAL_STREAM = 0xE7A1  # evaluation trajectories use their own seed stream
+
+
+def map_diversity(maps: np.ndarray) -> float:
+    """Mean |Pearson correlation| between distinct units' rate maps [U, n, n] (bins visited by
+    all). Near 1: collapse (every unit shows the same map); trained grids: ~0.1-0.3."""
+    flat = maps.reshape(len(maps), -1)
+    flat = flat[:, np.isfinite(flat).all(0)]
+    flat = flat[flat.std(1) > 0]
+    if len(flat) < 2:
+        return float("nan")
+    c = np.corrcoef(flat)
+    return float(np.abs(c[~np.eye(len(c), dtype=bool)]).mean())
+
+
+@dataclass
+class Evaluation:
+    """err_cm: mean decoding error (cm); frac_above_03: fraction of scored units with grid
+    score 60 > 0.3; best64_mean: mean score of the best 64 (or all, if fewer); median_score;
+    map_corr: :func:`map_diversity`; n_units: units scored."""
+
+    err_cm: float
+    frac_above_03: float
+    best64_mean: float
+    best_score: float
+    median_score: float
+    map_corr: float
+    n_units: int
+
+    def row(self) -> dict[str, float]:
+        return asdict(self)
+
+    def meets_recipe(self) -> bool:
+        """The CPU recipe's criteria: error <= 6 cm, >= 40 % above 0.3, best-64 mean >= 1.0,
+        diverse maps (mean |corr| < 0.5)."""
+        return (self.err_cm <= 6 and self.frac_above_03 >= 0.4 and self.best64_mean >= 1.0
+                and self.map_corr < 0.5)
+
+
+def summarize(scores: np.ndarray, maps: np.ndarray, err_cm: float) -> Evaluation:
+    """An :class:`Evaluation` from grid scores [U] and rate maps [U, n, n]."""
+    s = np.nan_to_num(scores, nan=-np.inf)
+    top = np.sort(s)[::-1][:64]
+    finite = scores[np.isfinite(scores)]
+    return Evaluation(
+        err_cm=float(err_cm),
+        frac_above_03=float((s > 0.3).mean()),
+        best64_mean=float(np.mean(top)) if np.isfinite(top).all() else float("nan"),
+        best_score=float(s.max()),
+        median_score=float(np.median(finite)) if len(finite) else float("nan"),
+        map_corr=map_diversity(maps),
+        n_units=len(scores),
+    )
+
+
+@torch.no_grad()
+def evaluate(model: PathRNN, n_batches: int = 10, units=None, seed: int | None = None,
+             batch_size: int | None = None) -> tuple[Evaluation, RateMaps, GridScores]:
+    """Decode and score ``model`` on fresh trajectories of its training length.
+
+    Trajectories are drawn from ``seed`` (default: the model's seed) on a stream separate
+    from training, so repeated evaluations of a run see the same paths.
+    """
+    cfg = model.cfg
+    device = next(model.parameters()).device
+    units = np.arange(cfg.Ng) if units is None else np.asarray(units)
+    gen = TrajectoryGenerator(cfg, PlaceCells(cfg, model.centers.cpu()),
+                              np.random.default_rng([cfg.seed if seed is None else seed,
+                                                     EVAL_STREAM]))
+    acc = RateMapAccumulator(cfg, len(units))
+    sel = torch.as_tensor(units, device=device)
+    errs = []
+    for _ in range(n_batches):
+        b = gen.sample(batch_size, device=device)
+        g = model.hidden(b.velocities, b.init_code)
+        errs.append(float(model.decoding_error_cm(model.decoder(g), b.positions)))
+        acc.add(b.positions.reshape(-1, 2).cpu(), g.index_select(-1, sel).reshape(-1, len(units))
+                .cpu())
+    rm = acc.result()
+    scores = GridScorer.cached(cfg.nbins).score(rm.maps)
+    return summarize(scores.score_60, rm.maps, float(np.mean(errs))), rm, scores

@@ -1,0 +1,84 @@
+"""The path-integrating recurrent network of Sorscher et al. (2019) and its loss.
+
+g_0 = W_enc p(x_0);  g_t = f(W_hh g_{t-1} + W_ih v_t);  logits_t = W_dec g_t
+No biases. f is ReLU (or tanh). The loss is the cross-entropy between softmax(logits_t)
+and the place code p(x_t), plus ``weight_decay * sum(W_hh^2)``. Parameter names match
+the original repository's state dicts (``encoder``, ``RNN``, ``decoder``), so its
+weights load directly.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .config import Config
+from .place_cells import PlaceCells, decode_topk
+
+
+class PathRNN(nn.Module):
+    """Vanilla RNN (``RNN_type: RNN``) or LSTM path integrator.
+
+    Attributes
+    ----------
+    encoder : Linear Np -> Ng, initial hidden state from the starting place code
+    RNN : torch RNN/LSTM with input 2 (velocity, m/step) and Ng hidden units, no biases
+    decoder : Linear Ng -> Np, place-cell logits
+    centers : buffer [Np, 2] (m), the place-cell centres the model was trained with
+    """
+
+    def __init__(self, cfg: Config, centers: torch.Tensor | None = None):
+        super().__init__()
+        self.cfg = cfg
+        with torch.random.fork_rng(devices=[]):  # torch's default init must not move global state
+            self.encoder = nn.Linear(cfg.Np, cfg.Ng, bias=False)
+            if cfg.RNN_type == "RNN":
+                self.RNN = nn.RNN(2, cfg.Ng, nonlinearity=cfg.activation, bias=False)
+            else:
+                self.RNN = nn.LSTM(2, cfg.Ng, bias=False)
+                # the cell state starts from the place code too
+                self.encoder_c = nn.Linear(cfg.Np, cfg.Ng, bias=False)
+            self.decoder = nn.Linear(cfg.Ng, cfg.Np, bias=False)
+        self.init_weights(cfg.seed)
+        if centers is None:
+            centers = PlaceCells(cfg).centers
+        self.register_buffer("centers", torch.as_tensor(centers, dtype=torch.float32).clone())
+
+    @torch.no_grad()
+    def init_weights(self, seed: int) -> None:
+        """PyTorch's default initialisation (uniform +-1/sqrt(fan_in); +-1/sqrt(Ng) for the
+        recurrent cell), drawn from a private generator seeded with ``seed``."""
+        gen = torch.Generator().manual_seed(seed)
+        for name, param in self.named_parameters():
+            fan_in = self.cfg.Ng if name.startswith("RNN.") else param.shape[1]
+            bound = fan_in ** -0.5
+            param.copy_(torch.rand(param.shape, generator=gen) * 2 * bound - bound)
+
+    def hidden(self, velocities: torch.Tensor, init_code: torch.Tensor) -> torch.Tensor:
+        """Hidden states g [T, B, Ng] for velocities [T, B, 2] and initial codes [B, Np]."""
+        h0 = self.encoder(init_code)[None]
+        if self.cfg.RNN_type == "RNN":
+            g, _ = self.RNN(velocities, h0)
+        else:
+            g, _ = self.RNN(velocities, (h0, self.encoder_c(init_code)[None]))
+        return g
+
+    def forward(self, velocities: torch.Tensor, init_code: torch.Tensor) -> torch.Tensor:
+        """Place-cell logits [T, B, Np]."""
+        return self.decoder(self.hidden(velocities, init_code))
+
+    def recurrent_penalty(self) -> torch.Tensor:
+        """sum(W_hh^2), the regulariser of the original (recurrent weights only)."""
+        return (self.RNN.weight_hh_l0 ** 2).sum()
+
+    def loss(self, logits: torch.Tensor, target_code: torch.Tensor) -> torch.Tensor:
+        """Cross-entropy with the place code (log-softmax, stable) + weight decay; a scalar."""
+        ce = -(target_code * torch.log_softmax(logits, -1)).sum(-1).mean()
+        return ce + self.cfg.weight_decay * self.recurrent_penalty()
+
+    def decoding_error_cm(self, logits: torch.Tensor, positions: torch.Tensor,
+                          k: int = 3) -> torch.Tensor:
+        """Mean distance (cm) between true positions [T, B, 2] (m) and the mean centre of the
+        k most active predicted place cells."""
+        decoded = decode_topk(logits, self.centers, k)
+        return 100 * (decoded - positions).norm(dim=-1).mean()

@@ -1,0 +1,95 @@
+"""The place-cell code: the network's training target and its readout of position.
+
+A position x is encoded by Np place cells with centres c_i. With d_i = |x - c_i|^2
+(wrapped if the box is periodic) the Gaussian code is softmax_i(-d_i / 2 sigma^2); the
+difference-of-Gaussians code subtracts softmax_i(-d_i / (2 * surround_scale * sigma^2)),
+shifts the result so its minimum over cells is 0 and renormalises it to sum to 1
+(Sorscher et al. 2019).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .config import Config
+
+
+def decode_topk(code: torch.Tensor, centers: torch.Tensor, k: int = 3) -> torch.Tensor:
+    """Positions [..., 2] (m): mean of the centres [Np, 2] of the k largest entries of
+    code [..., Np] (a place code or logits: top-k is unchanged by softmax)."""
+    return centers[torch.topk(code, k, dim=-1).indices].mean(-2)
+
+
+class PlaceCells:
+    """Np place cells in the box.
+
+    Parameters
+    ----------
+    cfg : Config
+        ``Np``, ``place_cell_rf`` (sigma, m), ``surround_scale``, ``DoG``, ``periodic``,
+        ``box_width``, ``box_height``; centres are drawn from ``place_cell_seed``
+        (or ``seed``) when not given.
+    centers : array [Np, 2] (m), optional
+        fixed centres (e.g. those stored with a trained model).
+    """
+
+    def __init__(self, cfg: Config, centers=None):
+        self.cfg = cfg
+        if centers is None:
+            seed = cfg.place_cell_seed if cfg.place_cell_seed is not None else cfg.seed
+            rng = np.random.default_rng([seed, 0x9C])  # own stream, independent of training
+            centers = np.stack([rng.uniform(-cfg.box_width / 2, cfg.box_width / 2, cfg.Np),
+                                rng.uniform(-cfg.box_height / 2, cfg.box_height / 2, cfg.Np)],
+                               -1)
+        self.centers = torch.as_tensor(np.asarray(centers), dtype=torch.float32)
+        if self.centers.shape != (cfg.Np, 2):
+            raise ValueError(f"centers: expected shape ({cfg.Np}, 2), got "
+                             f"{tuple(self.centers.shape)}")
+        self.box = torch.tensor([cfg.box_width, cfg.box_height])
+
+    def sq_distances(self, pos: torch.Tensor) -> torch.Tensor:
+        """Squared distances [..., Np] (m^2) from positions [..., 2] (m) to every centre."""
+        diff = pos.unsqueeze(-2) - self.centers.to(pos.device)
+        if self.cfg.periodic:
+            box = self.box.to(pos.device)
+            diff = torch.remainder(diff + box / 2, box) - box / 2
+        return (diff ** 2).sum(-1)
+
+    def activation(self, pos) -> torch.Tensor:
+        """Place code [..., Np] (non-negative, sums to 1) of positions [..., 2] (m)."""
+        pos = torch.as_tensor(pos, dtype=torch.float32)
+        d = self.sq_distances(pos)
+        sigma2 = self.cfg.place_cell_rf ** 2
+        out = torch.softmax(-d / (2 * sigma2), -1)
+        if self.cfg.DoG:
+            out = out - torch.softmax(-d / (2 * self.cfg.surround_scale * sigma2), -1)
+            out = out - out.min(-1, keepdim=True).values
+            out = out / out.sum(-1, keepdim=True)
+        return out
+
+    def decode(self, code: torch.Tensor, k: int = 3) -> torch.Tensor:
+        """Positions [..., 2] (m): mean centre of the k most active cells of code [..., Np].
+
+        Works on place codes and on logits alike (top-k is unchanged by softmax).
+        """
+        return decode_topk(code, self.centers.to(code.device), k)
+
+    def grid_positions(self, resolution: int) -> np.ndarray:
+        """Centres [resolution^2, 2] (m) of a resolution x resolution grid over the box, row-major
+        (y changes slowest)."""
+        xs = (np.arange(resolution) + 0.5) / resolution * self.cfg.box_width - self.cfg.box_width / 2
+        ys = ((np.arange(resolution) + 0.5) / resolution * self.cfg.box_height
+              - self.cfg.box_height / 2)
+        X, Y = np.meshgrid(xs, ys)
+        return np.stack([X.ravel(), Y.ravel()], -1)
+
+    def spatial_covariance(self, resolution: int) -> np.ndarray:
+        """Sigma[x, x'] = sum_i p_i(x) p_i(x') over a resolution^2 grid of positions.
+
+        Returns [resolution^2, resolution^2], with the mean over positions removed from
+        each cell's tuning curve (the covariance that drives the pattern-formation theory).
+        """
+        code = self.activation(torch.as_tensor(self.grid_positions(resolution))).double().numpy()
+        code = code - code.mean(0, keepdims=True)
+        return code @ code.T

@@ -1,0 +1,157 @@
+"""Rate maps: mean activity per spatial bin, for many units at once.
+
+Samples are binned with one scatter-add per chunk (``torch.index_add_``), never a loop
+over samples. Maps are [units, nbins_y, nbins_x] with row 0 at the bottom of the box
+(y = -height/2); plot them with ``origin="lower"``. Unvisited bins are NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.ndimage as ndi
+import torch
+
+from .config import Config
+from .model import PathRNN
+from .trajectories import TrajectoryGenerator
+
+
+@dataclass
+class RateMaps:
+    """maps: [U, nbins, nbins] mean activity per bin (NaN where unvisited);
+    occupancy: [nbins, nbins] samples per bin."""
+
+    maps: np.ndarray
+    occupancy: np.ndarray
+
+
+def bin_index(pos, box_width: float, box_height: float, nbins: int,
+              tol: float = 1e-6) -> torch.Tensor:
+    """Flat bin index [N] (iy * nbins + ix) of positions [N, 2] (m).
+
+    Positions on the boundary go to the edge bins. Positions further than ``tol`` (m)
+    outside the box raise ValueError (they would otherwise be silently misplaced).
+    """
+    pos = torch.as_tensor(pos, dtype=torch.float64)
+    half = torch.tensor([box_width / 2, box_height / 2], dtype=torch.float64)
+    outside = (pos.abs() > half + tol).any(-1)
+    if outside.any():
+        bad = pos[outside][0].tolist()
+        raise ValueError(f"{int(outside.sum())} positions lie outside the {box_width} x "
+                         f"{box_height} m box (first: {bad}); expected |x| <= {box_width / 2}, "
+                         f"|y| <= {box_height / 2}")
+    frac = (pos + half) / (2 * half)
+    ij = (frac * nbins).long().clamp_(0, nbins - 1)
+    return ij[:, 1] * nbins + ij[:, 0]
+
+
+class RateMapAccumulator:
+    """Sums activity and occupancy per bin over any number of chunks.
+
+    >>> acc = RateMapAccumulator(cfg, n_units=512)
+    >>> acc.add(positions, activations)   # [N, 2] (m), [N, 512]; call repeatedly
+    >>> rm = acc.result()                 # RateMaps
+    """
+
+    def __init__(self, cfg: Config, n_units: int, nbins: int | None = None):
+        self.box = (cfg.box_width, cfg.box_height)
+        self.nbins = nbins or cfg.nbins
+        self.sums = torch.zeros(self.nbins ** 2, n_units, dtype=torch.float64)
+        self.counts = torch.zeros(self.nbins ** 2, dtype=torch.float64)
+
+    def add(self, positions, activations, chunk: int = 65536) -> None:
+        pos = torch.as_tensor(positions).reshape(-1, 2)
+        act = torch.as_tensor(activations).reshape(len(pos), -1)
+        if act.shape[1] != self.sums.shape[1]:
+            raise ValueError(f"activations have {act.shape[1]} units, the accumulator "
+                             f"expects {self.sums.shape[1]}")
+        idx = bin_index(pos, *self.box, self.nbins)
+        for i in range(0, len(idx), chunk):
+            sl = slice(i, i + chunk)
+            self.sums.index_add_(0, idx[sl], act[sl].to(torch.float64))
+        self.counts += torch.bincount(idx, minlength=self.nbins ** 2).to(torch.float64)
+
+    def result(self) -> RateMaps:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            maps = (self.sums / self.counts[:, None]).numpy()
+        maps[self.counts.numpy() == 0] = np.nan
+        n = self.nbins
+        return RateMaps(maps.T.reshape(-1, n, n).copy(), self.counts.numpy().reshape(n, n))
+
+
+def rate_maps(positions, activations, cfg: Config, nbins: int | None = None) -> RateMaps:
+    """Rate maps of activations [N, U] at positions [N, 2] (m)."""
+    acc = RateMapAccumulator(cfg, torch.as_tensor(activations).reshape(len(positions), -1)
+                             .shape[1], nbins)
+    acc.add(positions, activations)
+    return acc.result()
+
+
+def smooth(maps: np.ndarray, sigma: float = 1.0) -> np.ndarray:
+    """NaN-aware Gaussian smoothing of maps [..., n, n] (bins). For display only."""
+    maps = np.asarray(maps, dtype=float)
+    valid = np.isfinite(maps)
+    s = (0,) * (maps.ndim - 2) + (sigma, sigma)
+    num = ndi.gaussian_filter(np.where(valid, maps, 0.0), s, mode="constant")
+    den = ndi.gaussian_filter(valid.astype(float), s, mode="constant")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = num / den
+    out[~valid] = np.nan
+    return out
+
+
+@dataclass
+class Activity:
+    """Network activity along trajectories (trajectory first, then time).
+
+    positions: [n, T, 2] (m); velocities: [n, T, 2] (m/step);
+    activations: [n, T, U] hidden-unit activity; units: [U] indices into the network.
+    """
+
+    positions: np.ndarray
+    velocities: np.ndarray
+    activations: np.ndarray
+    units: np.ndarray
+
+
+@torch.no_grad()
+def iter_activity(model: PathRNN, gen: TrajectoryGenerator, n_batches: int,
+                  batch_size: int | None = None, sequence_length: int | None = None,
+                  units=None) -> Iterator[Activity]:
+    """One :class:`Activity` per batch of fresh trajectories (memory: one batch at a time)."""
+    device = next(model.parameters()).device
+    units = np.arange(model.cfg.Ng) if units is None else np.asarray(units)
+    sel = torch.as_tensor(units, device=device)
+    for _ in range(n_batches):
+        b = gen.sample(batch_size, sequence_length, device=device)
+        g = model.hidden(b.velocities, b.init_code).index_select(-1, sel)
+        yield Activity(b.positions.transpose(0, 1).cpu().numpy(),
+                       b.velocities.transpose(0, 1).cpu().numpy(),
+                       g.transpose(0, 1).cpu().numpy(), units)
+
+
+def collect_activity(model: PathRNN, gen: TrajectoryGenerator, n_batches: int,
+                     batch_size: int | None = None, sequence_length: int | None = None,
+                     units=None) -> Activity:
+    """All batches of :func:`iter_activity` concatenated along trajectories.
+
+    Memory is n_batches * batch_size * T * len(units) * 4 bytes: choose ``units`` (e.g. the
+    first ``Ng_use``) or stream with :func:`iter_activity` + :class:`RateMapAccumulator`
+    for very large runs.
+    """
+    parts = list(iter_activity(model, gen, n_batches, batch_size, sequence_length, units))
+    return Activity(*(np.concatenate([getattr(p, k) for p in parts])
+                      for k in ("positions", "velocities", "activations")), parts[0].units)
+
+
+def model_rate_maps(model: PathRNN, gen: TrajectoryGenerator, n_batches: int,
+                    batch_size: int | None = None, units=None) -> RateMaps:
+    """Rate maps of a network's units from fresh trajectories, streamed batch by batch."""
+    n_units = model.cfg.Ng if units is None else len(units)
+    acc = RateMapAccumulator(model.cfg, n_units)
+    for chunk in iter_activity(model, gen, n_batches, batch_size, units=units):
+        acc.add(chunk.positions, chunk.activations)
+    return acc.result()

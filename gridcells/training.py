@@ -1,0 +1,311 @@
+"""Training with checkpoints, history and exact resume.
+
+A run directory holds everything needed to reread and continue a run::
+
+    config.yaml          the fully resolved config
+    provenance.json      package version, git commit, device, start time
+    history.csv          step, loss, err_cm, lr, elapsed_s (mean over each log window)
+    gridness.csv         step and the in-training measurement (see evaluation.Evaluation)
+    checkpoints/epoch_NNNN/model.safetensors   weights + place-cell centres + config
+    checkpoints/epoch_NNNN/state.safetensors   optimizer tensors (latest epoch only)
+    checkpoints/epoch_NNNN/state.json          step, RNG state, optimizer groups
+    checkpoints/latest   name of the newest complete epoch
+
+Each epoch folder is written under a temporary name and renamed when complete; the
+``latest`` pointer is replaced atomically after it. History files are rewritten at each
+checkpoint, so after a crash they end exactly where the checkpoint does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import platform
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import __version__
+from .checkpoints import (atomic_write_text, latest_checkpoint, load_model, load_tensors,
+                          save_model, save_tensors)
+from .config import Config, config_from_dict, read_params, save_config
+from .evaluation import evaluate
+from .model import PathRNN
+from .place_cells import PlaceCells
+from .trajectories import TrajectoryGenerator
+
+HISTORY_FIELDS = ("step", "loss", "err_cm", "lr", "elapsed_s")
+GRIDNESS_FIELDS = ("step", "err_cm", "frac_above_03", "best64_mean", "best_score",
+                   "median_score", "map_corr", "n_units")
+
+
+class RunDirError(ValueError):
+    """The run directory cannot be used as asked (would overwrite, or nothing to resume)."""
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite."""
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` -> CUDA when available, else CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device: cuda requested but torch sees no CUDA device")
+    return torch.device(name)
+
+
+def lr_factor(step: int, cfg: Config) -> float:
+    """Learning-rate multiplier at ``step`` (0-based): linear warm-up, then constant, cosine
+    or linear decay to ``lr_final_fraction``."""
+    if step < cfg.lr_warmup_steps:
+        return (step + 1) / cfg.lr_warmup_steps
+    if cfg.lr_schedule == "constant":
+        return 1.0
+    span = max(cfg.total_steps - cfg.lr_warmup_steps, 1)
+    frac = min((step - cfg.lr_warmup_steps) / span, 1.0)
+    f = cfg.lr_final_fraction
+    if cfg.lr_schedule == "cosine":
+        return f + (1 - f) * 0.5 * (1 + math.cos(math.pi * frac))
+    return 1 - (1 - f) * frac
+
+
+def prefetch_size(n_steps: int, most: int = 10) -> int:
+    """Batches simulated at once: the largest divisor of ``n_steps`` up to ``most``."""
+    return max(k for k in range(1, most + 1) if n_steps % k == 0)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                             cwd=Path(__file__).parent, timeout=5)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def provenance(device: torch.device) -> dict[str, str]:
+    """Package version, git commit, date, device and host description."""
+    return {"gridcells": __version__, "git_commit": git_commit(), "torch": torch.__version__,
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "device": str(device) if device.type != "cuda" else torch.cuda.get_device_name(),
+            "platform": platform.platform(), "cpu_threads": str(torch.get_num_threads())}
+
+
+def _write_csv(path: Path, fields, rows) -> None:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields)
+    w.writeheader()
+    w.writerows(rows)
+    atomic_write_text(path, buf.getvalue())
+
+
+def read_csv(path: str | Path) -> list[dict[str, float]]:
+    """Rows of a history CSV as dicts of floats (empty list if the file is missing)."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    with open(path) as fh:
+        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def train_step(model: PathRNN, opt: torch.optim.Optimizer, batch, autocast) -> tuple:
+    """One optimisation step: a single forward pass gives both the loss and the logits used
+    for the decoding error. Returns (loss, logits); raises TrainingDiverged on a non-finite
+    loss before touching the weights."""
+    with autocast:
+        logits = model(batch.velocities, batch.init_code)
+    logits = logits.float()
+    loss = model.loss(logits, batch.target_code)
+    if not torch.isfinite(loss):
+        raise TrainingDiverged(f"loss became {loss.item()}")
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss, logits
+
+
+@dataclass
+class TrainResult:
+    """model: the trained network; history, gridness: lists of row dicts; run_dir."""
+
+    model: PathRNN
+    history: list[dict[str, float]]
+    gridness: list[dict[str, float]]
+    run_dir: Path
+
+
+class Trainer:
+    """Owns the model, optimizer, trajectory stream and run directory of one run."""
+
+    def __init__(self, cfg: Config, run_dir: str | Path, mode: str = "new",
+                 progress: bool = True):
+        if mode not in ("new", "resume", "auto"):
+            raise ValueError(f"mode: expected 'new', 'resume' or 'auto', got {mode!r}")
+        self.cfg = cfg
+        self.run_dir = Path(run_dir)
+        self.progress = progress
+        self.device = resolve_device(cfg.device)
+        has_ckpt = latest_checkpoint(self.run_dir) is not None
+        if mode == "auto":
+            mode = "resume" if has_ckpt else "new"
+        if mode == "new":
+            if self.run_dir.exists() and any(self.run_dir.iterdir()):
+                raise RunDirError(f"run directory {str(self.run_dir)!r} is not empty; choose a "
+                                  "new one or resume it (--resume)")
+        elif not has_ckpt:
+            raise RunDirError(f"nothing to resume in {str(self.run_dir)!r}: no checkpoint")
+        self.model = PathRNN(cfg).to(self.device)
+        self.place_cells = PlaceCells(cfg, self.model.centers.cpu())
+        self.rng = np.random.default_rng(cfg.seed)
+        self.gen = TrajectoryGenerator(cfg, self.place_cells, self.rng)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.learning_rate)
+        self.step = 0
+        self.elapsed = 0.0
+        self.history: list[dict[str, float]] = []
+        self.gridness: list[dict[str, float]] = []
+        if mode == "resume":
+            self._restore()
+        else:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            save_config(cfg, self.run_dir / "config.yaml")
+            atomic_write_text(self.run_dir / "provenance.json",
+                              json.dumps(provenance(self.device), indent=1))
+
+    # ---- checkpoints -------------------------------------------------------------------
+    def _restore(self) -> None:
+        stored = config_from_dict(read_params(self.run_dir / "config.yaml"))
+        if stored != self.cfg:
+            diff = {k: (v, getattr(self.cfg, k)) for k, v in stored.to_dict().items()
+                    if getattr(self.cfg, k) != v}
+            raise RunDirError(f"cannot resume {str(self.run_dir)!r} with a different config: "
+                              f"(stored, given) = {diff}")
+        ckpt = latest_checkpoint(self.run_dir)
+        self.model = load_model(ckpt / "model.safetensors", device=self.device)
+        self.place_cells = PlaceCells(self.cfg, self.model.centers.cpu())
+        self.gen = TrajectoryGenerator(self.cfg, self.place_cells, self.rng)
+        state = json.loads((ckpt / "state.json").read_text())
+        tensors, _ = load_tensors(ckpt / "state.safetensors")
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=self.cfg.learning_rate)
+        opt_state = {"param_groups": state["param_groups"], "state": {}}
+        for key, value in tensors.items():
+            idx, name = key.split(".", 1)
+            opt_state["state"].setdefault(int(idx), {})[name] = value.to(self.device) \
+                if name != "step" else value
+        self.opt.load_state_dict(opt_state)
+        self.rng.bit_generator.state = state["rng"]
+        self.step, self.elapsed = state["step"], state["elapsed_s"]
+        self.history = [r for r in read_csv(self.run_dir / "history.csv")
+                        if r["step"] <= self.step]
+        self.gridness = [r for r in read_csv(self.run_dir / "gridness.csv")
+                         if r["step"] <= self.step]
+
+    def _checkpoint(self, epoch: int) -> None:
+        root = self.run_dir / "checkpoints"
+        name = f"epoch_{epoch:04d}"
+        tmp = root / f".{name}.partial"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        save_model(self.model, tmp / "model.safetensors", {"step": self.step, "epoch": epoch})
+        opt = self.opt.state_dict()
+        tensors = {f"{i}.{k}": v for i, st in opt["state"].items() for k, v in st.items()}
+        save_tensors(tmp / "state.safetensors", tensors)
+        atomic_write_text(tmp / "state.json", json.dumps({
+            "step": self.step, "epoch": epoch, "elapsed_s": self.elapsed,
+            "rng": self.rng.bit_generator.state, "param_groups": opt["param_groups"]}))
+        previous = latest_checkpoint(self.run_dir)
+        shutil.rmtree(root / name, ignore_errors=True)
+        tmp.rename(root / name)
+        _write_csv(self.run_dir / "history.csv", HISTORY_FIELDS, self.history)
+        _write_csv(self.run_dir / "gridness.csv", GRIDNESS_FIELDS, self.gridness)
+        atomic_write_text(root / "latest", name)
+        if previous is not None and previous.name != name:  # optimizer state: latest only
+            for f in ("state.safetensors", "state.json"):
+                (previous / f).unlink(missing_ok=True)
+
+    # ---- the loop ----------------------------------------------------------------------
+    def _measure(self) -> None:
+        self.model.eval()
+        units = np.arange(min(self.cfg.eval_units, self.cfg.Ng))
+        ev, _, _ = evaluate(self.model, self.cfg.eval_batches, units)
+        self.model.train()
+        self.gridness.append({"step": self.step, **ev.row()})
+
+    def run(self, until_step: int | None = None) -> TrainResult:
+        """Train to the end, or stop early at ``until_step`` (a multiple of ``n_steps``, so that
+        the run stops on a checkpoint and can be resumed exactly)."""
+        cfg, model = self.cfg, self.model
+        total = cfg.total_steps
+        stop = total if until_step is None else min(until_step, total)
+        if stop % cfg.n_steps and stop != total:
+            raise ValueError(f"until_step: expected a multiple of n_steps ({cfg.n_steps}), "
+                             f"got {until_step}")
+        bar = None
+        if self.progress:
+            from tqdm.auto import tqdm
+            bar = tqdm(total=total, initial=self.step, desc="train", unit="step")
+        window_loss, window_err = [], []
+        buffer: list = []
+        chunk = prefetch_size(cfg.n_steps)
+        autocast = torch.autocast(self.device.type, dtype=torch.bfloat16,
+                                  enabled=cfg.precision == "bf16")
+        t0 = time.perf_counter() - self.elapsed
+        while self.step < stop:
+            lr = cfg.learning_rate * lr_factor(self.step, cfg)
+            for group in self.opt.param_groups:
+                group["lr"] = lr
+            if not buffer:  # refilled at epoch-aligned points, so resume stays exact
+                buffer = self.gen.sample_many(chunk, device=self.device)[::-1]
+            batch = buffer.pop()
+            try:
+                loss, logits = train_step(model, self.opt, batch, autocast)
+            except TrainingDiverged as exc:
+                raise TrainingDiverged(
+                    f"{exc} at step {self.step + 1}; training stopped and the last good "
+                    f"checkpoint in {str(self.run_dir)!r} is kept (try a lower learning_rate)"
+                ) from None
+            self.step += 1
+            with torch.no_grad():
+                window_err.append(model.decoding_error_cm(logits, batch.positions))
+            window_loss.append(loss.detach())
+            if self.step % cfg.log_every == 0 or self.step % cfg.n_steps == 0:
+                row = {"step": self.step, "loss": float(torch.stack(window_loss).mean()),
+                       "err_cm": float(torch.stack(window_err).mean()), "lr": lr,
+                       "elapsed_s": time.perf_counter() - t0}
+                self.history.append(row)
+                window_loss, window_err = [], []
+                if bar is not None:
+                    bar.set_postfix(loss=f"{row['loss']:.4f}", err=f"{row['err_cm']:.1f}cm")
+            if (cfg.eval_every and self.step % cfg.eval_every == 0) or self.step == total:
+                self._measure()
+            if bar is not None:
+                bar.update(1)
+            if self.step % cfg.n_steps == 0:
+                self.elapsed = time.perf_counter() - t0
+                self._checkpoint(self.step // cfg.n_steps)
+        if bar is not None:
+            bar.close()
+        return TrainResult(model, self.history, self.gridness, self.run_dir)
+
+
+def train(cfg: Config, run_dir: str | Path, resume: bool | str = False,
+          progress: bool = True) -> TrainResult:
+    """Train a :class:`PathRNN` into ``run_dir``.
+
+    resume: False (a new run; the directory must be empty or absent), True (continue the
+    checkpoint there; the config must match), or ``"auto"`` (resume if a checkpoint exists,
+    else start; a finished run returns at once).
+    """
+    mode = {False: "new", True: "resume", "auto": "auto"}.get(resume)
+    if mode is None:
+        raise ValueError(f"resume: expected False, True or 'auto', got {resume!r}")
+    return Trainer(cfg, run_dir, mode, progress).run()

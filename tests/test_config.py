@@ -1,0 +1,88 @@
+import pytest
+import yaml
+
+import gridcells as gc
+from gridcells.config import ConfigError, parse_overrides
+
+from .conftest import ROOT
+
+
+def test_defaults_are_the_original_model():
+    cfg = gc.Config()
+    assert (cfg.Ng, cfg.Np, cfg.place_cell_rf, cfg.surround_scale) == (4096, 512, 0.12, 2.0)
+    assert (cfg.box_width, cfg.box_height, cfg.sequence_length, cfg.batch_size) == (
+        2.2, 2.2, 20, 200)
+    assert (cfg.learning_rate, cfg.weight_decay, cfg.n_epochs, cfg.n_steps) == (
+        1e-4, 1e-4, 100, 1000)
+    assert cfg.DoG and not cfg.periodic and cfg.activation == "relu" and cfg.RNN_type == "RNN"
+
+
+def test_paper_params_equal_defaults():
+    paper = gc.load_config(ROOT / "params" / "paper.yaml")
+    assert paper.replace(eval_every=0) == gc.Config()
+
+
+@pytest.mark.parametrize("name", ["default", "smoke", "cpu", "paper", "pretrained"])
+def test_every_params_file_loads(name):
+    path = ROOT / "params" / f"{name}.yaml"
+    if not path.exists():
+        pytest.skip(f"{path.name} not present")
+    gc.load_config(path)
+
+
+def test_file_then_overrides(tmp_path):
+    p = tmp_path / "x.yaml"
+    p.write_text("Ng: 128\nlearning_rate: 1e-3\n")
+    cfg = gc.load_config(p, seed=3)
+    assert cfg.Ng == 128 and cfg.learning_rate == 1e-3 and cfg.seed == 3
+
+
+def test_cli_style_overrides_are_typed():
+    over = parse_overrides(["DoG=False", "learning_rate=1e-4", "Ng=64", "traj_speed_max=null"])
+    assert over == {"DoG": False, "learning_rate": 1e-4, "Ng": 64, "traj_speed_max": None}
+    assert gc.load_config(**over).DoG is False
+
+
+@pytest.mark.parametrize("over, words", [
+    ({"Ngg": 10}, ["unknown parameter 'Ngg'", "Ng"]),
+    ({"Ng": 0}, ["Ng", ">= 1"]),
+    ({"Ng": 10.5}, ["Ng", "expected int"]),
+    ({"Ng": "1024"}, ["Ng", "expected int", "str"]),
+    ({"DoG": "False"}, ["DoG", "expected bool"]),
+    ({"learning_rate": True}, ["learning_rate", "expected float"]),
+    ({"traj_velocity_smoothing": 1.0}, ["traj_velocity_smoothing", "<= 0.99"]),
+    ({"traj_velocity_smoothing": -0.1}, ["traj_velocity_smoothing", ">= 0"]),
+    ({"activation": "sigmoid"}, ["activation", "relu"]),
+    ({"box_width": 0.1}, ["box_width", "place_cell_rf"]),
+    ({"batch_size": -3}, ["batch_size"]),
+])
+def test_bad_values_raise_one_clear_error(over, words):
+    with pytest.raises(ConfigError) as err:
+        gc.load_config(**over)
+    msg = str(err.value)
+    assert "\n" not in msg
+    for w in words:
+        assert w in msg
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        gc.load_config(tmp_path / "missing.yaml")
+    p = tmp_path / "list.yaml"
+    p.write_text("- 1\n- 2\n")
+    with pytest.raises(ConfigError, match="mapping"):
+        gc.load_config(p)
+    p.write_text("Ng: [1\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        gc.load_config(p)
+
+
+def test_saved_config_round_trips(tmp_path):
+    cfg = gc.load_config(Ng=32, traj_speed_max=1.5)
+    gc.config.save_config(cfg, tmp_path / "c.yaml")
+    assert gc.config.config_from_dict(yaml.safe_load((tmp_path / "c.yaml").read_text())) == cfg
+
+
+def test_namespace_overrides():
+    cfg = gc.config_from_namespace(None, {"Ng": 32, "unrelated": 1, "seed": 4})
+    assert cfg.Ng == 32 and cfg.seed == 4

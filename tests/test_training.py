@@ -1,0 +1,104 @@
+import math
+
+import pytest
+import torch
+
+import gridcells as gc
+from gridcells.training import RunDirError, TrainingDiverged, lr_factor, read_csv
+
+
+def test_smoke_run_lowers_the_loss(smoke_cfg, tmp_path):
+    cfg = smoke_cfg.replace(n_epochs=4, n_steps=25, batch_size=32, learning_rate=3e-3,
+                            weight_decay=0.0, eval_every=0)
+    res = gc.train(cfg, tmp_path / "run", progress=False)
+    losses = [r["loss"] for r in res.history]
+    assert losses[-1] < losses[0]
+    assert (tmp_path / "run" / "config.yaml").is_file()
+    assert len(gc.list_checkpoints(tmp_path / "run")) == 4
+    assert set(res.history[0]) == {"step", "loss", "err_cm", "lr", "elapsed_s"}
+    assert res.gridness[-1]["step"] == 100
+
+
+def test_resume_is_bit_identical(smoke_cfg, tmp_path):
+    cfg = smoke_cfg.replace(n_epochs=3, n_steps=10, eval_every=10)
+    full = gc.train(cfg, tmp_path / "full", progress=False)
+    # an interrupted run: the same config stopped after one epoch (simulated by a run of
+    # n_epochs=1 written with the full config, then resumed)
+    gc.training.Trainer(cfg, tmp_path / "part", progress=False).run(until_step=10)
+    resumed = gc.train(cfg, tmp_path / "part", resume=True, progress=False)
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "elapsed_s"} for r in rows]  # noqa: E731
+    assert strip(resumed.history) == strip(full.history)
+    assert resumed.gridness == full.gridness
+    for a, b in zip(resumed.model.parameters(), full.model.parameters()):
+        assert torch.equal(a, b)
+
+
+def test_auto_resume_of_a_finished_run_returns(smoke_cfg, tmp_path):
+    gc.train(smoke_cfg, tmp_path / "r", progress=False)
+    before = (tmp_path / "r" / "history.csv").read_text()
+    res = gc.train(smoke_cfg, tmp_path / "r", resume="auto", progress=False)
+    assert res.history[-1]["step"] == smoke_cfg.total_steps
+    assert (tmp_path / "r" / "history.csv").read_text() == before
+
+
+def test_refuses_to_overwrite_and_to_resume_nothing(smoke_cfg, tmp_path):
+    run = tmp_path / "r"
+    run.mkdir()
+    (run / "notes.txt").write_text("precious")
+    with pytest.raises(RunDirError, match="not empty"):
+        gc.train(smoke_cfg, run, progress=False)
+    assert (run / "notes.txt").read_text() == "precious"
+    assert sorted(p.name for p in run.iterdir()) == ["notes.txt"]
+    with pytest.raises(RunDirError, match="nothing to resume"):
+        gc.train(smoke_cfg, tmp_path / "empty", resume=True, progress=False)
+
+
+def test_resume_with_another_config_is_refused(smoke_cfg, tmp_path):
+    gc.train(smoke_cfg, tmp_path / "r", progress=False)
+    with pytest.raises(RunDirError, match="different config"):
+        gc.train(smoke_cfg.replace(learning_rate=0.5), tmp_path / "r", resume=True,
+                 progress=False)
+
+
+def test_nan_guard_keeps_last_good_checkpoint(smoke_cfg, tmp_path):
+    cfg = smoke_cfg.replace(n_epochs=3, n_steps=5, eval_every=0)
+    tr = gc.training.Trainer(cfg, tmp_path / "r", progress=False)
+    tr.run(until_step=5)
+    good = (tmp_path / "r" / "checkpoints" / "latest").read_text()
+    with torch.no_grad():
+        tr.model.decoder.weight.fill_(float("nan"))
+    with pytest.raises(TrainingDiverged, match="last good checkpoint"):
+        tr.run()
+    assert (tmp_path / "r" / "checkpoints" / "latest").read_text() == good
+    model = gc.load_model(tmp_path / "r")
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+
+
+def test_lr_schedules():
+    cfg = gc.load_config(n_epochs=1, n_steps=100, lr_warmup_steps=10, lr_schedule="cosine",
+                         lr_final_fraction=0.1)
+    assert lr_factor(0, cfg) == pytest.approx(0.1)
+    assert lr_factor(9, cfg) == pytest.approx(1.0)
+    assert lr_factor(10, cfg) == pytest.approx(1.0)
+    assert lr_factor(100, cfg) == pytest.approx(0.1)
+    mid = lr_factor(55, cfg)
+    assert mid == pytest.approx(0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * 0.5)))
+
+
+def test_history_csv_matches_result(smoke_cfg, tmp_path):
+    res = gc.train(smoke_cfg, tmp_path / "r", progress=False)
+    rows = read_csv(tmp_path / "r" / "history.csv")
+    assert [r["step"] for r in rows] == [r["step"] for r in res.history]
+
+
+def test_cli_train(tmp_path, capsys):
+    from gridcells.cli import main
+    from tests.conftest import ROOT
+    assert main(["train", "--params", str(ROOT / "params" / "smoke.yaml"), "--run-dir",
+                 str(tmp_path / "r"), "--quiet", "n_epochs=1"]) == 0
+    assert "trained 10 steps" in capsys.readouterr().out
+    assert main(["train", "--params", str(ROOT / "params" / "smoke.yaml"), "--run-dir",
+                 str(tmp_path / "r"), "--quiet"]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert main(["train", "--run-dir", str(tmp_path / "q"), "Ng=abc"]) == 2
+    assert "Ng: expected int" in capsys.readouterr().err
