@@ -18,8 +18,16 @@ from .config import Config, ConfigError, config_from_namespace, load_config
 from .evaluation import Evaluation, evaluate
 from .model import PathRNN
 from .place_cells import PlaceCells
-from .ratemaps import (Activity, RateMapAccumulator, RateMaps, collect_activity, iter_activity,
-                       model_rate_maps, rate_maps, smooth)
+from .ratemaps import (
+                       Activity,
+                       RateMapAccumulator,
+                       RateMaps,
+                       collect_activity,
+                       iter_activity,
+                       model_rate_maps,
+                       rate_maps,
+                       smooth,
+)
 from .scores import GridScorer, GridScores, border_score, spacing_orientation
 from .training import RunDirError, TrainingDiverged, read_csv, train
 from .trajectories import Batch, TrajectoryGenerator

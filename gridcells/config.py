@@ -52,6 +52,9 @@ class Config:
     Ng: int = _p(4096, "number of grid (hidden) units", lo=1)
     RNN_type: str = _p("RNN", "recurrent cell", choices=("RNN", "LSTM"))
     activation: str = _p("relu", "nonlinearity of the vanilla RNN", choices=("relu", "tanh"))
+    init_recurrent: str = _p("uniform", "W_hh init: uniform (PyTorch default, as the original), "
+                             "identity (IRNN) or orthogonal",
+                             choices=("uniform", "identity", "orthogonal"))
     # --- trajectories --------------------------------------------------------------------
     sequence_length: int = _p(20, "time steps per training trajectory", lo=1)
     dt: float = _p(0.02, "time step (s)", lo=0, lo_open=True)
@@ -203,7 +206,8 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _int_or_float)
 
 
 def parse_value(key: str, text: str) -> Any:
-    """Parse the text of a ``key=value`` override with YAML rules (``False``, ``1e-4``, ``null``)."""
+    """Parse the text of a ``key=value`` override with YAML rules (``False``, ``1e-4``,
+    ``null``)."""
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:

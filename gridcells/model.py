@@ -47,12 +47,20 @@ class PathRNN(nn.Module):
     @torch.no_grad()
     def init_weights(self, seed: int) -> None:
         """PyTorch's default initialisation (uniform +-1/sqrt(fan_in); +-1/sqrt(Ng) for the
-        recurrent cell), drawn from a private generator seeded with ``seed``."""
+        recurrent cell), drawn from a private generator seeded with ``seed``; W_hh then follows
+        ``init_recurrent`` (identity or orthogonal, vanilla RNN only)."""
         gen = torch.Generator().manual_seed(seed)
         for name, param in self.named_parameters():
             fan_in = self.cfg.Ng if name.startswith("RNN.") else param.shape[1]
             bound = fan_in ** -0.5
             param.copy_(torch.rand(param.shape, generator=gen) * 2 * bound - bound)
+        if self.cfg.RNN_type == "RNN" and self.cfg.init_recurrent != "uniform":
+            w = self.RNN.weight_hh_l0
+            if self.cfg.init_recurrent == "identity":
+                w.copy_(torch.eye(self.cfg.Ng))
+            else:
+                q, r = torch.linalg.qr(torch.randn(w.shape, generator=gen))
+                w.copy_(q * torch.sign(torch.diagonal(r)))
 
     def hidden(self, velocities: torch.Tensor, init_code: torch.Tensor) -> torch.Tensor:
         """Hidden states g [T, B, Ng] for velocities [T, B, 2] and initial codes [B, Np]."""

@@ -78,9 +78,8 @@ class PlaceCells:
     def grid_positions(self, resolution: int) -> np.ndarray:
         """Centres [resolution^2, 2] (m) of a resolution x resolution grid over the box, row-major
         (y changes slowest)."""
-        xs = (np.arange(resolution) + 0.5) / resolution * self.cfg.box_width - self.cfg.box_width / 2
-        ys = ((np.arange(resolution) + 0.5) / resolution * self.cfg.box_height
-              - self.cfg.box_height / 2)
+        frac = (np.arange(resolution) + 0.5) / resolution - 0.5
+        xs, ys = frac * self.cfg.box_width, frac * self.cfg.box_height
         X, Y = np.meshgrid(xs, ys)
         return np.stack([X.ravel(), Y.ravel()], -1)
 

@@ -69,9 +69,13 @@ class RateMapAccumulator:
             raise ValueError(f"activations have {act.shape[1]} units, the accumulator "
                              f"expects {self.sums.shape[1]}")
         idx = bin_index(pos, *self.box, self.nbins)
+        if not act.is_floating_point():
+            act = act.double()
+        part = torch.zeros(self.nbins ** 2, act.shape[1], dtype=act.dtype)
         for i in range(0, len(idx), chunk):
+            # sums within a chunk in the input's precision, across chunks in float64
             sl = slice(i, i + chunk)
-            self.sums.index_add_(0, idx[sl], act[sl].to(torch.float64))
+            self.sums += part.zero_().index_add_(0, idx[sl], act[sl])
         self.counts += torch.bincount(idx, minlength=self.nbins ** 2).to(torch.float64)
 
     def result(self) -> RateMaps:

@@ -17,8 +17,8 @@ One deliberate difference from the DeepMind code: unvisited (NaN) bins are exclu
 the SAC sums (its ``nan_to_num`` ran before the mask was built, so NaNs counted as zeros).
 A constant map has no SAC: its scores are NaN.
 
-:class:`GridScorer` scores a whole batch at once. The SACs are FFT correlations; the
-rotation, being linear, is split exactly as scipy computes it: a separable spline
+:class:`GridScorer` scores a whole batch at once. The SACs are batched direct overlap
+sums; the rotation, being linear, is split exactly as scipy computes it: a separable spline
 prefilter applied to the batch, then one sparse interpolation matrix per angle.
 """
 
@@ -30,8 +30,48 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.ndimage as ndi
 import scipy.sparse as sp
+import torch
 
 ANGLES = (30, 45, 60, 90, 120, 135, 150)
+
+
+def overlap_sums(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """out[u, k, dy, dx] = sum_ij a[u, k, i, j] * b[u, i + dy, j + dx] for a [U, K, n, n] and
+    b [U, n, n], offsets -(n-1)..(n-1) (indices [U, K, 2n - 1, 2n - 1]); float64, exact sums."""
+    U, K, n, _ = a.shape
+    D = 2 * n - 1
+    win = torch.nn.functional.pad(b, (n - 1, n - 1)).unfold(2, n, 1)  # [U, n(i'), D(dx), n(j)]
+    # rows[u, k, i, i', dx]: row i of a against row i' of b shifted by dx
+    rows = torch.einsum("ukij,uldj->ukild", a, win)
+    # sum along diagonals i' - i = dy: pad i' by n - 1 on both sides, then a skewed view whose
+    # row i starts at padded column i picks i' = i + dy for dy = -(n-1)..(n-1)
+    rows = torch.nn.functional.pad(rows, (0, 0, n - 1, n - 1)).contiguous()
+    su, sk, si, sl, sd = rows.stride()
+    skew = rows.as_strided((U, K, n, D, D), (su, sk, si + sl, sl, sd))
+    return skew.sum(2)
+
+
+def window_sums(a: torch.Tensor) -> torch.Tensor:
+    """out[u, k, dy, dx] = sum of a[u, k] over the rows and columns that overlap a copy
+    shifted by (dy, dx), i.e. :func:`overlap_sums` with b = 1 everywhere. Computed with prefix
+    and suffix sums only (no differences, so no cancellation)."""
+    n = a.shape[-1]
+
+    def along(t, dim):
+        pre = t.cumsum(dim)                      # pre[m] = sum of the first m + 1 entries
+        suf = t.flip(dim).cumsum(dim)            # suf[m] = sum of the last m + 1 entries
+        # offset d >= 0 keeps the first n - d entries; d < 0 keeps the last n + d
+        return torch.cat([suf.narrow(dim, 0, n - 1), pre.flip(dim)], dim)
+
+    return along(along(a, -1), -2)
+
+
+def fft_autocorrelation(x: np.ndarray) -> np.ndarray:
+    """sum_ij x[u, i, j] x[u, i + dy, j + dx] for maps x [U, n, n] by FFT ([U, 2n-1, 2n-1])."""
+    n = x.shape[-1]
+    f = np.fft.rfft2(x, (2 * n, 2 * n))
+    c = np.fft.fftshift(np.fft.irfft2(f.conj() * f, (2 * n, 2 * n)), axes=(1, 2))
+    return c[:, 1:, 1:]
 
 
 def ring_parameters(n_masks: int = 10) -> list[tuple[float, float]]:
@@ -94,8 +134,10 @@ class GridScorer:
         self.used = flat.any(0)  # SAC pixels inside some ring: the only ones scores read
         self.mask_matrix = flat[:, self.used].T.astype(float)  # [P_used, n_masks]
         self.area = self.mask_matrix.sum(0)
-        self.fft_shape = (2 * nbins, 2 * nbins)
-        self._rotation = self._interpolation_matrix()
+
+    @functools.cached_property
+    def _rotation(self) -> sp.csr_matrix:
+        return self._interpolation_matrix()
 
     @staticmethod
     @functools.lru_cache(maxsize=4)
@@ -124,32 +166,40 @@ class GridScorer:
         return sp.vstack(blocks).tocsr()
 
     def sac(self, maps: np.ndarray) -> np.ndarray:
-        """Spatial autocorrelograms [U, 2n - 1, 2n - 1] of maps [U, n, n] (NaN = unvisited)."""
+        """Spatial autocorrelograms [U, 2n - 1, 2n - 1] of maps [U, n, n] (NaN = unvisited).
+
+        Overlap sums of the values, squares and counts come from prefix/suffix sums (or direct
+        sums when bins are missing); the cross term from an FFT, replaced by exact direct sums
+        for the rare maps where FFT rounding would matter (nearly flat, near-zero overlaps).
+        """
         maps = np.asarray(maps, dtype=float).reshape(-1, self.nbins, self.nbins)
         valid = np.isfinite(maps)
-        x = np.where(valid, maps, 0.0)
-        m = valid.astype(float)
-        shape = self.fft_shape
-        fx, fx2, fm = (np.fft.rfft2(a, shape) for a in (x, x * x, m))
-
-        def corr(fa, fb):
-            # sum_i a[i] b[i + offset] for offsets -(n-1)..(n-1), as a [U, 2n-1, 2n-1] array
-            c = np.fft.irfft2(np.conj(fa) * fb, shape)
-            c = np.fft.fftshift(c, axes=(1, 2))
-            return c[:, 1:, 1:]
-
+        x = torch.from_numpy(np.where(valid, maps, 0.0))
+        m = torch.from_numpy(valid.astype(float))
+        stacked = torch.stack([x, x * x, m], 1)
+        sums = torch.empty(len(x), 3, self.size, self.size, dtype=torch.float64)
+        full = torch.from_numpy(valid.all((1, 2)))
+        if full.any():  # no unvisited bin: every overlap is a rectangle
+            sums[full] = window_sums(stacked[full])
+        if not full.all():
+            sums[~full] = overlap_sums(stacked[~full], m[~full])
+        s_xm, s_x2m, n = (t.numpy() for t in sums.unbind(1))
         flip = (slice(None), slice(None, None, -1), slice(None, None, -1))
-        n = np.rint(corr(fm, fm))
-        s_xy = corr(fx, fx)
-        s_xm = corr(fx, fm)       # sum of the first copy's values over the overlap
-        s_mx = s_xm[flip]         # ... of the second copy's
-        s_x2m = corr(fx2, fm)
-        s_mx2 = s_x2m[flip]
+        s_mx, s_mx2 = s_xm[flip], s_x2m[flip]   # the same sums over the other copy
         with np.errstate(divide="ignore", invalid="ignore"):
             var1 = s_x2m / n - (s_xm / n) ** 2
             var2 = s_mx2 / n - (s_mx / n) ** 2
-            cov = s_xy / n - s_xm * s_mx / n ** 2
-            r = cov / np.sqrt(var1 * var2)
+            norm = np.sqrt(var1 * var2)
+        s_xy = fft_autocorrelation(x.numpy())
+        # FFT rounding is ~1e-16 of the map's total power: where the overlap's own variance is
+        # tiny against it, the FFT value is noise, so those maps get exact direct sums
+        power = (x.numpy() ** 2).sum((1, 2))[:, None, None] / n.clip(1)
+        fragile = ((n > 1) & (norm > 0) & (norm < 1e-7 * power)).any((1, 2))
+        if fragile.any():
+            xf = x[torch.from_numpy(fragile)]
+            s_xy[fragile] = overlap_sums(xf[:, None], xf)[:, 0].numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = (s_xy / n - s_xm * s_mx / n ** 2) / norm
         ok = (n > 1) & (var1 > 0) & (var2 > 0) & np.isfinite(r)
         return np.where(ok, r, 0.0)
 

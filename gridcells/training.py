@@ -34,8 +34,14 @@ import numpy as np
 import torch
 
 from . import __version__
-from .checkpoints import (atomic_write_text, latest_checkpoint, load_model, load_tensors,
-                          save_model, save_tensors)
+from .checkpoints import (
+    atomic_write_text,
+    latest_checkpoint,
+    load_model,
+    load_tensors,
+    save_model,
+    save_tensors,
+)
 from .config import Config, config_from_dict, read_params, save_config
 from .evaluation import evaluate
 from .model import PathRNN

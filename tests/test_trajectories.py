@@ -32,11 +32,11 @@ def test_periodic_wraps():
 
 def test_same_seed_same_paths_and_no_global_state():
     cfg = gc.load_config(Np=16)
-    state = np.random.get_state()[1].copy()
+    state = np.random.get_state()[1].copy()  # noqa: NPY002 (checks it is untouched)
     a = simulate(cfg, 5, 10, np.random.default_rng(1))
     b = simulate(cfg, 5, 10, np.random.default_rng(1))
     assert np.array_equal(a[0], b[0])
-    assert np.array_equal(state, np.random.get_state()[1])
+    assert np.array_equal(state, np.random.get_state()[1])  # noqa: NPY002
 
 
 def test_knobs_move_their_statistic():

@@ -1,0 +1,69 @@
+"""Grid-scoring and rate-map throughput.
+
+    python benchmarks/score_speed.py [--maps 4096] [--oracle-maps 256]
+
+Scores the same 20 x 20 maps (hexagonal grids with noise) with the batched GridScorer and,
+in the same run, with the per-unit oracle (tests/oracle.py, one map at a time as the earlier
+code scored them); prints maps/s for both, the ratio and the largest score difference.
+Then times rate maps for 4096 units from a million samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import gridcells as gc  # noqa: E402
+from tests.oracle import grid_score  # noqa: E402
+from tests.synthetic import lattice  # noqa: E402
+
+
+def test_maps(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    maps = np.stack([lattice(spacing=rng.uniform(5, 12), angle_deg=rng.uniform(0, 60),
+                             phase=rng.uniform(0, 10, 2)) for _ in range(n)])
+    return maps + rng.normal(0, 0.5, maps.shape)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--maps", type=int, default=4096)
+    ap.add_argument("--oracle-maps", type=int, default=256)
+    ap.add_argument("--samples", type=int, default=1_000_000)
+    args = ap.parse_args()
+    maps = test_maps(args.maps)
+    t = time.perf_counter()
+    scorer = gc.GridScorer(20)
+    scorer.score(maps[:1])
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    fast = scorer.score(maps)
+    batched = args.maps / (time.perf_counter() - t)
+    k = args.oracle_maps
+    t = time.perf_counter()
+    slow = np.array([grid_score(m)[:2] for m in maps[:k]])
+    oracle = k / (time.perf_counter() - t)
+    diff = max(np.abs(fast.score_60[:k] - slow[:, 0]).max(),
+               np.abs(fast.score_90[:k] - slow[:, 1]).max())
+    print(f"# {torch.get_num_threads()} threads; scorer built once in {build:.2f} s")
+    print(f"batched scorer: {batched:9.0f} maps/s ({args.maps} maps)")
+    print(f"per-unit oracle: {oracle:8.0f} maps/s ({k} maps)")
+    print(f"ratio: {batched / oracle:.1f}x; max |score difference| = {diff:.2e}")
+
+    cfg = gc.load_config()
+    rng = np.random.default_rng(1)
+    pos = torch.as_tensor(rng.uniform(-1.1, 1.1, (args.samples, 2)), dtype=torch.float32)
+    act = torch.rand(args.samples, 4096)
+    t = time.perf_counter()
+    gc.rate_maps(pos, act, cfg)
+    print(f"rate maps: 4096 units x {args.samples} samples in {time.perf_counter() - t:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+import warnings
+
+import numpy as np
+import pytest
+
+import gridcells as gc
+from gridcells.scores import border_score, spacing_orientation
+
+from .oracle import grid_score
+from .synthetic import gaussian_field, lattice, random_maps
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return gc.GridScorer.cached(20)
+
+
+def oracle_scores(maps):
+    return np.array([grid_score(m)[:2] for m in maps])
+
+
+def structured_maps():
+    rng = np.random.default_rng(3)
+    maps = [lattice(spacing=s, angle_deg=a, phase=rng.random(2) * 5)
+            for s, a in [(6, 0), (8, 10), (10, 25), (12, 40)]]
+    maps += [lattice(spacing=8, kind="square"), gaussian_field(), gaussian_field(centre=(2, 17))]
+    with_nan = lattice(spacing=7, angle_deg=5).copy()
+    with_nan[rng.random((20, 20)) < 0.1] = np.nan
+    maps.append(with_nan)
+    edge_nan = rng.random((20, 20))
+    edge_nan[:3, :] = np.nan
+    maps.append(edge_nan)
+    return np.stack(maps)
+
+
+def test_batched_equals_oracle_on_random_and_structured_maps(scorer):
+    maps = np.concatenate([random_maps(20), structured_maps()])
+    got = scorer.score(maps)
+    want = oracle_scores(maps)
+    np.testing.assert_allclose(got.score_60, want[:, 0], atol=1e-6, rtol=0)
+    np.testing.assert_allclose(got.score_90, want[:, 1], atol=1e-6, rtol=0)
+    masks = np.array([grid_score(m)[2] for m in maps])
+    assert (got.mask_60 == masks).mean() > 0.95  # ties between rings may break differently
+
+
+def test_constant_and_empty_maps_give_nan_quietly(scorer):
+    maps = np.stack([np.ones((20, 20)), np.full((20, 20), np.nan), lattice()])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = scorer.score(maps)
+    assert np.isnan(got.score_60[:2]).all() and np.isnan(got.score_90[:2]).all()
+    assert np.isfinite(got.score_60[2])
+    assert np.isnan(oracle_scores(maps[:2])).all()
+
+
+def test_hexagonal_grids_score_high_on_60(scorer):
+    maps = np.stack([lattice(spacing=s, angle_deg=a) for s in (6, 8, 10) for a in (0, 17, 33)])
+    s = scorer.score(maps)
+    assert (s.score_60 > 1.0).all()
+
+
+def test_square_grids_score_high_on_90_low_on_60(scorer):
+    maps = np.stack([lattice(spacing=s, kind="square", angle_deg=a) for s in (6, 8) for a in
+                     (0, 20)])
+    s = scorer.score(maps)
+    assert (s.score_90 > 0.8).all()
+    assert (s.score_60 < 0.3).all()
+
+
+def test_noise_and_single_fields_score_near_zero(scorer):
+    s = scorer.score(np.concatenate([random_maps(50, seed=1), gaussian_field()[None]]))
+    assert np.abs(s.score_60[:50]).mean() < 0.25
+    assert s.score_60[-1] < 0.3
+
+
+def test_rotation_and_translation_change_little(scorer):
+    base = scorer.score(lattice(spacing=8)[None]).score_60[0]
+    moved = scorer.score(np.stack([lattice(spacing=8, angle_deg=a, phase=(p, p / 2))
+                                   for a in (7, 21, 45) for p in (0.0, 1.3, 3.1)])).score_60
+    assert np.abs(moved - base).max() < 0.35
+
+
+@pytest.mark.parametrize("spacing, angle", [(6.0, 0.0), (8.0, 12.0), (10.0, 25.0)])
+def test_spacing_and_orientation_recovered(spacing, angle):
+    sac = gc.GridScorer(40).sac(lattice(nbins=40, spacing=spacing, angle_deg=angle)[None])[0]
+    got_spacing, got_angle = spacing_orientation(sac, bin_size=1.0)
+    assert abs(got_spacing - spacing) <= 1.0
+    # plane waves at angle, angle + 60, angle + 120 put the lattice's peaks at angle + 30
+    diff = (got_angle - (angle + 30) + 30) % 60 - 30
+    assert abs(diff) < 4.0
+
+
+def test_border_score():
+    wall = np.zeros((20, 20))
+    wall[:, :3] = 1.0
+    centre = gaussian_field(width=2.0)
+    assert border_score(wall) > 0.5
+    assert border_score(centre) < 0
+    two = np.zeros((20, 20))
+    two[8:12, 8:12] = 1.0          # a central field first (label 1)...
+    two[:, 17:] = 1.0              # ...and a wall field second: the original used only the first
+    assert border_score(two) > border_score(centre)
+    assert np.isnan(border_score(np.zeros((20, 20))))
