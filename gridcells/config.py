@@ -100,6 +100,8 @@ class Config:
     low_grid_threshold: float = _p(0.5, "below this at every lag: low-grid")
     min_shift_cm: float = _p(5.0, "a preferred shift beyond +-this is predictive/retrospective",
                              lo=0)
+    peak_estimator: str = _p("centroid", "preferred shift: centroid of the gridness peak, or "
+                             "argmax (the earlier code's)", choices=("centroid", "argmax"))
     max_lag: int = _p(20, "largest time shift analysed (steps)", lo=0)
     shuffle_trials: int = _p(100, "circular shuffles per unit", lo=0)
     shuffle_alpha: float = _p(0.05, "significance level of the shuffle test", lo=0, hi=1,

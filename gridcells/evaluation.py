@@ -58,14 +58,13 @@ class Evaluation:
 
 def summarize(scores: np.ndarray, maps: np.ndarray, err_cm: float) -> Evaluation:
     """An :class:`Evaluation` from grid scores [U] and rate maps [U, n, n]."""
-    s = np.nan_to_num(scores, nan=-np.inf)
-    top = np.sort(s)[::-1][:64]
-    finite = scores[np.isfinite(scores)]
+    finite = scores[np.isfinite(scores)]  # units with no defined score count as non-grid
+    top = np.sort(finite)[::-1][:64]
     return Evaluation(
         err_cm=float(err_cm),
-        frac_above_03=float((s > 0.3).mean()),
-        best64_mean=float(np.mean(top)) if np.isfinite(top).all() else float("nan"),
-        best_score=float(s.max()),
+        frac_above_03=float((finite > 0.3).sum() / max(len(scores), 1)),
+        best64_mean=float(np.mean(top)) if len(top) else float("nan"),
+        best_score=float(top[0]) if len(top) else float("nan"),
         median_score=float(np.median(finite)) if len(finite) else float("nan"),
         map_corr=map_diversity(maps),
         n_units=len(scores),

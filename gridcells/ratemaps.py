@@ -62,21 +62,28 @@ class RateMapAccumulator:
         self.sums = torch.zeros(self.nbins ** 2, n_units, dtype=torch.float64)
         self.counts = torch.zeros(self.nbins ** 2, dtype=torch.float64)
 
-    def add(self, positions, activations, chunk: int = 65536) -> None:
+    def add(self, positions, activations) -> None:
+        """Add samples: positions [N, 2] (m), activations [N, U]."""
         pos = torch.as_tensor(positions).reshape(-1, 2)
-        act = torch.as_tensor(activations).reshape(len(pos), -1)
+        self.add_indexed(bin_index(pos, *self.box, self.nbins), activations)
+
+    def add_indexed(self, idx, activations, chunk: int = 65536) -> None:
+        """Add samples by flat bin index [N] (from :func:`bin_index`); an index equal to
+        nbins^2 marks a sample to skip (used for shifted pairings without copying activity)."""
+        idx = torch.as_tensor(idx).reshape(-1)
+        act = torch.as_tensor(activations).reshape(len(idx), -1)
         if act.shape[1] != self.sums.shape[1]:
             raise ValueError(f"activations have {act.shape[1]} units, the accumulator "
                              f"expects {self.sums.shape[1]}")
-        idx = bin_index(pos, *self.box, self.nbins)
         if not act.is_floating_point():
             act = act.double()
-        part = torch.zeros(self.nbins ** 2, act.shape[1], dtype=act.dtype)
+        nb = self.nbins ** 2
+        part = torch.zeros(nb + 1, act.shape[1], dtype=act.dtype)
         for i in range(0, len(idx), chunk):
             # sums within a chunk in the input's precision, across chunks in float64
             sl = slice(i, i + chunk)
-            self.sums += part.zero_().index_add_(0, idx[sl], act[sl])
-        self.counts += torch.bincount(idx, minlength=self.nbins ** 2).to(torch.float64)
+            self.sums += part.zero_().index_add_(0, idx[sl], act[sl])[:nb]
+        self.counts += torch.bincount(idx, minlength=nb + 1)[:nb].to(torch.float64)
 
     def result(self) -> RateMaps:
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -13,9 +13,10 @@ used by Sorscher et al. (2019):
 * score 60 = mean(r60, r120) - mean(r30, r90, r150); score 90 = r90 - mean(r45, r135);
   each is the maximum over the rings.
 
-One deliberate difference from the DeepMind code: unvisited (NaN) bins are excluded from
-the SAC sums (its ``nan_to_num`` ran before the mask was built, so NaNs counted as zeros).
-A constant map has no SAC: its scores are NaN.
+Two deliberate differences from the DeepMind code: unvisited (NaN) bins are excluded from
+the SAC sums (its ``nan_to_num`` ran before the mask was built, so NaNs counted as zeros);
+a ring whose SAC variance is below ``MIN_RING_VARIANCE`` is not scored (see there). A
+constant map, or one with no scorable ring, gets NaN scores.
 
 :class:`GridScorer` scores a whole batch at once. The SACs are batched direct overlap
 sums; the rotation, being linear, is split exactly as scipy computes it: a separable spline
@@ -33,6 +34,11 @@ import scipy.sparse as sp
 import torch
 
 ANGLES = (30, 45, 60, 90, 120, 135, 150)
+# A ring whose SAC values are (nearly) constant has no defined correlation: the DeepMind
+# formula divides by its variance + 1e-5 and, for sparse or nearly silent units, returns
+# scores of 10-100 (spline ringing from the SAC centre leaks into the rotated ring). Such
+# rings are not scored.
+MIN_RING_VARIANCE = 1e-3
 
 
 def overlap_sums(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -154,15 +160,17 @@ class GridScorer:
         n = self.size * self.size
         blocks = []
         for angle in ANGLES:
-            cols = np.empty((n, n))
-            basis = np.zeros((self.size, self.size))
-            for k in range(n):
-                basis.flat[k] = 1.0
-                cols[:, k] = ndi.rotate(basis, angle, reshape=False, order=3,
-                                        prefilter=False).ravel()
-                basis.flat[k] = 0.0
-            cols[np.abs(cols) < 1e-15] = 0.0
-            blocks.append(sp.csr_matrix(cols[self.used]))
+            rows = []
+            for start in range(0, n, 512):  # rotate a stack of basis images per call
+                stop = min(start + 512, n)
+                basis = np.zeros((stop - start, n))
+                basis[np.arange(stop - start), np.arange(start, stop)] = 1.0
+                out = ndi.rotate(basis.reshape(-1, self.size, self.size), angle, axes=(1, 2),
+                                 reshape=False, order=3, prefilter=False)
+                out = out.reshape(stop - start, n)[:, self.used]
+                out[np.abs(out) < 1e-15] = 0.0
+                rows.append(sp.csr_matrix(out))
+            blocks.append(sp.vstack(rows).T.tocsr())  # [P_used, n]
         return sp.vstack(blocks).tocsr()
 
     def sac(self, maps: np.ndarray) -> np.ndarray:
@@ -228,12 +236,15 @@ class GridScorer:
         rot = self.rotated(sac)
         M, area = self.mask_matrix, self.area
         mean = (s @ M) / area                                  # [U, masks]
-        var = (s * s) @ M / area - mean ** 2 + 1e-5
+        raw_var = (s * s) @ M / area - mean ** 2
+        var = raw_var + 1e-5
         r = {}
         for angle, ra in zip(ANGLES, rot):
             cross = (s * ra) @ M / area - mean * (ra @ M) / area
             r[angle] = cross / var
         s60, s90 = grid_scores_from_corrs(r)
+        flat_ring = raw_var < MIN_RING_VARIANCE
+        s60[flat_ring], s90[flat_ring] = np.nan, np.nan
         finite = np.isfinite(maps)
         hi = np.where(finite, maps, -np.inf).max((1, 2))
         lo = np.where(finite, maps, np.inf).min((1, 2))

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.ndimage as ndi
 import scipy.signal as sig
 
-from gridcells.scores import ANGLES, grid_scores_from_corrs, ring_masks
+from gridcells.scores import ANGLES, MIN_RING_VARIANCE, grid_scores_from_corrs, ring_masks
 
 
 def sac(rate_map: np.ndarray) -> np.ndarray:
@@ -43,9 +43,16 @@ def grid_score(rate_map: np.ndarray, nbins: int = 20):
         area = mask.sum()
         mean = (s * mask).sum() / area
         centred = (s - mean) * mask
-        var = (centred ** 2).sum() / area + 1e-5
+        raw_var = (centred ** 2).sum() / area
+        if raw_var < MIN_RING_VARIANCE:
+            s60.append(-np.inf)
+            s90.append(-np.inf)
+            continue
+        var = raw_var + 1e-5
         r = {a: (centred * (rotated[a] - mean) * mask).sum() / area / var for a in ANGLES}
         a60, a90 = grid_scores_from_corrs(r)
         s60.append(a60)
         s90.append(a90)
+    if max(s60) == -np.inf:
+        return np.nan, np.nan, 0, 0
     return max(s60), max(s90), int(np.argmax(s60)), int(np.argmax(s90))

@@ -101,3 +101,14 @@ def test_border_score():
     two[:, 17:] = 1.0              # ...and a wall field second: the original used only the first
     assert border_score(two) > border_score(centre)
     assert np.isnan(border_score(np.zeros((20, 20))))
+
+
+def test_sparse_units_do_not_get_absurd_scores(scorer):
+    sparse = np.zeros((20, 20))
+    sparse[3, 4] = 1.0            # a unit active in one bin
+    corner = np.zeros((20, 20))
+    corner[:2, :2] = 1.0
+    s = scorer.score(np.stack([sparse, corner]))
+    assert not (s.score_60 > 2).any()
+    want = oracle_scores(np.stack([sparse, corner]))
+    np.testing.assert_allclose(s.score_60, want[:, 0], atol=1e-6)

@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+import torch
+
+import gridcells as gc
+from gridcells.ablation import ablation_experiment, decoding_error, silence
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    cfg = gc.load_config(ROOT / "params" / "smoke.yaml", n_epochs=3, n_steps=40, batch_size=32,
+                         learning_rate=3e-3, device="cpu")
+    return gc.train(cfg, tmp_path_factory.mktemp("abl") / "r", progress=False).model
+
+
+@pytest.fixture(scope="module")
+def batches(trained):
+    cfg = trained.cfg
+    gen = gc.TrajectoryGenerator(cfg, gc.PlaceCells(cfg, trained.centers),
+                                 np.random.default_rng(9))
+    return gen.sample_many(2, 64)
+
+
+def test_silencing_nothing_changes_nothing(trained, batches):
+    assert decoding_error(silence(trained, []), batches) == decoding_error(trained, batches)
+
+
+def test_silencing_everything_gives_chance(trained, batches):
+    dead = silence(trained, np.arange(trained.cfg.Ng))
+    b = batches[0]
+    assert torch.all(dead.hidden(b.velocities, b.init_code) == 0)
+    # all logits equal: the decoded position is a fixed mean of centres, far from most positions
+    assert decoding_error(dead, batches) > 50
+
+
+def test_original_is_never_modified(trained, batches):
+    before = {k: v.clone() for k, v in trained.state_dict().items()}
+    silence(trained, [0, 1, 2])
+    assert all(torch.equal(before[k], v) for k, v in trained.state_dict().items())
+
+
+def test_experiment_and_no_predictive_units(trained, batches, tmp_path):
+    res = ablation_experiment(trained, batches, [1, 2], [3, 4, 5], 32, trials=3, seed=0)
+    assert len(res.random_errors_cm) == 3 and len(res.zero_lag_errors_cm) == 3
+    again = ablation_experiment(trained, batches, [1, 2], [3, 4, 5], 32, trials=3, seed=0)
+    assert again.random_errors_cm == res.random_errors_cm
+    none = ablation_experiment(trained, batches, [], [3], 32, trials=3, seed=0)
+    assert none.predictive_error_cm is None and "no predictive units" in none.note
+    none.save(tmp_path / "a.json")
+    assert '"note": "no predictive units' in (tmp_path / "a.json").read_text()
+
+
+def test_bad_units(trained):
+    with pytest.raises(ValueError, match="expected indices"):
+        silence(trained, [trained.cfg.Ng])
