@@ -132,8 +132,16 @@ class TrajectoryGenerator:
         B = batch_size or self.cfg.batch_size
         T = sequence_length or self.cfg.sequence_length
         pos, vel = simulate(self.cfg, n * B, T, self.rng)
-        pos_t = torch.as_tensor(pos, dtype=torch.float32, device=device)
-        vel_t = torch.as_tensor(vel, dtype=torch.float32, device=device)
-        code = self.place_cells.activation(pos_t)
-        return [Batch(vel_t[:, s], pos_t[1:, s], pos_t[0, s], code[0, s], code[1:, s])
-                for s in (slice(i * B, (i + 1) * B) for i in range(n))]
+        return batches_from_paths(pos, vel, self.place_cells, B, device)
+
+
+def batches_from_paths(pos: np.ndarray, vel: np.ndarray, place_cells: PlaceCells,
+                       batch_size: int, device: str | torch.device = "cpu") -> list[Batch]:
+    """Batches of ``batch_size`` from simulated paths (positions [T + 1, N, 2], velocities
+    [T, N, 2]), with place codes from ``place_cells`` (so cached paths serve any model)."""
+    pos_t = torch.as_tensor(pos, dtype=torch.float32, device=device)
+    vel_t = torch.as_tensor(vel, dtype=torch.float32, device=device)
+    code = place_cells.activation(pos_t)
+    N = pos.shape[1]
+    return [Batch(vel_t[:, s], pos_t[1:, s], pos_t[0, s], code[0, s], code[1:, s])
+            for s in (slice(i, i + batch_size) for i in range(0, N, batch_size))]

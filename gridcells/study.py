@@ -1,0 +1,158 @@
+"""Running the analyses on trained networks: cached analysis trajectories, activity,
+predictive classification, ablation, and tables across checkpoints.
+
+The analysis trajectories are simulated once (seed ``rng_seed``) and reused for every
+checkpoint, so differences between checkpoints are not differences of paths. The ``traj_*``
+knobs of the analysis config change only these trajectories, never the trained model.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .ablation import AblationResult, ablation_experiment
+from .checkpoints import load_model
+from .config import Config
+from .model import PathRNN
+from .place_cells import PlaceCells
+from .predictive import PredictiveResult, analyse, class_summary
+from .ratemaps import Activity
+from .trajectories import batches_from_paths, simulate
+
+TRAJ_KEYS = ("traj_speed_scale", "traj_speed_max", "traj_velocity_smoothing",
+             "traj_turn_sigma_scale", "traj_border_region", "traj_wall_slowdown",
+             "traj_wall_turn_scale")
+
+
+@dataclass
+class Paths:
+    """Simulated paths: positions [T + 1, N, 2] (m) and velocities [T, N, 2] (m/step)."""
+
+    positions: np.ndarray
+    velocities: np.ndarray
+
+
+def analysis_config(model_cfg: Config, cfg: Config) -> Config:
+    """The model's box and place code with the analysis config's movement knobs."""
+    return model_cfg.replace(**{k: getattr(cfg, k) for k in TRAJ_KEYS})
+
+
+def simulate_paths(cfg: Config, n: int, length: int, stream: int) -> Paths:
+    """``n`` paths of ``length`` steps from seed (rng_seed, stream)."""
+    pos, vel = simulate(cfg, n, length, np.random.default_rng([cfg.rng_seed, stream]))
+    return Paths(pos, vel)
+
+
+@torch.no_grad()
+def activity(model: PathRNN, paths: Paths, units, batch_size: int) -> Activity:
+    """Hidden activity of ``units`` along ``paths`` ([n, T, U], trajectory first)."""
+    pc = PlaceCells(model.cfg, model.centers.cpu())
+    device = next(model.parameters()).device
+    sel = torch.as_tensor(np.asarray(units), device=device)
+    acts = []
+    for b in batches_from_paths(paths.positions, paths.velocities, pc, batch_size, device):
+        acts.append(model.hidden(b.velocities, b.init_code).index_select(-1, sel)
+                    .transpose(0, 1).cpu().numpy())
+    return Activity(paths.positions[1:].transpose(1, 0, 2), paths.velocities.transpose(1, 0, 2),
+                    np.concatenate(acts), np.asarray(units))
+
+
+def check_units(model: PathRNN, cfg: Config) -> np.ndarray:
+    if cfg.Ng_use > model.cfg.Ng:
+        raise ValueError(f"Ng_use ({cfg.Ng_use}) is larger than the network (Ng = "
+                         f"{model.cfg.Ng})")
+    return np.arange(cfg.Ng_use)
+
+
+def predictive_study(model: PathRNN, cfg: Config, paths: Paths | None = None
+                     ) -> tuple[PredictiveResult, Activity]:
+    """Lag sweep, shuffles and classification of the first ``Ng_use`` units on analysis
+    trajectories (``n_batches`` x ``analysis_batch_size`` paths of
+    ``analysis_sequence_length`` steps)."""
+    units = check_units(model, cfg)
+    acfg = analysis_config(model.cfg, cfg)
+    if paths is None:
+        paths = simulate_paths(acfg, cfg.n_batches * cfg.analysis_batch_size,
+                               cfg.analysis_sequence_length, stream=1)
+    act = activity(model, paths, units, cfg.analysis_batch_size)
+    return analyse(act, cfg.replace(box_width=model.cfg.box_width,
+                                    box_height=model.cfg.box_height)), act
+
+
+def evaluation_paths(model: PathRNN, cfg: Config) -> Paths:
+    """Paths of the model's training length for decoding (``ablation_batches`` batches)."""
+    acfg = analysis_config(model.cfg, cfg)
+    return simulate_paths(acfg, cfg.ablation_batches * model.cfg.batch_size,
+                          model.cfg.sequence_length, stream=2)
+
+
+def ablation_study(model: PathRNN, cfg: Config, labels: np.ndarray, seed: int,
+                   paths: Paths | None = None) -> AblationResult:
+    """Silence the predictive units of ``labels`` and size-matched controls."""
+    paths = paths or evaluation_paths(model, cfg)
+    pc = PlaceCells(model.cfg, model.centers.cpu())
+    batches = batches_from_paths(paths.positions, paths.velocities, pc, model.cfg.batch_size,
+                                 next(model.parameters()).device)
+    return ablation_experiment(model, batches, np.flatnonzero(labels == "predictive"),
+                               np.flatnonzero(labels == "zero-lag"), len(labels),
+                               cfg.ablation_random_trials, seed)
+
+
+def resolve_checkpoints(spec) -> list[Path]:
+    """A list of paths, a glob pattern, or a run directory (all its epochs) -> paths."""
+    if isinstance(spec, (str, Path)):
+        p = Path(spec)
+        if p.is_dir():
+            found = sorted(p.glob("checkpoints/epoch_*/model.safetensors"))
+        else:
+            found = [Path(f) for f in sorted(glob.glob(str(spec)))]
+    else:
+        found = [Path(s) for s in spec]
+    if not found:
+        raise ValueError(f"no checkpoints found for {spec!r}; expected a list of weights files, "
+                         "a glob pattern or a run directory")
+    return found
+
+
+def checkpoint_table(checkpoints, cfg: Config, criterion: str = "fork") -> dict:
+    """Analyse several checkpoints on the same cached trajectories.
+
+    Returns {"rows": one dict per checkpoint (counts per class, mean preferred shift of the
+    predictive and retrospective units, ablation errors), "summary": mean and 95 % interval
+    (t-based) across checkpoints of every numeric column}."""
+    from scipy import stats
+
+    paths = resolve_checkpoints(checkpoints)
+    models = [load_model(p) for p in paths]
+    acfg = analysis_config(models[0].cfg, cfg)
+    shared = simulate_paths(acfg, cfg.n_batches * cfg.analysis_batch_size,
+                            cfg.analysis_sequence_length, stream=1)
+    rows = []
+    for i, (path, model) in enumerate(zip(paths, models)):
+        result, _ = predictive_study(model, cfg, shared)
+        cls = result.fork if criterion == "fork" else result.ouchi
+        summ = class_summary(cls)
+        abl = ablation_study(model, cfg, cls.labels, cfg.rng_seed + i)
+        row = {"checkpoint": str(path), **{f"n_{c}": v["count"] for c, v in summ.items()},
+               "pred_shift_cm": summ["predictive"]["mean_shift_cm"],
+               "retro_shift_cm": summ["retrospective"]["mean_shift_cm"],
+               "err_intact_cm": abl.intact_error_cm, "err_predictive_cm": abl.predictive_error_cm,
+               "err_random_mean_cm": float(np.mean(abl.random_errors_cm))
+               if abl.random_errors_cm else None}
+        rows.append(row)
+    summary = {}
+    for key in rows[0]:
+        vals = np.array([r[key] for r in rows if isinstance(r[key], (int, float))], float)
+        if key == "checkpoint" or len(vals) == 0:
+            continue
+        half = (stats.t.ppf(0.975, len(vals) - 1) * vals.std(ddof=1) / np.sqrt(len(vals))
+                if len(vals) > 1 else float("nan"))
+        summary[key] = {"mean": float(vals.mean()), "ci95": [float(vals.mean() - half),
+                                                              float(vals.mean() + half)],
+                        "n": int(len(vals))}
+    return {"criterion": criterion, "rows": rows, "summary": summary}
