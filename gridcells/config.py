@@ -91,9 +91,9 @@ class Config:
     seed: int = _p(0, "seed of initial weights and training trajectories", lo=0)
     # --- rate maps and analysis (names as in the earlier predictive-analysis scripts) ----
     nbins: int = _p(20, "rate-map bins per side", lo=2)
-    n_batches: int = _p(50, "analysis trajectory batches", lo=1)
+    n_batches: int = _p(20, "analysis trajectory batches", lo=1)
     analysis_batch_size: int = _p(200, "trajectories per analysis batch", lo=1)
-    analysis_sequence_length: int = _p(100, "time steps per analysis trajectory", lo=2)
+    analysis_sequence_length: int = _p(200, "time steps per analysis trajectory", lo=2)
     Ng_use: int = _p(512, "units analysed (the first Ng_use)", lo=1)
     gridness_threshold: float = _p(0.5, "best-shift gridness needed for a class")
     zero_shift_threshold: float = _p(0.5, "zero-shift gridness needed (fork criterion)")

@@ -1,0 +1,75 @@
+"""What a results page shows besides figures: provenance, parameters and small tables,
+rendered as Markdown (no analysis happens here)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+
+from . import __version__
+from .config import Config
+from .training import git_commit, resolve_device
+
+
+def markdown_table(rows: list[dict], columns: list[str] | None = None, digits: int = 3) -> str:
+    """A Markdown table of row dicts (floats rounded, None shown as a dash)."""
+    if not rows:
+        return "*(no rows)*"
+    columns = columns or list(rows[0])
+
+    def fmt(v):
+        if v is None:
+            return "-"
+        if isinstance(v, float):
+            return f"{v:.{digits}g}" if abs(v) < 1e4 else f"{v:.0f}"
+        return str(v)
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(fmt(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def provenance(cfg: Config, params_file: str | Path) -> str:
+    """Markdown: package version, git commit, date, device, params file, and every parameter
+    that differs from the defaults."""
+    default = Config()
+    changed = {f.name: getattr(cfg, f.name) for f in fields(Config)
+               if getattr(cfg, f.name) != getattr(default, f.name)}
+    device = resolve_device(cfg.device)
+    dev = torch.cuda.get_device_name() if device.type == "cuda" else \
+        f"cpu ({torch.get_num_threads()} threads)"
+    head = [{"item": "gridcells", "value": __version__},
+            {"item": "git commit", "value": git_commit()[:12]},
+            {"item": "executed",
+             "value": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")},
+            {"item": "device", "value": dev},
+            {"item": "params file", "value": Path(params_file).name}]
+    params = [{"parameter": k, "value": repr(v)} for k, v in changed.items()]
+    return ("**Provenance**\n\n" + markdown_table(head) +
+            "\n\n**Parameters that differ from the original model's defaults**\n\n" +
+            markdown_table(params))
+
+
+def read_jsonl(path: str | Path) -> list[dict]:
+    """Rows of a JSON-lines file (empty list if missing)."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def recipe_search_table(path: str | Path) -> str:
+    """The configurations tried for the CPU recipe (benchmarks/results/recipe_search.jsonl)."""
+    rows = []
+    for r in read_jsonl(path):
+        over = ", ".join(f"{k}={v}" for k, v in r["overrides"].items()) or "(recipe as is)"
+        rows.append({"changes to params/cpu.yaml": over, "steps": r["steps"],
+                     "wall (s)": r["wall_s"], "error (cm)": r["err_cm"],
+                     "> 0.3": r["frac_above_03"], "best-64": r["best64_mean"],
+                     "map corr": r["map_corr"], "meets": "yes" if r["meets"] else "no",
+                     "hardware": r["hardware"], "note": r.get("note", "")})
+    return markdown_table(rows)

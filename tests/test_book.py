@@ -1,0 +1,86 @@
+"""Smoke test of the whole pipeline: every notebook through the runner with
+params/smoke.yaml, the book built with -W, and the HTML checked in headless Chromium."""
+
+import re
+import shutil
+import struct
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from gridcells.pipeline import NOTEBOOKS, build_book
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    shutil.rmtree(ROOT / "runs" / "smoke", ignore_errors=True)
+    index = build_book(ROOT / "params" / "smoke.yaml")
+    return index.parent
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images, self.links = [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "img" and a.get("src"):
+            self.images.append(a["src"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+def pages(html_root: Path) -> list[Path]:
+    return [html_root / "book" / "intro.html", html_root / "book" / "methods.html",
+            html_root / "book" / "reproducibility.html", html_root / "book" / "references.html"] \
+        + [html_root / "book" / "generated" / f"{n}.html" for n in NOTEBOOKS]
+
+
+@pytest.mark.book
+def test_every_page_exists_with_figures_and_working_links(book):
+    for page in pages(book):
+        assert page.is_file(), f"missing page {page}"
+        parser = Links()
+        parser.feed(page.read_text())
+        figures = [s for s in parser.images if s.endswith(".png") and "logo" not in s]
+        if "generated" in page.parts or page.name == "intro.html":
+            assert figures, f"{page.name} shows no figure"
+        for src in figures:
+            w, h = png_size((page.parent / src).resolve())
+            assert w > 0 and h > 0
+        for href in parser.links:
+            target = href.split("#")[0]
+            if not target or re.match(r"^[a-z]+:", target):
+                continue
+            assert (page.parent / target).resolve().exists(), f"{page.name}: broken {href}"
+
+
+@pytest.mark.book
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (.ci/run installs it)")
+def test_pages_load_in_chromium_without_console_errors(book, tmp_path):
+    for page in pages(book):
+        run = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+                              "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000",
+                              "--dump-dom", page.as_uri()],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert "<main" in run.stdout or "bd-main" in run.stdout, f"{page.name} did not render"
+        console = [line for line in run.stderr.splitlines() if "CONSOLE" in line
+                   and ("Error" in line or "error" in line)]
+        assert not console, f"{page.name}: console errors {console}"

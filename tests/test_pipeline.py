@@ -1,0 +1,59 @@
+"""The literate pipeline: notebooks, parameter validation, the runner and the book."""
+
+import json
+
+import jupytext
+import pytest
+
+from gridcells.config import ConfigError
+from gridcells.pipeline import (
+    NOTEBOOKS,
+    NotebookFailed,
+    notebook_path,
+    run_notebook,
+    validate_parameters,
+)
+
+from .conftest import ROOT
+
+SMOKE = ROOT / "params" / "smoke.yaml"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebooks_follow_the_skeleton_and_are_paired(name):
+    py = jupytext.read(ROOT / "notebooks" / f"{name}.py")
+    text = "\n".join(c.source for c in py.cells if c.cell_type == "markdown")
+    for heading in ("## Overview", "## Prerequisites", "## Imports", "## Summary"):
+        assert heading in text, f"{name} lacks {heading}"
+    tagged = [c for c in py.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and "params_file" in tagged[0].source
+    ipynb = jupytext.read(ROOT / "notebooks" / f"{name}.ipynb")
+    assert [c.source for c in ipynb.cells] == [c.source for c in py.cells], \
+        f"{name}.ipynb is out of sync: run jupytext --sync notebooks/{name}.py"
+    raw = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())
+    assert all(not c.get("outputs") for c in raw["cells"]), "committed notebook has outputs"
+
+
+def test_parameters_are_validated_like_the_cli():
+    with pytest.raises(ConfigError, match="Ng: expected int"):
+        validate_parameters(SMOKE, {"Ng": "many"})
+    with pytest.raises(ConfigError, match="unknown parameter 'Nq'"):
+        validate_parameters(SMOKE, {"Nq": "3"})
+    p = validate_parameters(SMOKE, {"Ng": "32", "DoG": "False"})
+    assert p["Ng"] == 32 and p["DoG"] is False and p["run_dir"].endswith("runs/smoke")
+
+
+def test_unknown_notebook():
+    with pytest.raises(FileNotFoundError, match="notebooks/01_training.py"):
+        notebook_path("99_nothing")
+
+
+def test_a_failing_notebook_stops_with_cell_and_error_and_keeps_partial(tmp_path):
+    nb = tmp_path / "bad.py"
+    nb.write_text("# %% tags=[\"parameters\"]\nparams_file = None\n\n# %%\nx = 1\n\n"
+                  "# %%\nraise RuntimeError('boom in cell three')\n")
+    out = tmp_path / "out" / "bad.ipynb"
+    with pytest.raises(NotebookFailed, match="bad.py failed in cell .*RuntimeError.*boom"):
+        run_notebook(nb, SMOKE, {}, output=out)
+    assert not out.exists()
+    assert (tmp_path / "out" / "bad.partial.ipynb").exists()
