@@ -118,8 +118,10 @@ class Sweep:
 
 
 def _score_all(maps_list, scorer) -> tuple[np.ndarray, np.ndarray]:
-    scores = [scorer.score(m) for m in maps_list]
-    return (np.stack([s.score_60 for s in scores]), np.stack([s.score_90 for s in scores]))
+    """Scores [len(maps_list), U] of a list of map stacks [U, n, n], scored in one batch."""
+    s = scorer.score(np.concatenate(maps_list))
+    shape = (len(maps_list), -1)
+    return s.score_60.reshape(shape), s.score_90.reshape(shape)
 
 
 def lag_sweep(activity: Activity, cfg: Config, max_lag: int | None = None,
@@ -205,7 +207,11 @@ def shuffle_null(activity: Activity, cfg: Config, sweep: Sweep, trials: int | No
     offsets = rng.choice(choices, trials, replace=trials > len(choices))
     needed = sorted({int((k + s) % T) for s in offsets for k in sweep.shifts})
     scorer = GridScorer.cached(cfg.nbins)
-    circ = {c: scorer.score(maps.circular(c)).score_60 for c in needed}
+    circ = {}
+    for i in range(0, len(needed), 16):  # score 16 circular shifts per batch
+        part = needed[i:i + 16]
+        s60, _ = _score_all([maps.circular(c) for c in part], scorer)
+        circ.update(zip(part, s60))
     scores = np.stack([[circ[int((k + s) % T)] for k in sweep.shifts] for s in offsets])
     alpha = cfg.shuffle_alpha
     future, past = sweep.shifts > 0, sweep.shifts < 0
