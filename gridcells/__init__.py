@@ -18,6 +18,7 @@ from .config import Config, ConfigError, config_from_namespace, load_config
 from .evaluation import Evaluation, evaluate
 from .model import PathRNN
 from .place_cells import PlaceCells
+from .pretrained import load_pretrained, model_card
 from .ratemaps import (
                        Activity,
                        RateMapAccumulator,
@@ -37,6 +38,6 @@ __all__ = [
     "GridScorer", "GridScores", "PathRNN", "PlaceCells", "RateMapAccumulator", "RateMaps",
     "RunDirError", "TrainingDiverged", "TrajectoryGenerator", "border_score",
     "collect_activity", "config_from_namespace", "evaluate", "iter_activity",
-    "list_checkpoints", "load_config", "load_model", "model_rate_maps", "rate_maps",
-    "read_csv", "save_model", "smooth", "spacing_orientation", "train",
+    "list_checkpoints", "load_config", "load_model", "load_pretrained", "model_card",
+    "model_rate_maps", "rate_maps", "read_csv", "save_model", "smooth", "spacing_orientation", "train",
 ]

@@ -1,0 +1,36 @@
+import json
+
+import pytest
+
+import gridcells as gc
+from gridcells.checkpoints import CheckpointError
+from gridcells.pretrained import DATA, EVAL_SEED, export_pretrained, load_pretrained, model_card
+
+from .conftest import ROOT
+
+
+def test_export_and_load_round_trip(tmp_path):
+    cfg = gc.load_config(ROOT / "params" / "smoke.yaml", device="cpu")
+    gc.train(cfg, tmp_path / "r", progress=False)
+    card = export_pretrained(tmp_path / "r", "tiny", "test machine", eval_batches=2,
+                             out_root=tmp_path / "data")
+    assert card["steps"] == cfg.total_steps and card["hardware"] == "test machine"
+    model = load_pretrained("tiny", tmp_path / "data")
+    assert model.cfg == cfg
+    files = sorted(p.name for p in (tmp_path / "data" / "tiny").iterdir())
+    assert "model_card.json" in files and "RNN.weight_hh_l0.safetensors" in files
+    with pytest.raises(CheckpointError, match="no pretrained model 'nope'"):
+        load_pretrained("nope", tmp_path / "data")
+
+
+@pytest.mark.skipif(not (DATA / "default" / "model_card.json").is_file(),
+                    reason="no shipped model")
+def test_shipped_model_matches_its_card():
+    card = model_card()
+    model = gc.load_pretrained()
+    q = card["quick_check"]
+    ev, _, _ = gc.evaluate(model, n_batches=q["n_batches"], seed=EVAL_SEED,
+                           batch_size=q["batch_size"])
+    assert ev.err_cm == pytest.approx(q["err_cm"], rel=1e-4)
+    assert card["evaluation"]["err_cm"] <= 6.0
+    assert json.dumps(card["config"])  # the card is complete JSON
