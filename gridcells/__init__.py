@@ -39,5 +39,6 @@ __all__ = [
     "RunDirError", "TrainingDiverged", "TrajectoryGenerator", "border_score",
     "collect_activity", "config_from_namespace", "evaluate", "iter_activity",
     "list_checkpoints", "load_config", "load_model", "load_pretrained", "model_card",
-    "model_rate_maps", "rate_maps", "read_csv", "save_model", "smooth", "spacing_orientation", "train",
+    "model_rate_maps", "rate_maps", "read_csv", "save_model", "smooth", "spacing_orientation",
+    "train",
 ]
