@@ -156,6 +156,18 @@ def zero_vs_peak(zero: np.ndarray, peak: np.ndarray, labels: np.ndarray, ax=None
     return fig
 
 
+def classification_panels(c, min_shift_cm: float, title: str = "", fig=None):
+    """(A) counts, (B) preferred shifts and (C) zero-shift against best-shift gridness of a
+    :class:`~gridcells.predictive.Classification`."""
+    if fig is None:
+        fig = plt.figure(figsize=(11, 3.3), layout="constrained")
+    axes = fig.subplots(1, 3)
+    class_counts(c.counts(), ax=axes[0], title=title or f"{c.criterion} criterion")
+    shift_distribution(c.preferred_cm, c.labels, min_shift_cm, ax=axes[1])
+    zero_vs_peak(c.zero_score, c.peak_score, c.labels, ax=axes[2])
+    return fig
+
+
 def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
                  preferred: np.ndarray, classes=("predictive", "zero-lag", "retrospective"),
                  fig=None):

@@ -73,3 +73,17 @@ def recipe_search_table(path: str | Path) -> str:
                      "map corr": r["map_corr"], "meets": "yes" if r["meets"] else "no",
                      "hardware": r["hardware"], "note": r.get("note", "")})
     return markdown_table(rows)
+
+
+def start_notebook(params_file: str, run_dir: str | None, namespace: dict) -> tuple[Config, str]:
+    """The opening of every results notebook: the config from the params file and any config
+    names papermill injected into ``namespace``, the run directory (default
+    ``runs/<params file name>``), and the provenance shown as Markdown."""
+    from IPython.display import Markdown, display
+
+    from .config import config_from_namespace
+
+    cfg = config_from_namespace(params_file, namespace)
+    run_dir = run_dir or f"runs/{Path(params_file).stem}"
+    display(Markdown(provenance(cfg, params_file)))
+    return cfg, run_dir

@@ -42,9 +42,7 @@ params_file = "params/default.yaml"  # any params file; single values: papermill
 run_dir = None                       # default: runs/<params file name>
 
 # %%
-cfg = gc.config_from_namespace(params_file, globals())
-run_dir = run_dir or f"runs/{params_file.rsplit('/', 1)[-1].removesuffix('.yaml')}"
-display(Markdown(report.provenance(cfg, params_file)))
+cfg, run_dir = report.start_notebook(params_file, run_dir, globals())
 
 # %% [markdown]
 # ## Training

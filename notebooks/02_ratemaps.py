@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -38,9 +40,7 @@ params_file = "params/default.yaml"
 run_dir = None
 
 # %%
-cfg = gc.config_from_namespace(params_file, globals())
-run_dir = run_dir or f"runs/{params_file.rsplit('/', 1)[-1].removesuffix('.yaml')}"
-display(Markdown(report.provenance(cfg, params_file)))
+cfg, run_dir = report.start_notebook(params_file, run_dir, globals())
 model = gc.load_model(run_dir)
 
 # %% [markdown]

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -42,9 +44,7 @@ params_file = "params/default.yaml"
 run_dir = None
 
 # %%
-cfg = gc.config_from_namespace(params_file, globals())
-run_dir = run_dir or f"runs/{params_file.rsplit('/', 1)[-1].removesuffix('.yaml')}"
-display(Markdown(report.provenance(cfg, params_file)))
+cfg, run_dir = report.start_notebook(params_file, run_dir, globals())
 model = gc.load_model(run_dir)
 out_dir = f"{run_dir}/analysis/predictive"
 
@@ -73,10 +73,7 @@ display(Markdown(report.markdown_table(rows)))
 
 # %%
 c = result.fork
-fig, axes = plotting.plt.subplots(1, 3, figsize=(11, 3.3), layout="constrained")
-plotting.class_counts(c.counts(), ax=axes[0], title="fork criterion")
-plotting.shift_distribution(c.preferred_cm, c.labels, cfg.min_shift_cm, ax=axes[1])
-plotting.zero_vs_peak(c.zero_score, c.peak_score, c.labels, ax=axes[2])
+fig = plotting.classification_panels(c, cfg.min_shift_cm)
 fig.savefig(f"{out_dir}/classes_fork.png", dpi=120)
 
 # %% [markdown]
@@ -84,11 +81,7 @@ fig.savefig(f"{out_dir}/classes_fork.png", dpi=120)
 
 # %%
 if result.ouchi is not None:
-    o = result.ouchi
-    fig, axes = plotting.plt.subplots(1, 3, figsize=(11, 3.3), layout="constrained")
-    plotting.class_counts(o.counts(), ax=axes[0], title="ouchi criterion")
-    plotting.shift_distribution(o.preferred_cm, o.labels, cfg.min_shift_cm, ax=axes[1])
-    plotting.zero_vs_peak(o.zero_score, o.peak_score, o.labels, ax=axes[2])
+    fig = plotting.classification_panels(result.ouchi, cfg.min_shift_cm)
     fig.savefig(f"{out_dir}/classes_ouchi.png", dpi=120)
 
 # %% [markdown]

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -31,7 +33,6 @@
 import numpy as np
 from IPython.display import Markdown, display
 
-import gridcells as gc
 from gridcells import pattern_formation as pf
 from gridcells import plotting, report
 
@@ -40,8 +41,7 @@ params_file = "params/default.yaml"
 run_dir = None
 
 # %%
-cfg = gc.config_from_namespace(params_file, globals())
-display(Markdown(report.provenance(cfg, params_file)))
+cfg, run_dir = report.start_notebook(params_file, run_dir, globals())
 rng_seed = cfg.rng_seed
 
 # %% [markdown]
