@@ -88,6 +88,8 @@ class Config:
                         "faster on CPUs with AVX512-BF16/AMX; loss and softmax stay fp32)",
                         choices=("fp32", "bf16"))
     device: str = _p("auto", "compute device", choices=("auto", "cpu", "cuda"))
+    pretrained: str | None = _p(None, "analyse the shipped model gridcells/data/NAME instead of "
+                                "training one (the training chapter installs it in run_dir)")
     seed: int = _p(0, "seed of initial weights and training trajectories", lo=0)
     # --- rate maps and analysis (names as in the earlier predictive-analysis scripts) ----
     nbins: int = _p(20, "rate-map bins per side", lo=2)

@@ -78,3 +78,33 @@ def load_pretrained(name: str = "default", root: str | Path = DATA,
         tensors, _ = load_tensors(f)
         state.update(tensors)
     return model_from_state(state, cfg, str(Path(root) / name)).to(device)
+
+
+def install_pretrained(name: str, run_dir: str | Path, root: str | Path = DATA) -> PathRNN:
+    """Make ``run_dir`` a run directory holding the shipped model ``name`` (its config and
+    weights as the last checkpoint), so every analysis reads it like a trained run. An
+    existing run directory is only accepted if it already holds this model."""
+    from .checkpoints import latest_checkpoint, save_model
+    from .config import save_config
+    from .training import RunDirError
+
+    model = load_pretrained(name, root)
+    run = Path(run_dir)
+    if latest_checkpoint(run) is not None:
+        existing = load_model(run)
+        same = existing.cfg == model.cfg and all(
+            torch.equal(a, b) for a, b in zip(existing.state_dict().values(),
+                                              model.state_dict().values()))
+        if not same:
+            raise RunDirError(f"run directory {str(run)!r} holds another model; choose a new "
+                              "run_dir for the pretrained one")
+        return existing
+    if run.exists() and any(run.iterdir()):
+        raise RunDirError(f"run directory {str(run)!r} is not empty")
+    ckpt = run / "checkpoints" / "epoch_0001"
+    ckpt.mkdir(parents=True)
+    save_config(model.cfg, run / "config.yaml")
+    save_model(model, ckpt / "model.safetensors", {"pretrained": name})
+    atomic_write_text(run / "checkpoints" / "latest", "epoch_0001")
+    atomic_write_text(run / "model_card.json", json.dumps(model_card(name, root), indent=1))
+    return model

@@ -36,6 +36,7 @@ from IPython.display import Markdown, display
 import gridcells as gc
 from gridcells import plotting, report
 from gridcells.pipeline import GENERATED
+from gridcells.pretrained import install_pretrained, model_card
 
 # %% tags=["parameters"]
 params_file = "params/default.yaml"  # any params file; single values: papermill -p NAME VALUE
@@ -51,11 +52,19 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals())
 # at once if it is complete); a different config in the same directory is refused.
 
 # %%
-result = gc.train(cfg, run_dir, resume="auto", progress=False)
-last = result.history[-1]
-display(Markdown(f"Trained **{int(last['step'])} steps** in {last['elapsed_s']:.0f} s "
-                 f"(training loop only); last window: loss {last['loss']:.4f}, "
-                 f"decoding error {last['err_cm']:.1f} cm. Run directory: `{run_dir}`."))
+if cfg.pretrained:  # analyse a shipped model: no training, its model card instead
+    model = install_pretrained(cfg.pretrained, run_dir)
+    history, gridness = [], []
+    card = model_card(cfg.pretrained)
+    display(Markdown(f"Shipped model **{cfg.pretrained}**: {card['steps']} steps on "
+                     f"{card['hardware']} ({card['training_wall_s']} s)."))
+else:
+    result = gc.train(cfg, run_dir, resume="auto", progress=False)
+    model, history, gridness = result.model, result.history, result.gridness
+    last = history[-1]
+    display(Markdown(f"Trained **{int(last['step'])} steps** in {last['elapsed_s']:.0f} s "
+                     f"(training loop only); last window: loss {last['loss']:.4f}, "
+                     f"decoding error {last['err_cm']:.1f} cm. Run directory: `{run_dir}`."))
 
 # %% [markdown]
 # ## Learning curves
@@ -65,13 +74,14 @@ display(Markdown(f"Trained **{int(last['step'])} steps** in {last['elapsed_s']:.
 # near 1 means collapse (every unit shows the same map, which can fool a grid score).
 
 # %%
-fig = plotting.training_curves(result.history, result.gridness)
+if history:
+    fig = plotting.training_curves(history, gridness)
 
 # %% [markdown]
 # ## The trained network on fresh trajectories
 
 # %%
-ev, maps, scores = gc.evaluate(result.model, n_batches=cfg.eval_batches * 2,
+ev, maps, scores = gc.evaluate(model, n_batches=cfg.eval_batches * 2,
                                seed=cfg.seed + 1000)
 display(Markdown(report.markdown_table([ev.row()])))
 display(Markdown(f"Meets the CPU recipe's criteria (error <= 6 cm, >= 40 % above 0.3, "

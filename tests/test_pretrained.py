@@ -4,7 +4,8 @@ import pytest
 
 import gridcells as gc
 from gridcells.checkpoints import CheckpointError
-from gridcells.pretrained import DATA, EVAL_SEED, export_pretrained, load_pretrained, model_card
+from gridcells.pretrained import (DATA, EVAL_SEED, export_pretrained, install_pretrained,
+                                  load_pretrained, model_card)
 
 from .conftest import ROOT
 
@@ -34,3 +35,15 @@ def test_shipped_model_matches_its_card():
     assert ev.err_cm == pytest.approx(q["err_cm"], rel=1e-4)
     assert card["evaluation"]["err_cm"] <= 6.0
     assert json.dumps(card["config"])  # the card is complete JSON
+
+
+def test_install_into_a_run_directory(tmp_path):
+    cfg = gc.load_config(ROOT / "params" / "smoke.yaml", device="cpu")
+    gc.train(cfg, tmp_path / "r", progress=False)
+    export_pretrained(tmp_path / "r", "tiny", "test", eval_batches=1, out_root=tmp_path / "d")
+    model = install_pretrained("tiny", tmp_path / "installed", tmp_path / "d")
+    again = install_pretrained("tiny", tmp_path / "installed", tmp_path / "d")  # idempotent
+    assert again.cfg == model.cfg
+    assert gc.load_model(tmp_path / "installed").cfg == cfg
+    with pytest.raises(gc.RunDirError, match="another model"):
+        install_pretrained("tiny", tmp_path / "r", tmp_path / "d")
