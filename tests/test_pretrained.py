@@ -4,8 +4,14 @@ import pytest
 
 import gridcells as gc
 from gridcells.checkpoints import CheckpointError
-from gridcells.pretrained import (DATA, EVAL_SEED, export_pretrained, install_pretrained,
-                                  load_pretrained, model_card)
+from gridcells.pretrained import (
+    DATA,
+    EVAL_SEED,
+    export_pretrained,
+    install_pretrained,
+    load_pretrained,
+    model_card,
+)
 
 from .conftest import ROOT
 
