@@ -69,11 +69,14 @@ fig.savefig(f"{run_dir}/analysis/predictive/ablation.png", dpi=120)
 
 # %% [markdown]
 # ## Every stored epoch of the run
-# Counts, preferred shifts and ablation effects per checkpoint, with the mean and 95 %
-# interval across checkpoints (for several seeds, pass their weights files instead).
+# Counts, preferred shifts and ablation effects per checkpoint (``fork`` criterion, which
+# needs no shuffles; a quarter of the analysis trajectories, to keep this chapter quick),
+# with the mean and 95 % interval across checkpoints. For several seeds, pass their weights
+# files (a list or a glob) instead of the run directory.
 
 # %%
-table = study.checkpoint_table(run_dir, cfg)
+table = study.checkpoint_table(run_dir, cfg.replace(shuffle_trials=0,
+                                                     n_batches=max(1, cfg.n_batches // 4)))
 cols = ["checkpoint", "n_predictive", "n_retrospective", "n_zero-lag", "n_low-grid",
         "pred_shift_cm", "err_intact_cm", "err_predictive_cm", "err_random_mean_cm"]
 for r in table["rows"]:
