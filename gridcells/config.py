@@ -78,6 +78,8 @@ class Config:
     lr_final_fraction: float = _p(0.0, "final lr / peak lr for cosine and linear decay", lo=0,
                                   hi=1)
     weight_decay: float = _p(1e-4, "coefficient of sum(W_hh^2) added to the loss", lo=0)
+    weight_decay_start: int = _p(0, "training step from which weight decay applies (before it: "
+                                 "0)", lo=0)
     n_epochs: int = _p(100, "epochs (a checkpoint after each)", lo=1)
     n_steps: int = _p(1000, "training steps per epoch", lo=1)
     log_every: int = _p(10, "steps between history rows", lo=1)

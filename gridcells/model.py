@@ -79,10 +79,13 @@ class PathRNN(nn.Module):
         """sum(W_hh^2), the regulariser of the original (recurrent weights only)."""
         return (self.RNN.weight_hh_l0 ** 2).sum()
 
-    def loss(self, logits: torch.Tensor, target_code: torch.Tensor) -> torch.Tensor:
-        """Cross-entropy with the place code (log-softmax, stable) + weight decay; a scalar."""
+    def loss(self, logits: torch.Tensor, target_code: torch.Tensor,
+             weight_decay: float | None = None) -> torch.Tensor:
+        """Cross-entropy with the place code (log-softmax, stable) + weight decay (default
+        ``cfg.weight_decay``); a scalar."""
         ce = -(target_code * torch.log_softmax(logits, -1)).sum(-1).mean()
-        return ce + self.cfg.weight_decay * self.recurrent_penalty()
+        wd = self.cfg.weight_decay if weight_decay is None else weight_decay
+        return ce + wd * self.recurrent_penalty() if wd else ce
 
     def decoding_error_cm(self, logits: torch.Tensor, positions: torch.Tensor,
                           k: int = 3) -> torch.Tensor:

@@ -124,14 +124,15 @@ def read_csv(path: str | Path) -> list[dict[str, float]]:
         return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
-def train_step(model: PathRNN, opt: torch.optim.Optimizer, batch, autocast) -> tuple:
+def train_step(model: PathRNN, opt: torch.optim.Optimizer, batch, autocast,
+               weight_decay: float | None = None) -> tuple:
     """One optimisation step: a single forward pass gives both the loss and the logits used
     for the decoding error. Returns (loss, logits); raises TrainingDiverged on a non-finite
     loss before touching the weights."""
     with autocast:
         logits = model(batch.velocities, batch.init_code)
     logits = logits.float()
-    loss = model.loss(logits, batch.target_code)
+    loss = model.loss(logits, batch.target_code, weight_decay)
     if not torch.isfinite(loss):
         raise TrainingDiverged(f"loss became {loss.item()}")
     opt.zero_grad(set_to_none=True)
@@ -273,7 +274,8 @@ class Trainer:
                 buffer = self.gen.sample_many(chunk, device=self.device)[::-1]
             batch = buffer.pop()
             try:
-                loss, logits = train_step(model, self.opt, batch, autocast)
+                wd = cfg.weight_decay if self.step >= cfg.weight_decay_start else 0.0
+                loss, logits = train_step(model, self.opt, batch, autocast, wd)
             except TrainingDiverged as exc:
                 raise TrainingDiverged(
                     f"{exc} at step {self.step + 1}; training stopped and the last good "

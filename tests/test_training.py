@@ -102,3 +102,11 @@ def test_cli_train(tmp_path, capsys):
     assert "not empty" in capsys.readouterr().err
     assert main(["train", "--run-dir", str(tmp_path / "q"), "Ng=abc"]) == 2
     assert "Ng: expected int" in capsys.readouterr().err
+
+
+def test_weight_decay_starts_when_asked(smoke_cfg, tmp_path):
+    cfg = smoke_cfg.replace(weight_decay=1.0, weight_decay_start=10, n_epochs=2, n_steps=10,
+                            log_every=10, eval_every=0)
+    res = gc.train(cfg, tmp_path / "r", progress=False)
+    # a huge penalty is in the loss only in the second window
+    assert res.history[1]["loss"] > res.history[0]["loss"] + 1.0
