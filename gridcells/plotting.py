@@ -44,8 +44,13 @@ def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 8, fig=
                     label: str = "grid score", sigma: float = 1.0):
     """Top, middle and bottom ``per_row`` maps of the score distribution, as in Fig. 2 of
     Sorscher et al.; each row is titled with its score range."""
-    order = np.argsort(np.nan_to_num(scores, nan=-np.inf))[::-1]
+    finite = np.flatnonzero(np.isfinite(scores))
+    order = finite[np.argsort(scores[finite])[::-1]]
     n = len(order)
+    if n == 0:
+        fig, ax = _ax(None)
+        ax.text(0.5, 0.5, "no unit has a defined score", ha="center")
+        return fig
     k = min(per_row, n)
     picks = {"top": order[:k], "middle": order[max(n // 2 - k // 2, 0):][:k],
              "bottom": order[-k:]}
@@ -56,7 +61,10 @@ def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 8, fig=
             show_map(maps[u], axes[row, j], f"{scores[u]:.2f}", sigma=sigma)
         axes[row, 0].set_ylabel(f"{name}\n{np.nanmin(vals):.2f}..{np.nanmax(vals):.2f}",
                                 fontsize=7)
-    fig.suptitle(f"rate maps by {label}", fontsize=9)
+    silent = len(scores) - n
+    fig.suptitle(f"rate maps by {label}" + (f" ({silent} of {len(scores)} units have no score:"
+                                             " silent or flat maps)" if silent else ""),
+                 fontsize=9)
     return fig
 
 
