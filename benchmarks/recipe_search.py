@@ -39,15 +39,34 @@ def run(params: str | None, overrides: list[str], eval_batches: int, keep: str |
             "meets": ev.meets_recipe(), "curve": result.gridness}
 
 
+def partial(run_dir: str, params: str | None, overrides: list[str], note: str) -> dict:
+    """A row for a run stopped by hand: its last in-training measurement (subset of units)."""
+    rows = gc.read_csv(Path(run_dir) / "gridness.csv")
+    last = rows[-1]
+    return {"params": params, "overrides": parse_overrides(overrides),
+            "wall_s": round(gc.read_csv(Path(run_dir) / "history.csv")[-1]["elapsed_s"], 1),
+            "steps": int(last["step"]), "hardware": f"{platform.machine()} "
+            f"{torch.get_num_threads()} threads", "err_cm": round(last["err_cm"], 4),
+            "frac_above_03": last["frac_above_03"], "best64_mean": last["best64_mean"],
+            "map_corr": last["map_corr"], "n_units": int(last["n_units"]), "meets": False,
+            "note": note, "curve": rows}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--params")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--partial", metavar="RUN_DIR",
+                    help="record a run stopped by hand from its last measurement")
+    ap.add_argument("--note", default="stopped by hand; in-training measurement")
     ap.add_argument("--eval-batches", type=int, default=50)
     ap.add_argument("--keep", help="keep the run directory here")
     ap.add_argument("overrides", nargs="*")
     args = ap.parse_args()
-    row = run(args.params, args.overrides, args.eval_batches, args.keep)
+    if args.partial:
+        row = partial(args.partial, args.params, args.overrides, args.note)
+    else:
+        row = run(args.params, args.overrides, args.eval_batches, args.keep)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "a") as fh:
         fh.write(json.dumps(row) + "\n")

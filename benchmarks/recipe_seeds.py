@@ -21,10 +21,12 @@ def main():
     ap.add_argument("--params", default="params/cpu.yaml")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     ap.add_argument("--out", default="benchmarks/results/recipe_seeds.jsonl")
+    ap.add_argument("--keep-root", help="keep each seed's run directory under this folder")
     args = ap.parse_args()
     print("seed  wall_s  err_cm  frac>0.3  best64  map_corr  meets")
     for seed in args.seeds:
-        row = run(args.params, [f"seed={seed}"], eval_batches=50, keep=None)
+        keep = f"{args.keep_root}/seed{seed}" if args.keep_root else None
+        row = run(args.params, [f"seed={seed}"], eval_batches=50, keep=keep)
         with open(Path(args.out), "a") as fh:
             fh.write(json.dumps(row) + "\n")
         print(f"{seed:<5} {row['wall_s']:6.0f}  {row['err_cm']:6.2f}  {row['frac_above_03']:8.2f}"
