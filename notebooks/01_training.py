@@ -95,7 +95,13 @@ fig.savefig(GENERATED / "ratemaps.png", dpi=120)  # the book's introduction show
 # %% [markdown]
 # ## Configurations tried for the CPU recipe
 # Every configuration explored while looking for a from-scratch recipe that fits a 2-core
-# CPU, with its outcome (``benchmarks/recipe_search.py``). Negative results are kept.
+# CPU, with its outcome (``benchmarks/recipe_search.py``; changes are relative to
+# ``params/cpu.yaml`` as it stood when the row was run: Ng 512, batch 100, lr 2e-3 cosine
+# with warm-up, bf16). Negative results are kept. Wall times are of the training loop on
+# the 2-core development machine, often while other jobs shared it, so they are upper
+# bounds. The decisive finding: the recurrent weight decay of the original (1e-4) is what
+# keeps the network at chance for thousands of steps (with Adam, its pull dominates the
+# tiny cross-entropy gradient of W_hh), but without it few units become grid cells.
 
 # %%
 display(Markdown(report.recipe_search_table("benchmarks/results/recipe_search.jsonl")))
