@@ -22,6 +22,7 @@ Two criteria (``fork`` and ``ouchi``) are described in :func:`classify`.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,7 +184,11 @@ class ShuffleNull:
     max_past: np.ndarray
 
     def percentile(self, values: np.ndarray) -> np.ndarray:
-        return np.nanpercentile(values, 100 * (1 - self.alpha), axis=0)
+        """The (1 - alpha) percentile over shuffles (axis 0); NaN where a unit has no score."""
+        v = np.where(np.isfinite(values), values, np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: silent units
+            return np.nanpercentile(v, 100 * (1 - self.alpha), axis=0)
 
 
 def shuffle_null(activity: Activity, cfg: Config, sweep: Sweep, trials: int | None = None,
@@ -215,8 +220,11 @@ def shuffle_null(activity: Activity, cfg: Config, sweep: Sweep, trials: int | No
     scores = np.stack([[circ[int((k + s) % T)] for k in sweep.shifts] for s in offsets])
     alpha = cfg.shuffle_alpha
     future, past = sweep.shifts > 0, sweep.shifts < 0
-    max_f = np.nanmax(scores[:, future], 1) if future.any() else np.full(scores.shape[::2], -1)
-    max_p = np.nanmax(scores[:, past], 1) if past.any() else np.full(scores.shape[::2], -1)
+    # silent units have no score (NaN) in any map: their maxima are -inf, thresholds NaN
+    finite = np.nan_to_num(scores, nan=-np.inf)
+    none = np.full(scores.shape[::2], -np.inf)
+    max_f = finite[:, future].max(1) if future.any() else none
+    max_p = finite[:, past].max(1) if past.any() else none
     null = ShuffleNull(offsets, scores, np.empty(0), alpha, max_f, max_p)
     null.threshold = null.percentile(scores) if trials else np.full(sweep.score_60.shape,
                                                                     np.nan)
