@@ -86,3 +86,12 @@ def test_saved_config_round_trips(tmp_path):
 def test_namespace_overrides():
     cfg = gc.config_from_namespace(None, {"Ng": 32, "unrelated": 1, "seed": 4})
     assert cfg.Ng == 32 and cfg.seed == 4
+
+
+def test_default_trains_the_cpu_recipe():
+    default = gc.load_config(ROOT / "params" / "default.yaml")
+    cpu = gc.load_config(ROOT / "params" / "cpu.yaml")
+    training = ["Ng", "Np", "batch_size", "learning_rate", "lr_schedule", "lr_warmup_steps",
+                "lr_final_fraction", "weight_decay", "weight_decay_start", "n_epochs",
+                "n_steps", "precision", "seed", "sequence_length", "init_recurrent"]
+    assert {k: getattr(default, k) for k in training} == {k: getattr(cpu, k) for k in training}
