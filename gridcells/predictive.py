@@ -208,6 +208,11 @@ def shuffle_null(activity: Activity, cfg: Config, sweep: Sweep, trials: int | No
         raise ValueError(f"shuffle_min_offset ({cfg.shuffle_min_offset}) and max_lag ({reach}) "
                          f"leave no shuffle offset in trajectories of {T} steps; expected "
                          f"analysis_sequence_length >= {2 * (cfg.shuffle_min_offset + reach)}")
+    alpha = cfg.shuffle_alpha
+    if trials == 0:  # no shuffles: an empty null (the fork criterion needs none)
+        empty = np.zeros((0, sweep.score_60.shape[1]))
+        return ShuffleNull(np.zeros(0, int), np.zeros((0, *sweep.score_60.shape)),
+                           np.full(sweep.score_60.shape, np.nan), alpha, empty, empty)
     choices = np.arange(lo, hi + 1)
     offsets = rng.choice(choices, trials, replace=trials > len(choices))
     needed = sorted({int((k + s) % T) for s in offsets for k in sweep.shifts})
@@ -218,7 +223,6 @@ def shuffle_null(activity: Activity, cfg: Config, sweep: Sweep, trials: int | No
         s60, _ = _score_all([maps.circular(c) for c in part], scorer)
         circ.update(zip(part, s60))
     scores = np.stack([[circ[int((k + s) % T)] for k in sweep.shifts] for s in offsets])
-    alpha = cfg.shuffle_alpha
     future, past = sweep.shifts > 0, sweep.shifts < 0
     # silent units have no score (NaN) in any map: their maxima are -inf, thresholds NaN
     finite = np.nan_to_num(scores, nan=-np.inf)
@@ -226,8 +230,7 @@ def shuffle_null(activity: Activity, cfg: Config, sweep: Sweep, trials: int | No
     max_f = finite[:, future].max(1) if future.any() else none
     max_p = finite[:, past].max(1) if past.any() else none
     null = ShuffleNull(offsets, scores, np.empty(0), alpha, max_f, max_p)
-    null.threshold = null.percentile(scores) if trials else np.full(sweep.score_60.shape,
-                                                                    np.nan)
+    null.threshold = null.percentile(scores)
     return null
 
 

@@ -142,3 +142,10 @@ def test_analyse_and_save(cfg, tmp_path):
     assert summary["fork"]["low-grid"]["mean_shift_cm"] is not None
     data = np.load(out / "data.npz")
     assert data["score_60"].shape == (41, 5)
+
+
+def test_no_shuffles_gives_an_empty_null_and_fork_still_works(cfg):
+    act = synthetic_activity(cfg, [5, 0], spacing=0.6)
+    res = analyse(act, cfg.replace(shuffle_trials=0))
+    assert res.null.scores.shape[0] == 0 and res.ouchi is None
+    assert res.fork.labels.shape == (2,)
