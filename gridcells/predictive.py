@@ -338,15 +338,17 @@ def classify(sweep: Sweep, cfg: Config, criterion: str = "fork",
 
 
 def class_summary(c: Classification) -> dict:
-    """Counts, mean/median preferred shift (cm), mean zero-shift and peak gridness per class.
-    Empty classes get None where a mean is undefined (and a count of 0)."""
+    """Counts, mean/median preferred shift (cm), mean zero-shift and peak gridness per class
+    (over units with a defined score). Empty classes get None where a mean is undefined."""
     out = {}
     for name in CLASSES:
         sel = c.labels == name
         n = int(sel.sum())
 
-        def stat(fn, values, sel=sel, n=n):
-            return float(fn(values[sel])) if n else None
+        def stat(fn, values, sel=sel):
+            v = values[sel]
+            v = v[np.isfinite(v)]  # silent units have no score
+            return float(fn(v)) if len(v) else None
 
         out[name] = {"count": n,
                      "mean_shift_cm": stat(np.mean, c.preferred_cm),

@@ -26,6 +26,8 @@ def markdown_table(rows: list[dict], columns: list[str] | None = None, digits: i
             return "-"
         if isinstance(v, float):
             return f"{v:.{digits}g}" if abs(v) < 1e4 else f"{v:.0f}"
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(fmt(x) for x in v) + "]"
         return str(v)
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
