@@ -185,10 +185,16 @@ class ShuffleNull:
 
     def percentile(self, values: np.ndarray) -> np.ndarray:
         """The (1 - alpha) percentile over shuffles (axis 0); NaN where a unit has no score."""
-        v = np.where(np.isfinite(values), values, np.nan)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: silent units
-            return np.nanpercentile(v, 100 * (1 - self.alpha), axis=0)
+        return upper_percentile(values, self.alpha)
+
+
+def upper_percentile(values: np.ndarray, alpha: float) -> np.ndarray:
+    """The (1 - alpha) percentile of ``values`` over axis 0, ignoring undefined (non-finite)
+    scores; NaN where none is defined (silent units)."""
+    v = np.where(np.isfinite(values), values, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: silent units
+        return np.nanpercentile(v, 100 * (1 - alpha), axis=0)
 
 
 def shuffle_null(activity: Activity, cfg: Config, sweep: Sweep, trials: int | None = None,
@@ -229,9 +235,7 @@ def shuffle_null(activity: Activity, cfg: Config, sweep: Sweep, trials: int | No
     none = np.full(scores.shape[::2], -np.inf)
     max_f = finite[:, future].max(1) if future.any() else none
     max_p = finite[:, past].max(1) if past.any() else none
-    null = ShuffleNull(offsets, scores, np.empty(0), alpha, max_f, max_p)
-    null.threshold = null.percentile(scores)
-    return null
+    return ShuffleNull(offsets, scores, upper_percentile(scores, alpha), alpha, max_f, max_p)
 
 
 def peak_centroid(scores: np.ndarray, shifts: np.ndarray) -> np.ndarray:
