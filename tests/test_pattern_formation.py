@@ -57,3 +57,16 @@ def test_multi_cell_hierarchy_is_orthogonal_when_linear(dog):
 def test_bad_nonlinearity(dog):
     with pytest.raises(ValueError, match="nonlinearity"):
         pf.single_cell(dog, 1, 1, 0.1, "sigmoid", np.random.default_rng(0))
+
+
+def test_kernel_is_the_translation_average_of_the_place_cell_covariance():
+    cfg = gc.load_config(Np=64, pf_resolution=12, periodic=True)
+    n = cfg.pf_resolution
+    full = gc.PlaceCells(cfg).spatial_covariance(n)          # [n^2, n^2]
+    ix = np.arange(n * n).reshape(n, n)
+    averaged = np.zeros((n, n))
+    for dy in range(n):
+        for dx in range(n):
+            partner = np.roll(np.roll(ix, -dy, 0), -dx, 1).ravel()
+            averaged[dy, dx] = full[ix.ravel(), partner].mean()
+    np.testing.assert_allclose(pf.covariance(cfg).kernel, averaged, atol=1e-12)
