@@ -171,7 +171,9 @@ class Trainer:
                                   "new one or resume it (--resume)")
         elif not has_ckpt:
             raise RunDirError(f"nothing to resume in {str(self.run_dir)!r}: no checkpoint")
-        self.model = PathRNN(cfg).to(self.device)
+        ckpt = self._checked_checkpoint() if mode == "resume" else None
+        self.model = (load_model(ckpt / "model.safetensors", device=self.device) if ckpt
+                      else PathRNN(cfg).to(self.device))
         self.place_cells = PlaceCells(cfg, self.model.centers.cpu())
         self.rng = np.random.default_rng(cfg.seed)
         self.gen = TrajectoryGenerator(cfg, self.place_cells, self.rng)
@@ -180,8 +182,8 @@ class Trainer:
         self.elapsed = 0.0
         self.history: list[dict[str, float]] = []
         self.gridness: list[dict[str, float]] = []
-        if mode == "resume":
-            self._restore()
+        if ckpt:
+            self._restore(ckpt)
         else:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             save_config(cfg, self.run_dir / "config.yaml")
@@ -189,20 +191,20 @@ class Trainer:
                               json.dumps(provenance(self.device), indent=1))
 
     # ---- checkpoints -------------------------------------------------------------------
-    def _restore(self) -> None:
+    def _checked_checkpoint(self) -> Path:
+        """The latest checkpoint, after checking the stored config equals the given one."""
         stored = config_from_dict(read_params(self.run_dir / "config.yaml"))
         if stored != self.cfg:
             diff = {k: (v, getattr(self.cfg, k)) for k, v in stored.to_dict().items()
                     if getattr(self.cfg, k) != v}
             raise RunDirError(f"cannot resume {str(self.run_dir)!r} with a different config: "
                               f"(stored, given) = {diff}")
-        ckpt = latest_checkpoint(self.run_dir)
-        self.model = load_model(ckpt / "model.safetensors", device=self.device)
-        self.place_cells = PlaceCells(self.cfg, self.model.centers.cpu())
-        self.gen = TrajectoryGenerator(self.cfg, self.place_cells, self.rng)
+        return latest_checkpoint(self.run_dir)
+
+    def _restore(self, ckpt: Path) -> None:
+        """Optimizer state, trajectory RNG, step and history from checkpoint ``ckpt``."""
         state = json.loads((ckpt / "state.json").read_text())
         tensors, _ = load_tensors(ckpt / "state.safetensors")
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=self.cfg.learning_rate)
         opt_state = {"param_groups": state["param_groups"], "state": {}}
         for key, value in tensors.items():
             idx, name = key.split(".", 1)
