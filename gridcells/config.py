@@ -78,6 +78,10 @@ class Config:
     lr_final_fraction: float = _p(0.0, "final lr / peak lr for cosine and linear decay", lo=0,
                                   hi=1)
     weight_decay: float = _p(1e-4, "coefficient of sum(W_hh^2) added to the loss", lo=0)
+    weight_decay_mode: str = _p("loss", "'loss': weight_decay * sum(W_hh^2) is added to the "
+                                "loss (the original); 'decoupled': W_hh shrinks by a factor "
+                                "(1 - lr * weight_decay) after each Adam step (AdamW-style, "
+                                "not rescaled by Adam)", choices=("loss", "decoupled"))
     weight_decay_start: int = _p(0, "training step from which weight decay applies (before it: "
                                  "0)", lo=0)
     n_epochs: int = _p(100, "epochs (a checkpoint after each)", lo=1)

@@ -82,10 +82,11 @@ class PathRNN(nn.Module):
     def loss(self, logits: torch.Tensor, target_code: torch.Tensor,
              weight_decay: float | None = None) -> torch.Tensor:
         """Cross-entropy with the place code (log-softmax, stable) + weight decay (default
-        ``cfg.weight_decay``); a scalar."""
+        ``cfg.weight_decay``, 0 when the decay is decoupled from the loss); a scalar."""
         ce = -(target_code * torch.log_softmax(logits, -1)).sum(-1).mean()
-        wd = self.cfg.weight_decay if weight_decay is None else weight_decay
-        return ce + wd * self.recurrent_penalty() if wd else ce
+        if weight_decay is None:
+            weight_decay = self.cfg.weight_decay if self.cfg.weight_decay_mode == "loss" else 0
+        return ce + weight_decay * self.recurrent_penalty() if weight_decay else ce
 
     def decoding_error_cm(self, logits: torch.Tensor, positions: torch.Tensor,
                           k: int = 3) -> torch.Tensor:

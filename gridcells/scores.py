@@ -26,6 +26,8 @@ prefilter applied to the batch, then one sparse interpolation matrix per angle.
 from __future__ import annotations
 
 import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +36,7 @@ import scipy.sparse as sp
 import torch
 
 ANGLES = (30, 45, 60, 90, 120, 135, 150)
+SPLINE_ANGLES = tuple(a for a in ANGLES if a != 90)  # 90 degrees is a permutation of pixels
 # A ring whose SAC values are (nearly) constant has no defined correlation: the DeepMind
 # formula divides by its variance + 1e-5 and, for sparse or nearly silent units, returns
 # scores of 10-100 (spline ringing from the SAC centre leaks into the rotated ring). Such
@@ -57,19 +60,45 @@ def overlap_sums(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return skew.sum(2)
 
 
-def window_sums(a: torch.Tensor) -> torch.Tensor:
-    """out[u, k, dy, dx] = sum of a[u, k] over the rows and columns that overlap a copy
-    shifted by (dy, dx), i.e. :func:`overlap_sums` with b = 1 everywhere. Computed with prefix
-    and suffix sums only (no differences, so no cancellation)."""
-    n = a.shape[-1]
+def window_matrix(n: int) -> np.ndarray:
+    """[2n - 1, n] 0/1 matrix: row d + n - 1 selects the entries of a length-n axis that
+    overlap a copy shifted by d (the first n - d for d >= 0, the last n + d for d < 0)."""
+    d = np.arange(-(n - 1), n)[:, None]
+    i = np.arange(n)[None, :]
+    return ((i < n - d) & (i >= -d)).astype(float)
 
-    def along(t, dim):
-        pre = t.cumsum(dim)                      # pre[m] = sum of the first m + 1 entries
-        suf = t.flip(dim).cumsum(dim)            # suf[m] = sum of the last m + 1 entries
-        # offset d >= 0 keeps the first n - d entries; d < 0 keeps the last n + d
-        return torch.cat([suf.narrow(dim, 0, n - 1), pre.flip(dim)], dim)
 
-    return along(along(a, -1), -2)
+def window_sums(a: np.ndarray) -> np.ndarray:
+    """out[..., dy, dx] = sum of a[..., :, :] over the rows and columns that overlap a copy
+    shifted by (dy, dx), i.e. :func:`overlap_sums` with b = 1 everywhere, for a [..., n, n]
+    (out [..., 2n - 1, 2n - 1]): W a W^T with the 0/1 :func:`window_matrix` W, as two
+    matrix products over the whole batch (sums only, no differences: no cancellation)."""
+    W = window_matrix(a.shape[-1])
+    return apply_both_axes(a, W)
+
+
+def apply_both_axes(a: np.ndarray, L: np.ndarray) -> np.ndarray:
+    """L a L^T for every trailing matrix a[..., n, n] and L [m, n] ([..., m, m]), as two
+    matrix products with the whole batch stacked (two BLAS calls, not one per matrix)."""
+    lead, n = a.shape[:-2], a.shape[-1]
+    t = a.reshape(-1, n) @ L.T                                # [..., n(rows), m]
+    t = np.swapaxes(t.reshape(-1, n, L.shape[0]), 1, 2).reshape(-1, n) @ L.T
+    return np.swapaxes(t.reshape(-1, L.shape[0], L.shape[0]), 1, 2).reshape(
+        *lead, L.shape[0], L.shape[0])
+
+
+def products_at(x: np.ndarray, u: np.ndarray, dy: np.ndarray, dx: np.ndarray,
+                chunk: int = 4096) -> np.ndarray:
+    """sum_ij x[u, i, j] x[u, i + dy - n + 1, j + dx - n + 1] for maps x [U, n, n] at the
+    listed (map, SAC row, SAC column) triples only: exact direct sums, [len(u)]."""
+    n = x.shape[-1]
+    pad = np.pad(x, ((0, 0), (n - 1, n - 1), (n - 1, n - 1)))
+    shifted = np.lib.stride_tricks.sliding_window_view(pad, (n, n), axis=(1, 2))
+    out = np.empty(len(u))
+    for s in range(0, len(u), chunk):  # a chunk gathers chunk x n x n values
+        i = slice(s, s + chunk)
+        out[i] = np.einsum("tij,tij->t", x[u[i]], shifted[u[i], dy[i], dx[i]])
+    return out
 
 
 def fft_autocorrelation(x: np.ndarray) -> np.ndarray:
@@ -136,13 +165,25 @@ class GridScorer:
         self.nbins = nbins
         self.size = 2 * nbins - 1
         self.masks = ring_masks(nbins, n_masks)
+        # A SAC is point-symmetric, s(-p) = s(p), and so is its spline rotation; the rings are
+        # too and exclude the centre. Every ring sum is therefore twice the sum over the half
+        # ring with dy > 0 (or dy = 0, dx > 0): only those pixels are rotated and summed.
+        dy, dx = np.indices((self.size, self.size)) - nbins + 1
+        half = ((dy > 0) | ((dy == 0) & (dx > 0))).ravel()
         flat = self.masks.reshape(n_masks, -1)
-        self.used = flat.any(0)  # SAC pixels inside some ring: the only ones scores read
-        self.mask_matrix = flat[:, self.used].T.astype(float)  # [P_used, n_masks]
-        self.area = self.mask_matrix.sum(0)
+        self.pixels = np.flatnonzero(flat.any(0) & half)  # [P] SAC pixels the scores read
+        self.mask_matrix = flat[:, self.pixels].astype(float)  # [masks, P]
+        self.area = 2 * self.mask_matrix.sum(1)[:, None]  # [masks, 1] full ring areas
+        # the cubic-spline prefilter of one axis (scipy's, mode "constant") as a matrix
+        self.prefilter = ndi.spline_filter1d(np.eye(self.size), 3, axis=0, mode="constant")
+        # a rotation by 90 degrees maps pixels onto pixels: the spline reproduces the samples
+        index = np.arange(self.size * self.size).reshape(self.size, self.size)
+        self.perm90 = ndi.rotate(index, 90, reshape=False, order=0).ravel()[self.pixels]
+        self.full_overlap = window_sums(np.ones((nbins, nbins)))  # N of a map without gaps
 
     @functools.cached_property
-    def _rotation(self) -> sp.csr_matrix:
+    def rotation(self) -> sp.csr_matrix:
+        """The interpolation matrix of :meth:`_interpolation_matrix`, built on first use."""
         return self._interpolation_matrix()
 
     @staticmethod
@@ -152,14 +193,14 @@ class GridScorer:
         return GridScorer(nbins, n_masks)
 
     def _interpolation_matrix(self) -> sp.csr_matrix:
-        """Sparse [len(ANGLES) * P_used, size^2]: spline coefficients -> rotated SAC pixels.
+        """Sparse [len(SPLINE_ANGLES) * P, size^2]: spline coefficients -> rotated SAC pixels.
 
         Built from scipy itself (rotate with prefilter=False applied to each basis image),
         so the batched rotation equals ``ndimage.rotate`` to rounding.
         """
         n = self.size * self.size
         blocks = []
-        for angle in ANGLES:
+        for angle in SPLINE_ANGLES:
             rows = []
             for start in range(0, n, 512):  # rotate a stack of basis images per call
                 stop = min(start + 512, n)
@@ -167,83 +208,91 @@ class GridScorer:
                 basis[np.arange(stop - start), np.arange(start, stop)] = 1.0
                 out = ndi.rotate(basis.reshape(-1, self.size, self.size), angle, axes=(1, 2),
                                  reshape=False, order=3, prefilter=False)
-                out = out.reshape(stop - start, n)[:, self.used]
+                out = out.reshape(stop - start, n)[:, self.pixels]
                 out[np.abs(out) < 1e-15] = 0.0
                 rows.append(sp.csr_matrix(out))
-            blocks.append(sp.vstack(rows).T.tocsr())  # [P_used, n]
+            blocks.append(sp.vstack(rows).T.tocsr())  # [P, n]
         return sp.vstack(blocks).tocsr()
 
     def sac(self, maps: np.ndarray) -> np.ndarray:
         """Spatial autocorrelograms [U, 2n - 1, 2n - 1] of maps [U, n, n] (NaN = unvisited).
 
-        Overlap sums of the values, squares and counts come from prefix/suffix sums (or direct
-        sums when bins are missing); the cross term from an FFT, replaced by exact direct sums
-        for the rare maps where FFT rounding would matter (nearly flat, near-zero overlaps).
+        With N the overlap's bin count, S and Q the sums of the values and squares over the
+        overlap in the first copy and S', Q' in the second (S' is S point-reflected):
+        r = (N C - S S') / sqrt((N Q - S^2)(N Q' - S'^2)), C the sum of products. N, S, Q
+        come from prefix/suffix sums (direct sums when bins are missing); C from an FFT,
+        replaced by exact direct sums for the rare maps where FFT rounding would matter
+        (nearly flat, near-zero overlaps).
         """
         maps = np.asarray(maps, dtype=float).reshape(-1, self.nbins, self.nbins)
         valid = np.isfinite(maps)
-        x = torch.from_numpy(np.where(valid, maps, 0.0))
-        m = torch.from_numpy(valid.astype(float))
-        stacked = torch.stack([x, x * x, m], 1)
-        sums = torch.empty(len(x), 3, self.size, self.size, dtype=torch.float64)
-        full = torch.from_numpy(valid.all((1, 2)))
+        full = valid.all((1, 2))
+        x = np.where(valid, maps, 0.0)
+        sums = np.empty((len(x), 3, self.size, self.size))   # S, Q, N
         if full.any():  # no unvisited bin: every overlap is a rectangle
-            sums[full] = window_sums(stacked[full])
+            sums[full, :2] = window_sums(np.stack([x[full], x[full] ** 2], 1))
+            sums[full, 2] = self.full_overlap
         if not full.all():
-            sums[~full] = overlap_sums(stacked[~full], m[~full])
-        s_xm, s_x2m, n = (t.numpy() for t in sums.unbind(1))
-        flip = (slice(None), slice(None, None, -1), slice(None, None, -1))
-        s_mx, s_mx2 = s_xm[flip], s_x2m[flip]   # the same sums over the other copy
-        with np.errstate(divide="ignore", invalid="ignore"):
-            var1 = s_x2m / n - (s_xm / n) ** 2
-            var2 = s_mx2 / n - (s_mx / n) ** 2
-            norm = np.sqrt(var1 * var2)
-        s_xy = fft_autocorrelation(x.numpy())
+            m = torch.from_numpy(valid[~full].astype(float))
+            xm = torch.from_numpy(x[~full])
+            sums[~full] = overlap_sums(torch.stack([xm, xm * xm, m], 1), m).numpy()
+        S, Q, N = sums.transpose(1, 0, 2, 3)
+        reflect = (slice(None), slice(None, None, -1), slice(None, None, -1))
+        spread = np.maximum(N * Q - S * S, 0.0)      # N^2 x the first copy's variance
+        den = np.sqrt(spread * spread[reflect])
+        C = fft_autocorrelation(x)
         # FFT rounding is ~1e-16 of the map's total power: where the overlap's own variance is
         # tiny against it, the FFT value is noise, so those maps get exact direct sums
-        power = (x.numpy() ** 2).sum((1, 2))[:, None, None] / n.clip(1)
-        fragile = ((n > 1) & (norm > 0) & (norm < 1e-7 * power)).any((1, 2))
-        if fragile.any():
-            xf = x[torch.from_numpy(fragile)]
-            s_xy[fragile] = overlap_sums(xf[:, None], xf)[:, 0].numpy()
+        power = (x * x).sum((1, 2))[:, None, None]
+        fragile = np.nonzero((N > 1) & (den > 0) & (den < 1e-7 * power * N))
+        C[fragile] = products_at(x, *fragile)
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = (s_xy / n - s_xm * s_mx / n ** 2) / norm
-        ok = (n > 1) & (var1 > 0) & (var2 > 0) & np.isfinite(r)
+            r = (N * C - S * S[reflect]) / den
+        ok = (N > 1) & (spread > 0) & (spread[reflect] > 0) & np.isfinite(r)
         return np.where(ok, r, 0.0)
 
-    def rotated(self, sac: np.ndarray) -> np.ndarray:
-        """Rotated SACs [len(ANGLES), U, P_used] (only pixels inside some ring)."""
-        coeffs = ndi.spline_filter1d(sac, 3, axis=1, mode="constant", output=np.float64)
-        coeffs = ndi.spline_filter1d(coeffs, 3, axis=2, mode="constant", output=np.float64)
-        flat = coeffs.reshape(len(sac), -1)
-        out = self._rotation @ np.ascontiguousarray(flat.T)  # [A * P_used, U]
-        return out.reshape(len(ANGLES), -1, len(sac)).transpose(0, 2, 1)
+    def rotated(self, sac: np.ndarray, rotation: sp.csr_matrix | None = None
+                ) -> dict[int, np.ndarray]:
+        """SACs [U, 2n - 1, 2n - 1] rotated by each angle of ``ANGLES``: {angle: [P, U]}, the
+        values at the half-ring pixels ``self.pixels`` only (pixel-major). ``rotation``:
+        ``self.rotation``, given explicitly by the threads of :meth:`score`."""
+        rotation = self.rotation if rotation is None else rotation
+        coeffs = apply_both_axes(sac, self.prefilter)          # [U, size, size] spline coeffs
+        flat = np.ascontiguousarray(coeffs.reshape(len(sac), -1).T)  # [size^2, U]
+        spline = (rotation @ flat).reshape(len(SPLINE_ANGLES), -1, len(sac))
+        out = dict(zip(SPLINE_ANGLES, spline))
+        out[90] = sac.reshape(len(sac), -1)[:, self.perm90].T
+        return out
 
-    def score(self, maps: np.ndarray, chunk: int = 1024) -> GridScores:
-        """Grid scores of rate maps [U, n, n] (or [n, n]); processed ``chunk`` maps at a time."""
+    def score(self, maps: np.ndarray, chunk: int = 256, workers: int | None = None
+              ) -> GridScores:
+        """Grid scores of rate maps [U, n, n] (or [n, n]), ``chunk`` maps at a time (small
+        enough to stay in cache), the chunks spread over ``workers`` threads (default: the
+        CPUs this process may use; numpy, BLAS and scipy release the GIL here)."""
         maps = np.asarray(maps, dtype=float)
         maps = maps.reshape(-1, self.nbins, self.nbins)
-        parts = [self._score_chunk(maps[i:i + chunk]) for i in range(0, len(maps), chunk)]
-        if not parts:
+        if not len(maps):
             empty = np.zeros(0)
             return GridScores(empty, empty, empty.astype(int), empty.astype(int),
                               np.zeros((0, self.size, self.size)))
+        chunks = [maps[i:i + chunk] for i in range(0, len(maps), chunk)]
+        workers = min(workers or len(os.sched_getaffinity(0)), len(chunks))
+        rotation = self.rotation  # built here, not by several threads at once
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(self._score_chunk, chunks, [rotation] * len(chunks)))
         return GridScores(*(np.concatenate(p) for p in zip(*parts)))
 
-    def _score_chunk(self, maps: np.ndarray):
+    def _score_chunk(self, maps: np.ndarray, rotation: sp.csr_matrix):
         sac = self.sac(maps)
-        s = sac.reshape(len(sac), -1)[:, self.used]
-        rot = self.rotated(sac)
-        M, area = self.mask_matrix, self.area
-        mean = (s @ M) / area                                  # [U, masks]
-        raw_var = (s * s) @ M / area - mean ** 2
+        s = np.ascontiguousarray(sac.reshape(len(sac), -1)[:, self.pixels].T)  # [P, U]
+        M, area = self.mask_matrix, self.area                  # [masks, P], [masks, 1]
+        mean = 2 * (M @ s) / area                              # [masks, U]
+        raw_var = 2 * (M @ (s * s)) / area - mean ** 2
         var = raw_var + 1e-5
-        r = {}
-        for angle, ra in zip(ANGLES, rot):
-            cross = (s * ra) @ M / area - mean * (ra @ M) / area
-            r[angle] = cross / var
-        s60, s90 = grid_scores_from_corrs(r)
-        flat_ring = raw_var < MIN_RING_VARIANCE
+        r = {angle: (2 * (M @ (s * ra)) - mean * 2 * (M @ ra)) / area / var
+             for angle, ra in self.rotated(sac, rotation).items()}       # [masks, U] each
+        s60, s90 = (t.T for t in grid_scores_from_corrs(r))   # [U, masks]
+        flat_ring = raw_var.T < MIN_RING_VARIANCE
         s60[flat_ring], s90[flat_ring] = np.nan, np.nan
         finite = np.isfinite(maps)
         hi = np.where(finite, maps, -np.inf).max((1, 2))

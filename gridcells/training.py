@@ -125,10 +125,12 @@ def read_csv(path: str | Path) -> list[dict[str, float]]:
 
 
 def train_step(model: PathRNN, opt: torch.optim.Optimizer, batch, autocast,
-               weight_decay: float | None = None) -> tuple:
+               weight_decay: float | None = None, shrink: float = 0.0) -> tuple:
     """One optimisation step: a single forward pass gives both the loss and the logits used
-    for the decoding error. Returns (loss, logits); raises TrainingDiverged on a non-finite
-    loss before touching the weights."""
+    for the decoding error. ``weight_decay``: the loss's coefficient (default the config's);
+    ``shrink``: W_hh is multiplied by (1 - shrink) after the step (decoupled decay). Returns
+    (loss, logits); raises TrainingDiverged on a non-finite loss before touching the
+    weights."""
     with autocast:
         logits = model(batch.velocities, batch.init_code)
     logits = logits.float()
@@ -138,6 +140,9 @@ def train_step(model: PathRNN, opt: torch.optim.Optimizer, batch, autocast,
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
+    if shrink:
+        with torch.no_grad():
+            model.RNN.weight_hh_l0.mul_(1.0 - shrink)
     return loss, logits
 
 
@@ -277,7 +282,9 @@ class Trainer:
             batch = buffer.pop()
             try:
                 wd = cfg.weight_decay if self.step >= cfg.weight_decay_start else 0.0
-                loss, logits = train_step(model, self.opt, batch, autocast, wd)
+                decoupled = cfg.weight_decay_mode == "decoupled"
+                loss, logits = train_step(model, self.opt, batch, autocast,
+                                          0.0 if decoupled else wd, lr * wd if decoupled else 0)
             except TrainingDiverged as exc:
                 raise TrainingDiverged(
                     f"{exc} at step {self.step + 1}; training stopped and the last good "

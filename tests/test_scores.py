@@ -6,7 +6,7 @@ import pytest
 import gridcells as gc
 from gridcells.scores import border_score, spacing_orientation
 
-from .oracle import grid_score
+from .oracle import grid_score, sac
 from .synthetic import gaussian_field, lattice, random_maps
 
 
@@ -41,6 +41,22 @@ def test_batched_equals_oracle_on_random_and_structured_maps(scorer):
     np.testing.assert_allclose(got.score_90, want[:, 1], atol=1e-6, rtol=0)
     masks = np.array([grid_score(m)[2] for m in maps])
     assert (got.mask_60 == masks).mean() > 0.95  # ties between rings may break differently
+
+
+def test_sac_equals_oracle_where_fft_rounding_would_dominate(scorer):
+    # near-equal values in opposite corners: the two-bin overlaps there have a variance far
+    # below the map's power, so FFT rounding would swamp their correlation; the scorer must
+    # use exact sums there (and it must not flag ordinary maps wholesale)
+    rng = np.random.default_rng(5)
+    maps = rng.normal(size=(3, 20, 20))
+    maps[0, 0, :2] = 0.7, 0.7 + 1e-9
+    maps[0, -1, -2:] = -0.2, -0.2 + 3e-9
+    maps[1, :2, 0] = maps[1, -2:, -1] = 0.4      # exact ties: zero variance, r = 0
+    got = scorer.sac(maps)
+    for g, m in zip(got, maps):
+        np.testing.assert_allclose(g, sac(m), atol=1e-9, rtol=0)
+    # the corners' two rising pairs correlate perfectly at offset (-(n-1), -(n-2))
+    assert got[0, 1, 0] == pytest.approx(1.0, abs=1e-9)
 
 
 def test_constant_and_empty_maps_give_nan_quietly(scorer):

@@ -110,3 +110,20 @@ def test_weight_decay_starts_when_asked(smoke_cfg, tmp_path):
     res = gc.train(cfg, tmp_path / "r", progress=False)
     # a huge penalty is in the loss only in the second window
     assert res.history[1]["loss"] > res.history[0]["loss"] + 1.0
+
+
+def test_decoupled_weight_decay_shrinks_w_hh_after_the_step(smoke_cfg):
+    cfg = smoke_cfg.replace(weight_decay=0.5, weight_decay_mode="decoupled")
+    gen = gc.TrajectoryGenerator(cfg, gc.PlaceCells(cfg))
+    batch = gen.sample_many(1)[0]
+    nodecay = torch.autocast("cpu", enabled=False)
+    shrunk, plain = gc.PathRNN(cfg), gc.PathRNN(cfg)
+    for model, shrink in ((shrunk, 0.1), (plain, 0.0)):
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        gc.training.train_step(model, opt, batch, nodecay, shrink=shrink)
+    # only W_hh is scaled, after Adam's update; the penalty is not in the default loss
+    w_s, w_p = shrunk.RNN.weight_hh_l0, plain.RNN.weight_hh_l0
+    assert torch.allclose(w_s, 0.9 * w_p, rtol=1e-6, atol=1e-8)
+    assert torch.equal(shrunk.decoder.weight, plain.decoder.weight)
+    logits = shrunk(batch.velocities, batch.init_code)
+    assert shrunk.loss(logits, batch.target_code) == shrunk.loss(logits, batch.target_code, 0.0)
