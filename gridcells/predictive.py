@@ -111,7 +111,6 @@ class Sweep:
     score_90: np.ndarray
     n_samples: np.ndarray
     units: np.ndarray
-    kind: str = "time"
 
     @property
     def zero(self) -> int:
@@ -164,7 +163,7 @@ def distance_sweep(activity: Activity, cfg: Config, shifts_cm: np.ndarray,
     s60, s90 = _score_all([b[0] for b in built], GridScorer.cached(cfg.nbins))
     shifts_cm = np.asarray(shifts_cm, dtype=float)
     return Sweep(shifts_cm, shifts_cm, s60, s90, np.array([b[1] for b in built]),
-                 activity.units, kind="distance")
+                 activity.units)
 
 
 @dataclass

@@ -69,7 +69,7 @@ def recipe_search_table(path: str | Path) -> str:
     rows = []
     for r in read_jsonl(path):
         over = ", ".join(f"{k}={v}" for k, v in r["overrides"].items()) or "(recipe as is)"
-        rows.append({"changes to params/cpu.yaml": over, "steps": r["steps"],
+        rows.append({"base": Path(r["params"]).name, "changes": over, "steps": r["steps"],
                      "wall (s)": r["wall_s"], "error (cm)": r["err_cm"],
                      "> 0.3": r["frac_above_03"], "best-64": r["best64_mean"],
                      "map corr": r["map_corr"], "meets": "yes" if r["meets"] else "no",

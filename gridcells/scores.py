@@ -18,9 +18,18 @@ the SAC sums (its ``nan_to_num`` ran before the mask was built, so NaNs counted 
 a ring whose SAC variance is below ``MIN_RING_VARIANCE`` is not scored (see there). A
 constant map, or one with no scorable ring, gets NaN scores.
 
-:class:`GridScorer` scores a whole batch at once. The SACs are batched direct overlap
-sums; the rotation, being linear, is split exactly as scipy computes it: a separable spline
-prefilter applied to the batch, then one sparse interpolation matrix per angle.
+:class:`GridScorer` scores a whole batch at once, with no approximation (it equals a
+per-map implementation of the definition, tests/oracle.py, to rounding):
+
+* SAC: the overlap counts and sums are window sums (two matrix products with a 0/1 matrix
+  over the whole batch), the cross term an FFT, replaced by exact sums at the pixels where
+  its rounding could matter;
+* rotation, being linear, is split exactly as scipy computes it: the separable spline
+  prefilter (a 2n-1 x 2n-1 matrix on each axis), then one sparse interpolation matrix per
+  angle; 90 degrees maps pixels onto pixels and is a permutation;
+* a SAC is point-symmetric and so are the rings, so only the half ring is rotated and
+  summed;
+* the maps are cut into cache-sized chunks spread over threads.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ import numpy as np
 import scipy.ndimage as ndi
 import scipy.sparse as sp
 import torch
+from threadpoolctl import threadpool_limits
 
 ANGLES = (30, 45, 60, 90, 120, 135, 150)
 SPLINE_ANGLES = tuple(a for a in ANGLES if a != 90)  # 90 degrees is a permutation of pixels
@@ -71,30 +81,22 @@ def window_matrix(n: int) -> np.ndarray:
 def window_sums(a: np.ndarray) -> np.ndarray:
     """out[..., dy, dx] = sum of a[..., :, :] over the rows and columns that overlap a copy
     shifted by (dy, dx), i.e. :func:`overlap_sums` with b = 1 everywhere, for a [..., n, n]
-    (out [..., 2n - 1, 2n - 1]): W a W^T with the 0/1 :func:`window_matrix` W, as two
-    matrix products over the whole batch (sums only, no differences: no cancellation)."""
+    (out [..., 2n - 1, 2n - 1]): W a W^T with the 0/1 :func:`window_matrix` W (sums only, no
+    differences: no cancellation)."""
     W = window_matrix(a.shape[-1])
-    return apply_both_axes(a, W)
-
-
-def apply_both_axes(a: np.ndarray, L: np.ndarray) -> np.ndarray:
-    """L a L^T for every trailing matrix a[..., n, n] and L [m, n] ([..., m, m]), as two
-    matrix products with the whole batch stacked (two BLAS calls, not one per matrix)."""
-    lead, n = a.shape[:-2], a.shape[-1]
-    t = a.reshape(-1, n) @ L.T                                # [..., n(rows), m]
-    t = np.swapaxes(t.reshape(-1, n, L.shape[0]), 1, 2).reshape(-1, n) @ L.T
-    return np.swapaxes(t.reshape(-1, L.shape[0], L.shape[0]), 1, 2).reshape(
-        *lead, L.shape[0], L.shape[0])
+    return np.matmul(W, a @ W.T)
 
 
 def products_at(x: np.ndarray, u: np.ndarray, dy: np.ndarray, dx: np.ndarray,
                 chunk: int = 4096) -> np.ndarray:
     """sum_ij x[u, i, j] x[u, i + dy - n + 1, j + dx - n + 1] for maps x [U, n, n] at the
     listed (map, SAC row, SAC column) triples only: exact direct sums, [len(u)]."""
+    out = np.empty(len(u))
+    if not len(u):
+        return out
     n = x.shape[-1]
     pad = np.pad(x, ((0, 0), (n - 1, n - 1), (n - 1, n - 1)))
     shifted = np.lib.stride_tricks.sliding_window_view(pad, (n, n), axis=(1, 2))
-    out = np.empty(len(u))
     for s in range(0, len(u), chunk):  # a chunk gathers chunk x n x n values
         i = slice(s, s + chunk)
         out[i] = np.einsum("tij,tij->t", x[u[i]], shifted[u[i], dy[i], dx[i]])
@@ -102,11 +104,14 @@ def products_at(x: np.ndarray, u: np.ndarray, dy: np.ndarray, dx: np.ndarray,
 
 
 def fft_autocorrelation(x: np.ndarray) -> np.ndarray:
-    """sum_ij x[u, i, j] x[u, i + dy, j + dx] for maps x [U, n, n] by FFT ([U, 2n-1, 2n-1])."""
+    """sum_ij x[u, i, j] x[u, i + dy, j + dx] for maps x [U, n, n] by FFT, for the offsets
+    dy = 0..n-1 (the other half is its point reflection), dx = -(n-1)..n-1: [U, n, 2n - 1].
+    The zero rows of the padding are not transformed and only the needed rows inverted."""
     n = x.shape[-1]
-    f = np.fft.rfft2(x, (2 * n, 2 * n))
-    c = np.fft.fftshift(np.fft.irfft2(f.conj() * f, (2 * n, 2 * n)), axes=(1, 2))
-    return c[:, 1:, 1:]
+    f = np.fft.fft(np.fft.rfft(x, 2 * n, axis=2), 2 * n, axis=1)   # [U, 2n, n + 1]
+    power = f.real ** 2 + f.imag ** 2
+    c = np.fft.irfft(np.fft.ifft(power, axis=1)[:, :n], 2 * n, axis=2)  # [U, n, 2n] circular
+    return np.concatenate([c[:, :, n + 1:], c[:, :, :n]], 2)
 
 
 def ring_parameters(n_masks: int = 10) -> list[tuple[float, float]]:
@@ -193,7 +198,7 @@ class GridScorer:
         return GridScorer(nbins, n_masks)
 
     def _interpolation_matrix(self) -> sp.csr_matrix:
-        """Sparse [len(SPLINE_ANGLES) * P, size^2]: spline coefficients -> rotated SAC pixels.
+        """Sparse [P * len(SPLINE_ANGLES), size^2]: spline coefficients -> rotated SAC pixels.
 
         Built from scipy itself (rotate with prefilter=False applied to each basis image),
         so the batched rotation equals ``ndimage.rotate`` to rounding.
@@ -212,7 +217,9 @@ class GridScorer:
                 out[np.abs(out) < 1e-15] = 0.0
                 rows.append(sp.csr_matrix(out))
             blocks.append(sp.vstack(rows).T.tocsr())  # [P, n]
-        return sp.vstack(blocks).tocsr()
+        P, A = len(self.pixels), len(SPLINE_ANGLES)
+        by_pixel = (np.arange(P)[:, None] + P * np.arange(A)[None, :]).ravel()
+        return sp.vstack(blocks).tocsr()[by_pixel]  # row p * A + a: pixel p, angle a
 
     def sac(self, maps: np.ndarray) -> np.ndarray:
         """Spatial autocorrelograms [U, 2n - 1, 2n - 1] of maps [U, n, n] (NaN = unvisited).
@@ -227,44 +234,52 @@ class GridScorer:
         maps = np.asarray(maps, dtype=float).reshape(-1, self.nbins, self.nbins)
         valid = np.isfinite(maps)
         full = valid.all((1, 2))
-        x = np.where(valid, maps, 0.0)
-        sums = np.empty((len(x), 3, self.size, self.size))   # S, Q, N
-        if full.any():  # no unvisited bin: every overlap is a rectangle
+        x = maps if full.all() else np.where(valid, maps, 0.0)
+        if full.all():  # no unvisited bin: every overlap is a rectangle
+            S, Q = window_sums(np.stack([x, x * x], 1)).transpose(1, 0, 2, 3)
+            N = self.full_overlap[None]
+        else:
+            sums = np.empty((len(x), 3, self.size, self.size))   # S, Q, N
             sums[full, :2] = window_sums(np.stack([x[full], x[full] ** 2], 1))
             sums[full, 2] = self.full_overlap
-        if not full.all():
             m = torch.from_numpy(valid[~full].astype(float))
             xm = torch.from_numpy(x[~full])
             sums[~full] = overlap_sums(torch.stack([xm, xm * xm, m], 1), m).numpy()
-        S, Q, N = sums.transpose(1, 0, 2, 3)
-        reflect = (slice(None), slice(None, None, -1), slice(None, None, -1))
-        spread = np.maximum(N * Q - S * S, 0.0)      # N^2 x the first copy's variance
-        den = np.sqrt(spread * spread[reflect])
+            S, Q, N = sums.transpose(1, 0, 2, 3)
+        spread = N * Q
+        spread -= S * S
+        np.maximum(spread, 0.0, out=spread)          # N^2 x the first copy's variance
+        # r is point-symmetric: compute the rows dy >= 0 and mirror them. "_h": those rows;
+        # "_r": the reflected array's (the second copy's sums)
+        n = self.nbins
+        half, mirror = (slice(None), slice(n - 1, None)), (slice(None), slice(n - 1, None, -1),
+                                                           slice(None, None, -1))
+        S_h, N_h, S_r = S[half], N[half], S[mirror]
+        den = spread[half] * spread[mirror]
+        np.sqrt(den, out=den)                        # 0 where either copy is constant (or N < 2)
         C = fft_autocorrelation(x)
         # FFT rounding is ~1e-16 of the map's total power: where the overlap's own variance is
-        # tiny against it, the FFT value is noise, so those maps get exact direct sums
-        power = (x * x).sum((1, 2))[:, None, None]
-        fragile = np.nonzero((N > 1) & (den > 0) & (den < 1e-7 * power * N))
-        C[fragile] = products_at(x, *fragile)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = (N * C - S * S[reflect]) / den
-        ok = (N > 1) & (spread > 0) & (spread[reflect] > 0) & np.isfinite(r)
-        return np.where(ok, r, 0.0)
+        # tiny against it, the FFT value is noise, so those pixels get exact direct sums
+        limit = (1e-7 * (x * x).sum((1, 2)))[:, None, None] * N_h
+        u, dy, dx = np.nonzero((den > 0) & (den < limit))
+        C[u, dy, dx] = products_at(x, u, dy + n - 1, dx)
+        num = N_h * C
+        num -= S_h * S_r
+        r_h = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+        return np.concatenate([r_h[:, :0:-1, ::-1], r_h], 1)
 
-    def rotated(self, sac: np.ndarray, rotation: sp.csr_matrix | None = None
-                ) -> dict[int, np.ndarray]:
-        """SACs [U, 2n - 1, 2n - 1] rotated by each angle of ``ANGLES``: {angle: [P, U]}, the
-        values at the half-ring pixels ``self.pixels`` only (pixel-major). ``rotation``:
+    def rotated(self, sac_t: np.ndarray, rotation: sp.csr_matrix | None = None
+                ) -> np.ndarray:
+        """Pixel-major SACs sac_t [2n - 1, 2n - 1, U] rotated by each of ``SPLINE_ANGLES``, at
+        the half-ring pixels ``self.pixels`` only: [P, len(SPLINE_ANGLES), U]. ``rotation``:
         ``self.rotation``, given explicitly by the threads of :meth:`score`."""
         rotation = self.rotation if rotation is None else rotation
-        coeffs = apply_both_axes(sac, self.prefilter)          # [U, size, size] spline coeffs
-        flat = np.ascontiguousarray(coeffs.reshape(len(sac), -1).T)  # [size^2, U]
-        spline = (rotation @ flat).reshape(len(SPLINE_ANGLES), -1, len(sac))
-        out = dict(zip(SPLINE_ANGLES, spline))
-        out[90] = sac.reshape(len(sac), -1)[:, self.perm90].T
-        return out
+        size, U = self.size, sac_t.shape[-1]
+        coeffs = (self.prefilter @ sac_t.reshape(size, -1)).reshape(size, size, U)  # rows
+        coeffs = np.matmul(self.prefilter, coeffs)                                  # columns
+        return (rotation @ coeffs.reshape(-1, U)).reshape(len(self.pixels), -1, U)
 
-    def score(self, maps: np.ndarray, chunk: int = 256, workers: int | None = None
+    def score(self, maps: np.ndarray, chunk: int = 128, workers: int | None = None
               ) -> GridScores:
         """Grid scores of rate maps [U, n, n] (or [n, n]), ``chunk`` maps at a time (small
         enough to stay in cache), the chunks spread over ``workers`` threads (default: the
@@ -278,25 +293,35 @@ class GridScorer:
         chunks = [maps[i:i + chunk] for i in range(0, len(maps), chunk)]
         workers = min(workers or len(os.sched_getaffinity(0)), len(chunks))
         rotation = self.rotation  # built here, not by several threads at once
-        with ThreadPoolExecutor(workers) as pool:
+        # one BLAS thread per worker: nested BLAS threads would oversubscribe the cores
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
             parts = list(pool.map(self._score_chunk, chunks, [rotation] * len(chunks)))
         return GridScores(*(np.concatenate(p) for p in zip(*parts)))
 
     def _score_chunk(self, maps: np.ndarray, rotation: sp.csr_matrix):
         sac = self.sac(maps)
-        s = np.ascontiguousarray(sac.reshape(len(sac), -1)[:, self.pixels].T)  # [P, U]
+        U = len(sac)
+        flat = np.ascontiguousarray(sac.transpose(1, 2, 0)).reshape(-1, U)  # pixel-major
+        s = flat[self.pixels]                                  # [P, U]
         M, area = self.mask_matrix, self.area                  # [masks, P], [masks, 1]
         mean = 2 * (M @ s) / area                              # [masks, U]
         raw_var = 2 * (M @ (s * s)) / area - mean ** 2
         var = raw_var + 1e-5
-        r = {angle: (2 * (M @ (s * ra)) - mean * 2 * (M @ ra)) / area / var
-             for angle, ra in self.rotated(sac, rotation).items()}       # [masks, U] each
+        spline = self.rotated(flat.reshape(self.size, self.size, U), rotation)
+
+        def ring_corr(rot):  # rotated SACs [P, angles, U] -> ring correlations [masks, angles, U]
+            P, A, _ = rot.shape
+            cross = (M @ (rot * s[:, None]).reshape(P, -1)).reshape(-1, A, U)
+            ring = (M @ rot.reshape(P, -1)).reshape(-1, A, U)
+            return 2 * (cross - mean[:, None] * ring) / area[:, :, None] / var[:, None]
+
+        r = dict(zip(SPLINE_ANGLES, ring_corr(spline).transpose(1, 0, 2)))  # [masks, U] each
+        r[90] = ring_corr(flat[self.perm90][:, None])[:, 0]
         s60, s90 = (t.T for t in grid_scores_from_corrs(r))   # [U, masks]
         flat_ring = raw_var.T < MIN_RING_VARIANCE
         s60[flat_ring], s90[flat_ring] = np.nan, np.nan
-        finite = np.isfinite(maps)
-        hi = np.where(finite, maps, -np.inf).max((1, 2))
-        lo = np.where(finite, maps, np.inf).min((1, 2))
+        values = maps.reshape(len(maps), -1)
+        hi, lo = np.fmax.reduce(values, 1), np.fmin.reduce(values, 1)  # NaN bins ignored
         flat = ~(hi > lo)  # constant or empty: no autocorrelogram
         s60[flat], s90[flat] = np.nan, np.nan
         best60 = np.argmax(np.nan_to_num(s60, nan=-np.inf), 1)

@@ -128,3 +128,16 @@ def test_sparse_units_do_not_get_absurd_scores(scorer):
     assert not (s.score_60 > 2).any()
     want = oracle_scores(np.stack([sparse, corner]))
     np.testing.assert_allclose(s.score_60, want[:, 0], atol=1e-6)
+
+
+def test_chunks_and_threads_do_not_change_scores(scorer):
+    maps = np.concatenate([random_maps(40, seed=2), structured_maps()])
+    whole = scorer.score(maps, chunk=len(maps), workers=1)
+    serial = scorer.score(maps, chunk=7, workers=1)
+    threads = scorer.score(maps, chunk=7, workers=2)
+    for field in ("score_60", "score_90", "mask_60", "mask_90", "sac"):
+        # the same chunks give the same bits, whatever the threads
+        np.testing.assert_array_equal(getattr(serial, field), getattr(threads, field))
+        # other chunk sizes change BLAS blocking, hence the last bit of some sums
+        np.testing.assert_allclose(getattr(whole, field), getattr(threads, field),
+                                   rtol=0, atol=1e-12)
