@@ -114,6 +114,21 @@ fig.savefig(GENERATED / "ratemaps.png", dpi=120)  # the book's introduction show
 #   units; stronger decay gives more grid units and slower decoding (weight_decay 3: 44 % of
 #   the units above 0.3 but 10.5 cm at 8000 steps), and the outcome varies between
 #   runs (weight_decay 2 gave fewer grid units than 1 or 3). weight_decay 1 is the recipe.
+#
+# Five seeds of it (below) show how much of that was luck: seed 0, the one searched with,
+# is the best of the five for grid units (34 %); the others give 9-30 %. The decoding
+# error improved over the first recipe (median 5.0 against 8.5 cm), the share of grid units
+# did not (median 12 % against 30 %). No recipe tried meets the criteria (<= 6 cm,
+# >= 40 % above 0.3, best-64 >= 1.0) in five minutes: when and whether a run breaks the
+# symmetry of the collapsed phase into many hexagonal maps varies from run to run. The
+# book's run uses seed 0, the default of every params file (not chosen after the fact: it
+# was the first run of the recipe).
+#
+# The last row of the table is the largest CPU model tried, ``params/cpu_large.yaml``: the
+# recipe with Ng 1024, 22 000 steps in 26 minutes. It path-integrates best (4.6 cm) but only
+# 16 % of its units are above 0.3, so it is not shipped: the shipped model
+# (``gridcells.load_pretrained()``, ``params/pretrained.yaml``) stays seed 2 of the first
+# recipe (5.4 cm, 41 % above 0.3, best-64 0.85).
 
 # %%
 display(Markdown(report.recipe_search_table("benchmarks/results/recipe_search.jsonl")))
