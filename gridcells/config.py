@@ -82,6 +82,9 @@ class Config:
                                 "loss (the original); 'decoupled': W_hh shrinks by a factor "
                                 "(1 - lr * weight_decay) after each Adam step (AdamW-style, "
                                 "not rescaled by Adam)", choices=("loss", "decoupled"))
+    weight_decay_final: float | None = _p(None, "if set, the weight decay moves linearly from "
+                                          "weight_decay (at weight_decay_start) to this value "
+                                          "(at the last step)", lo=0)
     weight_decay_start: int = _p(0, "training step from which weight decay applies (before it: "
                                  "0)", lo=0)
     n_epochs: int = _p(100, "epochs (a checkpoint after each)", lo=1)

@@ -85,6 +85,18 @@ def lr_factor(step: int, cfg: Config) -> float:
     return 1 - (1 - f) * frac
 
 
+def weight_decay_at(step: int, cfg: Config) -> float:
+    """Weight-decay coefficient at ``step`` (0-based): 0 before ``weight_decay_start``, then
+    ``weight_decay``, or a linear ramp to ``weight_decay_final`` at the last step."""
+    if step < cfg.weight_decay_start:
+        return 0.0
+    if cfg.weight_decay_final is None:
+        return cfg.weight_decay
+    span = max(cfg.total_steps - 1 - cfg.weight_decay_start, 1)
+    frac = min((step - cfg.weight_decay_start) / span, 1.0)
+    return cfg.weight_decay + (cfg.weight_decay_final - cfg.weight_decay) * frac
+
+
 def prefetch_size(n_steps: int, most: int = 10) -> int:
     """Batches simulated at once: the largest divisor of ``n_steps`` up to ``most``."""
     return max(k for k in range(1, most + 1) if n_steps % k == 0)
@@ -281,7 +293,7 @@ class Trainer:
                 buffer = self.gen.sample_many(chunk, device=self.device)[::-1]
             batch = buffer.pop()
             try:
-                wd = cfg.weight_decay if self.step >= cfg.weight_decay_start else 0.0
+                wd = weight_decay_at(self.step, cfg)
                 decoupled = cfg.weight_decay_mode == "decoupled"
                 loss, logits = train_step(model, self.opt, batch, autocast,
                                           0.0 if decoupled else wd, lr * wd if decoupled else 0)

@@ -127,3 +127,14 @@ def test_decoupled_weight_decay_shrinks_w_hh_after_the_step(smoke_cfg):
     assert torch.equal(shrunk.decoder.weight, plain.decoder.weight)
     logits = shrunk(batch.velocities, batch.init_code)
     assert shrunk.loss(logits, batch.target_code) == shrunk.loss(logits, batch.target_code, 0.0)
+
+
+def test_weight_decay_ramp(smoke_cfg):
+    from gridcells.training import weight_decay_at
+    cfg = smoke_cfg.replace(weight_decay=3.0, weight_decay_final=1.0, weight_decay_start=10,
+                            n_epochs=1, n_steps=111)
+    assert weight_decay_at(9, cfg) == 0.0
+    assert weight_decay_at(10, cfg) == 3.0
+    assert weight_decay_at(60, cfg) == pytest.approx(2.0)
+    assert weight_decay_at(110, cfg) == pytest.approx(1.0)
+    assert weight_decay_at(50, cfg.replace(weight_decay_final=None)) == 3.0
