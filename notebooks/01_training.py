@@ -113,7 +113,8 @@ fig.savefig(GENERATED / "ratemaps.png", dpi=120)  # the book's introduction show
 #   after each step, outside Adam) keeps the fast learning and raises the share of grid
 #   units; stronger decay gives more grid units and slower decoding (weight_decay 3: 44 % of
 #   the units above 0.3 but 10.5 cm at 8000 steps), and the outcome varies between
-#   runs (weight_decay 2 gave fewer grid units than 1 or 3). weight_decay 1 is the recipe.
+#   runs (weight_decay 2 gave fewer grid units than 1 or 3, and a ramp from 3 to 0.5 fewer
+#   than either). weight_decay 1 is the recipe.
 #
 # Five seeds of it (below) show how much of that was luck: seed 0, the one searched with,
 # is the best of the five for grid units (34 %); the others give 9-30 %. The decoding
