@@ -62,18 +62,18 @@ class PlaceCells:
         """Place code [..., Np] (non-negative, sums to 1) of positions [..., 2] (m).
 
         Computed ``chunk`` positions at a time with in-place arithmetic, so every temporary
-        stays in cache (6x faster than whole-array operations for a training prefetch of
+        stays in cache (4.6x faster than whole-array operations for a training prefetch of
         ~10^5 positions; the values are the same)."""
         pos = torch.as_tensor(pos, dtype=torch.float32)
         flat = pos.reshape(-1, 2)
         out = torch.empty(flat.shape[0], self.cfg.Np, device=pos.device)
-        center = -1 / (2 * self.cfg.place_cell_rf ** 2)
+        scale = -1 / (2 * self.cfg.place_cell_rf ** 2)  # exponent per m^2 (centre Gaussian)
         for i in range(0, flat.shape[0], chunk):
             d = self.sq_distances(flat[i:i + chunk])
             o = out[i:i + chunk]
-            torch.softmax(d * center, -1, out=o)
+            torch.softmax(d * scale, -1, out=o)
             if self.cfg.DoG:
-                o -= torch.softmax(d.mul_(center / self.cfg.surround_scale), -1)
+                o -= torch.softmax(d.mul_(scale / self.cfg.surround_scale), -1)
                 o -= o.min(-1, keepdim=True).values
                 o /= o.sum(-1, keepdim=True)
         return out.reshape(*pos.shape[:-1], self.cfg.Np)

@@ -227,25 +227,24 @@ class GridScorer:
         With N the overlap's bin count, S and Q the sums of the values and squares over the
         overlap in the first copy and S', Q' in the second (S' is S point-reflected):
         r = (N C - S S') / sqrt((N Q - S^2)(N Q' - S'^2)), C the sum of products. N, S, Q
-        come from prefix/suffix sums (direct sums when bins are missing); C from an FFT,
-        replaced by exact direct sums for the rare maps where FFT rounding would matter
+        are window sums (direct overlap sums for maps with unvisited bins); C comes from an
+        FFT, replaced by exact direct sums at the pixels where FFT rounding would matter
         (nearly flat, near-zero overlaps).
         """
         maps = np.asarray(maps, dtype=float).reshape(-1, self.nbins, self.nbins)
         valid = np.isfinite(maps)
-        full = valid.all((1, 2))
-        x = maps if full.all() else np.where(valid, maps, 0.0)
-        if full.all():  # no unvisited bin: every overlap is a rectangle
-            S, Q = window_sums(np.stack([x, x * x], 1)).transpose(1, 0, 2, 3)
-            N = self.full_overlap[None]
-        else:
-            sums = np.empty((len(x), 3, self.size, self.size))   # S, Q, N
-            sums[full, :2] = window_sums(np.stack([x[full], x[full] ** 2], 1))
-            sums[full, 2] = self.full_overlap
-            m = torch.from_numpy(valid[~full].astype(float))
-            xm = torch.from_numpy(x[~full])
-            sums[~full] = overlap_sums(torch.stack([xm, xm * xm, m], 1), m).numpy()
-            S, Q, N = sums.transpose(1, 0, 2, 3)
+        gaps = ~valid.all((1, 2))                    # maps with an unvisited bin
+        x = np.where(valid, maps, 0.0) if gaps.any() else maps
+        x2 = x * x
+        # every overlap of a map without gaps is a rectangle: window sums
+        S, Q = window_sums(np.stack([x, x2], 1)).transpose(1, 0, 2, 3)
+        N = self.full_overlap[None]
+        if gaps.any():
+            m = torch.from_numpy(valid[gaps].astype(float))
+            xm, xm2 = torch.from_numpy(x[gaps]), torch.from_numpy(x2[gaps])
+            N = np.repeat(N, len(x), 0)
+            S[gaps], Q[gaps], N[gaps] = overlap_sums(torch.stack([xm, xm2, m], 1), m).numpy(
+                ).transpose(1, 0, 2, 3)
         spread = N * Q
         spread -= S * S
         np.maximum(spread, 0.0, out=spread)          # N^2 x the first copy's variance
@@ -260,7 +259,7 @@ class GridScorer:
         C = fft_autocorrelation(x)
         # FFT rounding is ~1e-16 of the map's total power: where the overlap's own variance is
         # tiny against it, the FFT value is noise, so those pixels get exact direct sums
-        limit = (1e-7 * (x * x).sum((1, 2)))[:, None, None] * N_h
+        limit = (1e-7 * x2.sum((1, 2)))[:, None, None] * N_h
         u, dy, dx = np.nonzero((den > 0) & (den < limit))
         C[u, dy, dx] = products_at(x, u, dy + n - 1, dx)
         num = N_h * C
@@ -268,16 +267,13 @@ class GridScorer:
         r_h = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
         return np.concatenate([r_h[:, :0:-1, ::-1], r_h], 1)
 
-    def rotated(self, sac_t: np.ndarray, rotation: sp.csr_matrix | None = None
-                ) -> np.ndarray:
+    def rotated(self, sac_t: np.ndarray) -> np.ndarray:
         """Pixel-major SACs sac_t [2n - 1, 2n - 1, U] rotated by each of ``SPLINE_ANGLES``, at
-        the half-ring pixels ``self.pixels`` only: [P, len(SPLINE_ANGLES), U]. ``rotation``:
-        ``self.rotation``, given explicitly by the threads of :meth:`score`."""
-        rotation = self.rotation if rotation is None else rotation
+        the half-ring pixels ``self.pixels`` only: [P, len(SPLINE_ANGLES), U]."""
         size, U = self.size, sac_t.shape[-1]
         coeffs = (self.prefilter @ sac_t.reshape(size, -1)).reshape(size, size, U)  # rows
         coeffs = np.matmul(self.prefilter, coeffs)                                  # columns
-        return (rotation @ coeffs.reshape(-1, U)).reshape(len(self.pixels), -1, U)
+        return (self.rotation @ coeffs.reshape(-1, U)).reshape(len(self.pixels), -1, U)
 
     def score(self, maps: np.ndarray, chunk: int = 128, workers: int | None = None
               ) -> GridScores:
@@ -292,13 +288,13 @@ class GridScorer:
                               np.zeros((0, self.size, self.size)))
         chunks = [maps[i:i + chunk] for i in range(0, len(maps), chunk)]
         workers = min(workers or len(os.sched_getaffinity(0)), len(chunks))
-        rotation = self.rotation  # built here, not by several threads at once
+        self.rotation  # noqa: B018 (builds the cached matrix here, not in several threads)
         # one BLAS thread per worker: nested BLAS threads would oversubscribe the cores
         with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-            parts = list(pool.map(self._score_chunk, chunks, [rotation] * len(chunks)))
+            parts = list(pool.map(self._score_chunk, chunks))
         return GridScores(*(np.concatenate(p) for p in zip(*parts)))
 
-    def _score_chunk(self, maps: np.ndarray, rotation: sp.csr_matrix):
+    def _score_chunk(self, maps: np.ndarray):
         sac = self.sac(maps)
         U = len(sac)
         flat = np.ascontiguousarray(sac.transpose(1, 2, 0)).reshape(-1, U)  # pixel-major
@@ -307,7 +303,7 @@ class GridScorer:
         mean = 2 * (M @ s) / area                              # [masks, U]
         raw_var = 2 * (M @ (s * s)) / area - mean ** 2
         var = raw_var + 1e-5
-        spline = self.rotated(flat.reshape(self.size, self.size, U), rotation)
+        spline = self.rotated(flat.reshape(self.size, self.size, U))
 
         def ring_corr(rot):  # rotated SACs [P, angles, U] -> ring correlations [masks, angles, U]
             P, A, _ = rot.shape
