@@ -7,6 +7,11 @@ Each line records the overrides, wall time of training, hardware, and the evalua
 final network on fresh trajectories (decoding error, fraction of units above grid score 0.3,
 mean of the best 64, map diversity) and whether it meets the CPU recipe's criteria. The
 training chapter's table of configurations tried is read from this file.
+
+A screening run (``--until-step 4000``) follows the schedule of the full run but stops early
+and records the last in-training measurement instead: the share of grid units is settled by
+the time the error falls below ~20 cm (about halfway through the recipe), so many settings
+and seeds can be compared cheaply (``benchmarks/results/recipe_screen.jsonl``).
 """
 
 from __future__ import annotations
@@ -24,10 +29,17 @@ import gridcells as gc
 from gridcells.config import parse_overrides
 
 
-def run(params: str | None, overrides: list[str], eval_batches: int, keep: str | None) -> dict:
+def run(params: str | None, overrides: list[str], eval_batches: int, keep: str | None,
+        until_step: int | None = None) -> dict:
     over = parse_overrides(overrides)
     cfg = gc.load_config(params, **over)
     run_dir = Path(keep) if keep else Path(tempfile.mkdtemp()) / "run"
+    if until_step is not None:  # a screening run: the schedule of the full run, cut short
+        gc.training.Trainer(cfg, run_dir, progress=False).run(until_step)
+        return partial(str(run_dir), params, overrides,
+                       f"screen: stopped at step {until_step} of {cfg.total_steps}; "
+                       f"in-training measurement ({cfg.eval_units} units); wall time not "
+                       "comparable with full runs when screens run side by side")
     t = time.perf_counter()
     result = gc.train(cfg, run_dir, progress=False)
     wall = time.perf_counter() - t
@@ -61,12 +73,14 @@ def main():
     ap.add_argument("--note", default="stopped by hand; in-training measurement")
     ap.add_argument("--eval-batches", type=int, default=50)
     ap.add_argument("--keep", help="keep the run directory here")
+    ap.add_argument("--until-step", type=int,
+                    help="screen: stop at this step (schedule of the full run)")
     ap.add_argument("overrides", nargs="*")
     args = ap.parse_args()
     if args.partial:
         row = partial(args.partial, args.params, args.overrides, args.note)
     else:
-        row = run(args.params, args.overrides, args.eval_batches, args.keep)
+        row = run(args.params, args.overrides, args.eval_batches, args.keep, args.until_step)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "a") as fh:
         fh.write(json.dumps(row) + "\n")

@@ -99,6 +99,10 @@ class Config:
     device: str = _p("auto", "compute device", choices=("auto", "cpu", "cuda"))
     pretrained: str | None = _p(None, "analyse the shipped model gridcells/data/NAME instead of "
                                 "training one (the training chapter installs it in run_dir)")
+    init_from: str | None = _p(None, "start training from the weights of this run directory or "
+                               "weights file instead of a random initialisation (fresh "
+                               "optimizer and schedule: fine-tuning, training on); its Ng, Np "
+                               "and cell type must match, its place-cell centres are kept")
     seed: int = _p(0, "seed of initial weights and training trajectories", lo=0)
     # --- rate maps and analysis (names as in the earlier predictive-analysis scripts) ----
     nbins: int = _p(20, "rate-map bins per side", lo=2)

@@ -32,11 +32,22 @@ def map_diversity(maps: np.ndarray) -> float:
     return float(np.abs(c[~np.eye(len(c), dtype=bool)]).mean())
 
 
+def silent_fraction(maps: np.ndarray, rel: float = 0.01) -> float:
+    """Fraction of units whose rate-map maximum (maps [U, n, n]) is below ``rel`` times the
+    median unit's maximum: dead or nearly dead ReLU units. A unit's map that stays this weak
+    while others grow rarely recovers (it gets almost no gradient)."""
+    peak = np.nanmax(np.nan_to_num(maps.reshape(len(maps), -1), nan=0.0), 1)
+    if len(peak) == 0:
+        return float("nan")
+    return float((peak <= rel * np.median(peak)).mean())
+
+
 @dataclass
 class Evaluation:
     """err_cm: mean decoding error (cm); frac_above_03: fraction of scored units with grid
     score 60 > 0.3; best64_mean: mean score of the best 64 (or all, if fewer); median_score;
-    map_corr: :func:`map_diversity`; n_units: units scored."""
+    map_corr: :func:`map_diversity`; frac_silent: :func:`silent_fraction`; n_units: units
+    scored."""
 
     err_cm: float
     frac_above_03: float
@@ -45,6 +56,7 @@ class Evaluation:
     median_score: float
     map_corr: float
     n_units: int
+    frac_silent: float = float("nan")
 
     def row(self) -> dict[str, float]:
         return asdict(self)
@@ -68,6 +80,7 @@ def summarize(scores: np.ndarray, maps: np.ndarray, err_cm: float) -> Evaluation
         median_score=float(np.median(finite)) if len(finite) else float("nan"),
         map_corr=map_diversity(maps),
         n_units=len(scores),
+        frac_silent=silent_fraction(maps),
     )
 
 

@@ -116,6 +116,8 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
         axes[2].plot(gs, [r["best64_mean"] for r in gridness], "s-", label="best-64 mean")
         axes[2].plot(gs, [r["map_corr"] for r in gridness], "^-",
                      label="mean |map corr| (collapse)")
+        axes[2].plot(gs, [r.get("frac_silent", np.nan) for r in gridness], "v-",
+                     label="fraction silent")
         axes[2].legend(fontsize=7)
     for ax in axes:
         ax.set_xlabel("step")

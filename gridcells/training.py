@@ -42,7 +42,7 @@ from .checkpoints import (
     save_model,
     save_tensors,
 )
-from .config import Config, config_from_dict, read_params, save_config
+from .config import Config, ConfigError, config_from_dict, read_params, save_config
 from .evaluation import evaluate
 from .model import PathRNN
 from .place_cells import PlaceCells
@@ -50,7 +50,7 @@ from .trajectories import TrajectoryGenerator
 
 HISTORY_FIELDS = ("step", "loss", "err_cm", "lr", "elapsed_s")
 GRIDNESS_FIELDS = ("step", "err_cm", "frac_above_03", "best64_mean", "best_score",
-                   "median_score", "map_corr", "n_units")
+                   "median_score", "map_corr", "n_units", "frac_silent")
 
 
 class RunDirError(ValueError):
@@ -128,12 +128,14 @@ def _write_csv(path: Path, fields, rows) -> None:
 
 
 def read_csv(path: str | Path) -> list[dict[str, float]]:
-    """Rows of a history CSV as dicts of floats (empty list if the file is missing)."""
+    """Rows of a history CSV as dicts of floats (empty list if the file is missing); a column
+    a row lacks (added in a later version) is left out of that row."""
     path = Path(path)
     if not path.is_file():
         return []
     with open(path) as fh:
-        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+        return [{k: float(v) for k, v in row.items() if v not in ("", None)}
+                for row in csv.DictReader(fh)]
 
 
 def train_step(model: PathRNN, opt: torch.optim.Optimizer, batch, autocast,
@@ -168,6 +170,21 @@ class TrainResult:
     run_dir: Path
 
 
+def initial_model(cfg: Config) -> PathRNN:
+    """A fresh :class:`PathRNN`, or, when ``cfg.init_from`` (a run directory or weights file)
+    is set, one carrying its weights and place-cell centres (same architecture required)."""
+    model = PathRNN(cfg)
+    if cfg.init_from is None:
+        return model
+    source = load_model(cfg.init_from)
+    for key in ("Ng", "Np", "RNN_type", "activation"):
+        if getattr(source.cfg, key) != getattr(cfg, key):
+            raise ConfigError(f"init_from: {cfg.init_from!r} has {key} "
+                              f"{getattr(source.cfg, key)!r}, expected {getattr(cfg, key)!r}")
+    model.load_state_dict(source.state_dict())  # the centres (a buffer) come along
+    return model
+
+
 class Trainer:
     """Owns the model, optimizer, trajectory stream and run directory of one run."""
 
@@ -190,7 +207,7 @@ class Trainer:
             raise RunDirError(f"nothing to resume in {str(self.run_dir)!r}: no checkpoint")
         ckpt = self._checked_checkpoint() if mode == "resume" else None
         self.model = (load_model(ckpt / "model.safetensors", device=self.device) if ckpt
-                      else PathRNN(cfg).to(self.device))
+                      else initial_model(cfg).to(self.device))
         self.place_cells = PlaceCells(cfg, self.model.centers.cpu())
         self.rng = np.random.default_rng(cfg.seed)
         self.gen = TrajectoryGenerator(cfg, self.place_cells, self.rng)

@@ -60,3 +60,15 @@ def test_collect_activity_shapes(smoke_cfg):
     gen = gc.TrajectoryGenerator(smoke_cfg, gc.PlaceCells(smoke_cfg, model.centers))
     act = gc.collect_activity(model, gen, 2, batch_size=3, sequence_length=7, units=[0, 5])
     assert act.activations.shape == (6, 7, 2) and act.positions.shape == (6, 7, 2)
+
+
+def test_silent_fraction_counts_weak_units():
+    from gridcells.evaluation import map_diversity, silent_fraction
+    rng = np.random.default_rng(1)
+    maps = rng.random((10, 20, 20))
+    maps[:3] *= 1e-4  # three nearly dead units
+    maps[3] = 0.0  # one dead unit
+    maps[4, :5] = np.nan  # unvisited bins do not count as activity
+    assert silent_fraction(maps) == pytest.approx(0.4)
+    assert silent_fraction(maps, rel=1e-5) == pytest.approx(0.1)
+    assert np.isfinite(map_diversity(maps))

@@ -138,3 +138,20 @@ def test_weight_decay_ramp(smoke_cfg):
     assert weight_decay_at(60, cfg) == pytest.approx(2.0)
     assert weight_decay_at(110, cfg) == pytest.approx(1.0)
     assert weight_decay_at(50, cfg.replace(weight_decay_final=None)) == 3.0
+
+
+def test_init_from_starts_at_the_source_weights(smoke_cfg, tmp_path):
+    src = gc.train(smoke_cfg.replace(n_epochs=1, n_steps=5, eval_every=0), tmp_path / "src",
+                   progress=False).model
+    # other seed (trajectories and initial weights) and schedule; weights and centres from src
+    cfg = smoke_cfg.replace(seed=7, learning_rate=1e-5, init_from=str(tmp_path / "src"),
+                            n_epochs=1, n_steps=2, eval_every=0)
+    start = gc.training.Trainer(cfg, tmp_path / "ft", progress=False).model
+    for (name, a), b in zip(src.state_dict().items(), start.state_dict().values()):
+        assert torch.equal(a, b), name
+    assert not torch.equal(gc.PathRNN(cfg).centers, src.centers)
+    tuned = gc.train(cfg, tmp_path / "ft2", progress=False).model
+    w0, w1 = src.RNN.weight_hh_l0, tuned.RNN.weight_hh_l0
+    assert 0 < (w1 - w0).abs().max() < 1e-3  # two small steps away from the source
+    with pytest.raises(gc.ConfigError, match="init_from: .* has Ng 64, expected 48"):
+        gc.training.Trainer(cfg.replace(Ng=48), tmp_path / "bad", progress=False)
