@@ -87,6 +87,8 @@ class Config:
                                           "(at the last step)", lo=0)
     weight_decay_start: int = _p(0, "training step from which weight decay applies (before it: "
                                  "0)", lo=0)
+    weight_decay_stop: int | None = _p(None, "training step from which weight decay is 0 again "
+                                       "(None: to the end)", lo=1)
     n_epochs: int = _p(100, "epochs (a checkpoint after each)", lo=1)
     n_steps: int = _p(1000, "training steps per epoch", lo=1)
     log_every: int = _p(10, "steps between history rows", lo=1)
@@ -139,6 +141,10 @@ class Config:
             raise ConfigError(
                 f"box_width/box_height ({self.box_width}, {self.box_height}) must exceed "
                 f"place_cell_rf ({self.place_cell_rf}): the box is smaller than a place field")
+        if self.weight_decay_stop is not None and \
+                self.weight_decay_stop <= self.weight_decay_start:
+            raise ConfigError(f"weight_decay_stop ({self.weight_decay_stop}) must come after "
+                              f"weight_decay_start ({self.weight_decay_start})")
         if self.lr_warmup_steps > self.n_epochs * self.n_steps:
             raise ConfigError(f"lr_warmup_steps ({self.lr_warmup_steps}) exceeds the total "
                               f"training steps ({self.n_epochs * self.n_steps})")

@@ -86,13 +86,15 @@ def lr_factor(step: int, cfg: Config) -> float:
 
 
 def weight_decay_at(step: int, cfg: Config) -> float:
-    """Weight-decay coefficient at ``step`` (0-based): 0 before ``weight_decay_start``, then
-    ``weight_decay``, or a linear ramp to ``weight_decay_final`` at the last step."""
-    if step < cfg.weight_decay_start:
+    """Weight-decay coefficient at ``step`` (0-based): 0 before ``weight_decay_start`` and from
+    ``weight_decay_stop`` on; in between ``weight_decay``, or a linear ramp to
+    ``weight_decay_final`` at the last step with decay."""
+    end = cfg.total_steps if cfg.weight_decay_stop is None else cfg.weight_decay_stop
+    if step < cfg.weight_decay_start or step >= end:
         return 0.0
     if cfg.weight_decay_final is None:
         return cfg.weight_decay
-    span = max(cfg.total_steps - 1 - cfg.weight_decay_start, 1)
+    span = max(end - 1 - cfg.weight_decay_start, 1)
     frac = min((step - cfg.weight_decay_start) / span, 1.0)
     return cfg.weight_decay + (cfg.weight_decay_final - cfg.weight_decay) * frac
 

@@ -92,6 +92,7 @@ def test_default_trains_the_cpu_recipe():
     default = gc.load_config(ROOT / "params" / "default.yaml")
     cpu = gc.load_config(ROOT / "params" / "cpu.yaml")
     training = ["Ng", "Np", "batch_size", "learning_rate", "lr_schedule", "lr_warmup_steps",
-                "lr_final_fraction", "weight_decay", "weight_decay_start", "n_epochs",
+                "lr_final_fraction", "weight_decay", "weight_decay_mode", "weight_decay_start",
+                "weight_decay_stop", "weight_decay_final", "n_epochs",
                 "n_steps", "precision", "seed", "sequence_length", "init_recurrent"]
     assert {k: getattr(default, k) for k in training} == {k: getattr(cpu, k) for k in training}

@@ -138,6 +138,11 @@ def test_weight_decay_ramp(smoke_cfg):
     assert weight_decay_at(60, cfg) == pytest.approx(2.0)
     assert weight_decay_at(110, cfg) == pytest.approx(1.0)
     assert weight_decay_at(50, cfg.replace(weight_decay_final=None)) == 3.0
+    stopped = cfg.replace(weight_decay_stop=61)  # the ramp now ends at step 60
+    assert weight_decay_at(60, stopped) == pytest.approx(1.0)
+    assert weight_decay_at(61, stopped) == weight_decay_at(110, stopped) == 0.0
+    with pytest.raises(gc.ConfigError, match="weight_decay_stop .10. must come after"):
+        cfg.replace(weight_decay_stop=10)
 
 
 def test_init_from_starts_at_the_source_weights(smoke_cfg, tmp_path):
