@@ -5,15 +5,23 @@
     python benchmarks/train_pretrained.py --params params/cpu_large.yaml --run-dir runs/large \
         --name default --hardware "2-core CPU"      # the largest CPU model
 
-Resumes the run directory if it exists (so an interrupted training continues), then writes
-float16 weights, one file per tensor, and a model card with the evaluation of exactly the
-shipped weights on fresh trajectories.
+    python benchmarks/train_pretrained.py --params params/cpu.yaml weight_decay=3 \
+        --params params/cpu_finetune.yaml --run-dir runs/shipped --name default \
+        --hardware "2-core CPU"                     # two stages: grids form, then decoding
+
+Several ``--params`` train in stages: each stage starts from the previous one's weights
+(``init_from``) in ``RUN_DIR/stage<k>``; ``key=value`` overrides right after a ``--params``
+apply to that stage. Each stage resumes its run directory if it exists (so an interrupted
+training continues), then the final weights are written as float16, one file per tensor,
+with a model card listing the stages and the evaluation of exactly the shipped weights on
+fresh trajectories.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import gridcells as gc
 from gridcells.config import parse_overrides
@@ -22,17 +30,23 @@ from gridcells.pretrained import export_pretrained
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--params", required=True)
+    ap.add_argument("--params", required=True, action="append", nargs="+",
+                    metavar="FILE [KEY=VALUE ...]", help="a stage: params file and overrides")
     ap.add_argument("--run-dir", required=True)
     ap.add_argument("--name", default="default")
     ap.add_argument("--hardware", required=True, help="recorded in the model card")
     ap.add_argument("--out-root", default=None, help="default: gridcells/data")
-    ap.add_argument("overrides", nargs="*")
     args = ap.parse_args()
-    cfg = gc.load_config(args.params, **parse_overrides(args.overrides))
-    gc.train(cfg, args.run_dir, resume="auto")
+    root = Path(args.run_dir)
+    run_dir = root
+    for k, (params, *overrides) in enumerate(args.params, 1):
+        over = parse_overrides(overrides)
+        if k > 1:
+            over["init_from"] = str(run_dir)
+        run_dir = root / f"stage{k}" if len(args.params) > 1 else root
+        gc.train(gc.load_config(params, **over), run_dir, resume="auto")
     kwargs = {"out_root": args.out_root} if args.out_root else {}
-    card = export_pretrained(args.run_dir, args.name, args.hardware, **kwargs)
+    card = export_pretrained(run_dir, args.name, args.hardware, **kwargs)
     print(json.dumps(card["evaluation"], indent=1))
 
 

@@ -30,12 +30,33 @@ DATA = Path(__file__).resolve().parent / "data"
 EVAL_SEED = 123_456
 
 
+def training_stages(run_dir: str | Path) -> list[dict]:
+    """The trainings behind ``run_dir``, oldest first: the run itself and, through
+    ``init_from``, the runs it started from. Each: run directory, config, steps, wall time."""
+    from .config import read_params
+
+    stages = []
+    run: Path | None = Path(run_dir)
+    while run is not None:
+        cfg = config_from_dict(read_params(run / "config.yaml"))
+        history = read_csv(run / "history.csv")
+        stages.append({"run_dir": str(run), "config": cfg.to_dict(),
+                       "steps": int(history[-1]["step"]) if history else None,
+                       "training_wall_s": round(history[-1]["elapsed_s"], 1) if history
+                       else None})
+        source = Path(cfg.init_from) if cfg.init_from else None
+        run = source if source is not None and (source / "config.yaml").is_file() else None
+    return stages[::-1]
+
+
 def export_pretrained(run_dir: str | Path, name: str, hardware: str,
                       eval_batches: int = 50, out_root: str | Path = DATA) -> dict:
     """Write the final weights of ``run_dir`` as ``<out_root>/<name>/`` and its model card.
 
     The decoding error and grid scores in the card are measured here, on the float16 weights
-    that are shipped, so the card describes exactly what ``load_pretrained`` returns.
+    that are shipped, so the card describes exactly what ``load_pretrained`` returns. A run
+    that started from another (``init_from``) lists every stage of training in the card, and
+    its steps and wall time are the totals.
     """
     model = load_model(run_dir)
     out = Path(out_root) / name
@@ -43,11 +64,15 @@ def export_pretrained(run_dir: str | Path, name: str, hardware: str,
     for key, value in model.state_dict().items():
         dtype = torch.float32 if key == "centers" else torch.float16
         save_tensors(out / f"{key}.safetensors", {key: value.to(dtype)})
-    history = read_csv(Path(run_dir) / "history.csv")
+    stages = training_stages(run_dir)
+    known = [s for s in stages if s["steps"] is not None]
     card = {"name": name, "config": model.cfg.to_dict(),
-            "steps": int(history[-1]["step"]) if history else None,
-            "training_wall_s": round(history[-1]["elapsed_s"], 1) if history else None,
+            "steps": sum(s["steps"] for s in known) if known else None,
+            "training_wall_s": round(sum(s["training_wall_s"] for s in known), 1) if known
+            else None,
             "hardware": hardware, "weights": "float16, one safetensors file per tensor"}
+    if len(stages) > 1:
+        card["stages"] = stages
     atomic_write_text(out / "model_card.json", json.dumps(card, indent=1))
     shipped = load_pretrained(name, out_root)
     ev, _, _ = evaluate(shipped, n_batches=eval_batches, seed=EVAL_SEED)

@@ -52,3 +52,16 @@ def test_install_into_a_run_directory(tmp_path):
     assert gc.load_model(tmp_path / "installed").cfg == cfg
     with pytest.raises(gc.RunDirError, match="another model"):
         install_pretrained("tiny", tmp_path / "r", tmp_path / "d")
+
+
+def test_card_lists_the_stages_of_a_run_trained_on(tmp_path):
+    cfg = gc.load_config(ROOT / "params" / "smoke.yaml", device="cpu")
+    gc.train(cfg, tmp_path / "s1", progress=False)
+    tuned = cfg.replace(init_from=str(tmp_path / "s1"), learning_rate=1e-4, n_epochs=1)
+    gc.train(tuned, tmp_path / "s2", progress=False)
+    card = export_pretrained(tmp_path / "s2", "two", "test", eval_batches=1,
+                             out_root=tmp_path / "d")
+    assert [s["run_dir"] for s in card["stages"]] == [str(tmp_path / "s1"), str(tmp_path / "s2")]
+    assert card["steps"] == cfg.total_steps + tuned.total_steps
+    assert card["stages"][1]["config"]["learning_rate"] == 1e-4
+    assert load_pretrained("two", tmp_path / "d").cfg == tuned
