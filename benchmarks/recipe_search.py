@@ -60,7 +60,8 @@ def partial(run_dir: str, params: str | None, overrides: list[str], note: str) -
             "steps": int(last["step"]), "hardware": f"{platform.machine()} "
             f"{torch.get_num_threads()} threads", "err_cm": round(last["err_cm"], 4),
             "frac_above_03": last["frac_above_03"], "best64_mean": last["best64_mean"],
-            "map_corr": last["map_corr"], "n_units": int(last["n_units"]), "meets": False,
+            "map_corr": last["map_corr"], "frac_silent": last.get("frac_silent"),
+            "n_units": int(last["n_units"]), "meets": False,
             "note": note, "curve": rows}
 
 

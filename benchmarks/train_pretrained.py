@@ -5,9 +5,10 @@
     python benchmarks/train_pretrained.py --params params/cpu_large.yaml --run-dir runs/large \
         --name default --hardware "2-core CPU"      # the largest CPU model
 
-    python benchmarks/train_pretrained.py --params params/cpu.yaml weight_decay=3 \
+    python benchmarks/train_pretrained.py \
+        --params benchmarks/results/cpu_v2.yaml weight_decay=3 \
         --params params/cpu_finetune.yaml --run-dir runs/shipped --name default \
-        --hardware "2-core CPU"                     # two stages: grids form, then decoding
+        --hardware "2-core CPU"       # the shipped CPU model: grids form, then decoding
 
 Several ``--params`` train in stages: each stage starts from the previous one's weights
 (``init_from``) in ``RUN_DIR/stage<k>``; ``key=value`` overrides right after a ``--params``

@@ -68,6 +68,23 @@ def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 8, fig=
     return fig
 
 
+def top_maps(maps: np.ndarray, scores: np.ndarray, n: int = 64, per_row: int = 8, fig=None,
+             sigma: float = 1.0):
+    """The ``n`` best-scoring rate maps (maps [U, nbins, nbins], scores [U]), best first, each
+    titled with its score: the check that a network's top units are visibly hexagonal."""
+    finite = np.flatnonzero(np.isfinite(scores))
+    order = finite[np.argsort(scores[finite])[::-1]][:n]
+    rows = max(-(-len(order) // per_row), 1)
+    fig, axes = _grid(fig, rows, per_row)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, u in zip(axes.flat, order):
+        show_map(maps[u], ax, f"{scores[u]:.2f}", sigma=sigma)
+    fig.suptitle(f"the {len(order)} best rate maps by grid score "
+                 f"(mean {np.mean(scores[order]) if len(order) else np.nan:.2f})", fontsize=9)
+    return fig
+
+
 def plot_sac(sac: np.ndarray, ring: int, nbins: int = 20, ax=None, title: str | None = None):
     """An autocorrelogram with the chosen ring (index into ``ring_parameters()``) drawn."""
     fig, ax = _ax(ax, (3, 3))

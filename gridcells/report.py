@@ -72,9 +72,19 @@ def recipe_search_table(path: str | Path) -> str:
         rows.append({"base": Path(r["params"]).name, "changes": over, "steps": r["steps"],
                      "wall (s)": r["wall_s"], "error (cm)": r["err_cm"],
                      "> 0.3": r["frac_above_03"], "best-64": r["best64_mean"],
-                     "map corr": r["map_corr"], "meets": "yes" if r["meets"] else "no",
+                     "map corr": r["map_corr"], "silent": r.get("frac_silent"),
+                     "meets": "yes" if r["meets"] else "no",
                      "hardware": r["hardware"], "note": r.get("note", "")})
     return markdown_table(rows)
+
+
+def stages_table(card: dict) -> str:
+    """The training stages of a shipped model (its card's ``stages``): what each changed."""
+    keys = ("learning_rate", "lr_schedule", "weight_decay", "weight_decay_stop", "batch_size",
+            "precision", "seed")
+    return markdown_table([{"stage": k, "steps": s["steps"], "wall (s)": s["training_wall_s"],
+                            **{key: s["config"][key] for key in keys}}
+                           for k, s in enumerate(card["stages"], 1)])
 
 
 def start_notebook(params_file: str, run_dir: str | None, namespace: dict) -> tuple[Config, str]:
