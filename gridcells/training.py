@@ -35,6 +35,7 @@ import torch
 
 from . import __version__
 from .checkpoints import (
+    CheckpointError,
     atomic_write_text,
     latest_checkpoint,
     load_model,
@@ -178,7 +179,10 @@ def initial_model(cfg: Config) -> PathRNN:
     model = PathRNN(cfg)
     if cfg.init_from is None:
         return model
-    source = load_model(cfg.init_from)
+    try:
+        source = load_model(cfg.init_from)
+    except CheckpointError as exc:
+        raise ConfigError(f"init_from: {exc}") from None
     for key in ("Ng", "Np", "RNN_type", "activation"):
         if getattr(source.cfg, key) != getattr(cfg, key):
             raise ConfigError(f"init_from: {cfg.init_from!r} has {key} "

@@ -160,3 +160,7 @@ def test_init_from_starts_at_the_source_weights(smoke_cfg, tmp_path):
     assert 0 < (w1 - w0).abs().max() < 1e-3  # two small steps away from the source
     with pytest.raises(gc.ConfigError, match="init_from: .* has Ng 64, expected 48"):
         gc.training.Trainer(cfg.replace(Ng=48), tmp_path / "bad", progress=False)
+    with pytest.raises(gc.ConfigError, match="init_from: checkpoint .* not found"):
+        gc.training.Trainer(cfg.replace(init_from=str(tmp_path / "nope")), tmp_path / "bad2",
+                            progress=False)
+    assert not (tmp_path / "bad2").exists()  # nothing written for a refused run
