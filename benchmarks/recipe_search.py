@@ -37,9 +37,8 @@ def run(params: str | None, overrides: list[str], eval_batches: int, keep: str |
     if until_step is not None:  # a screening run: the schedule of the full run, cut short
         gc.training.Trainer(cfg, run_dir, progress=False).run(until_step)
         return partial(str(run_dir), params, overrides,
-                       f"screen: stopped at step {until_step} of {cfg.total_steps}; "
-                       f"in-training measurement ({cfg.eval_units} units); wall time not "
-                       "comparable with full runs when screens run side by side")
+                       f"screen to step {until_step} of {cfg.total_steps}; "
+                       f"{min(cfg.eval_units, cfg.Ng)} units")
     t = time.perf_counter()
     result = gc.train(cfg, run_dir, progress=False)
     wall = time.perf_counter() - t

@@ -143,6 +143,8 @@ display(Markdown(report.recipe_search_table("benchmarks/results/recipe_search.js
 # sharing one orientation. Screens on the two weakest v2 seeds (1 and 2, which ended with
 # 8 % and 10 % of units above 0.3), measured on the first 256 units at step 4000, and full
 # 8000-step screens of recipe v3 (``weight_decay_stop``). Seed 1 resisted every change.
+# Screens ran two at a time with one thread each (together 1.4x the throughput of one run on
+# two threads), so their wall times are not comparable with the other tables.
 
 # %%
 display(Markdown(report.recipe_search_table("benchmarks/results/recipe_screen.jsonl")))
