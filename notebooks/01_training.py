@@ -142,7 +142,8 @@ display(Markdown(report.recipe_search_table("benchmarks/results/recipe_search.js
 # silent (7 % in seed 0), and 13-15 % are dead at the end; seed 1's maps are mostly bands
 # sharing one orientation. Screens on the two weakest v2 seeds (1 and 2, which ended with
 # 8 % and 10 % of units above 0.3), measured on the first 256 units at step 4000, and full
-# 8000-step screens of recipe v3 (``weight_decay_stop``). Seed 1 resisted every change.
+# 8000-step screens of recipe v3 (``weight_decay_stop``), last with an orthogonal W_hh on
+# its two weak seeds (1 and 3: 2 % and 18 %, no better). Seed 1 resisted every change.
 # Screens ran two at a time with one thread each (together 1.4x the throughput of one run on
 # two threads), so their wall times are not comparable with the other tables.
 
