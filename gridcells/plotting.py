@@ -119,7 +119,7 @@ def score_histogram(scores: dict[str, np.ndarray], ax=None, xlabel="grid score 6
 def training_curves(history: list[dict], gridness: list[dict], fig=None):
     """Loss, decoding error and the in-training gridness/diversity measurement over steps."""
     if fig is None:
-        fig = plt.figure(figsize=(10, 2.8), layout="constrained")
+        fig = plt.figure(figsize=(12, 2.8), layout="constrained")
     axes = fig.subplots(1, 3)
     steps = [r["step"] for r in history]
     axes[0].plot(steps, [r["loss"] for r in history])
@@ -135,7 +135,9 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
                      label="mean |map corr| (collapse)")
         axes[2].plot(gs, [r.get("frac_silent", np.nan) for r in gridness], "v-",
                      label="fraction silent")
-        axes[2].legend(fontsize=7)
+        axes[2].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        axes[2].set_title(f"in-training measurement ({int(gridness[-1]['n_units'])} units)",
+                          fontsize=8)
     for ax in axes:
         ax.set_xlabel("step")
     return fig
