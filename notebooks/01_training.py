@@ -200,11 +200,11 @@ display(Markdown(report.recipe_search_table("benchmarks/results/recipe_seeds_v1.
 # schedule), and then 40 % of its units are silent and 5 % above 0.3; with weight decay 1.5
 # it leaves chance sooner but has 30 % silent units and 20 % above 0.3 at step 3000 (last
 # three rows of the search table, all stopped by hand). No network larger than 512 units
-# meets the criteria here. The shipped model is instead a 512-unit network trained in two stages: the recipe
-# v2 run with weight_decay 3 (seed 0; 8000 steps, 282 s), trained on for 10 000 steps at a
-# lower learning rate without decay (``params/cpu_finetune.yaml``, 451 s). Its card,
-# measured on the float16 weights that ship: 4.87 cm, 45 % of the 512 units above 0.3,
-# best-64 0.93.
+# meets the criteria here. The shipped model is instead a 512-unit network trained in two
+# stages: the recipe v2 run with weight_decay 3 (seed 0; 8000 steps, 282 s), trained on
+# for 10 000 steps at a lower learning rate without decay (``params/cpu_finetune.yaml``,
+# 451 s). Its card, measured on the float16 weights that ship: 4.87 cm, 45 % of the 512
+# units above 0.3, best-64 0.93.
 #
 # The shipped model (``gc.load_pretrained()``), measured again here on the fresh
 # trajectories its card names, with the stages it was trained in and its 64 best units:
