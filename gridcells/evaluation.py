@@ -36,9 +36,9 @@ def silent_fraction(maps: np.ndarray, rel: float = 0.01) -> float:
     """Fraction of units whose rate-map maximum (maps [U, n, n]) is below ``rel`` times the
     median unit's maximum: dead or nearly dead ReLU units. A unit's map that stays this weak
     while others grow rarely recovers (it gets almost no gradient)."""
-    peak = np.nanmax(np.nan_to_num(maps.reshape(len(maps), -1), nan=0.0), 1)
-    if len(peak) == 0:
+    if len(maps) == 0:
         return float("nan")
+    peak = np.nan_to_num(maps.reshape(len(maps), -1), nan=0.0).max(1)
     return float((peak <= rel * np.median(peak)).mean())
 
 

@@ -40,12 +40,17 @@ def show_map(m: np.ndarray, ax=None, title: str | None = None, cmap="jet", sigma
     return fig
 
 
+def best_first(scores: np.ndarray) -> np.ndarray:
+    """Indices of the units with a defined score (scores [U]), highest score first."""
+    finite = np.flatnonzero(np.isfinite(scores))
+    return finite[np.argsort(scores[finite])[::-1]]
+
+
 def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 8, fig=None,
                     label: str = "grid score", sigma: float = 1.0):
     """Top, middle and bottom ``per_row`` maps of the score distribution, as in Fig. 2 of
     Sorscher et al.; each row is titled with its score range."""
-    finite = np.flatnonzero(np.isfinite(scores))
-    order = finite[np.argsort(scores[finite])[::-1]]
+    order = best_first(scores)
     n = len(order)
     if n == 0:
         fig, ax = _ax(None)
@@ -72,8 +77,7 @@ def top_maps(maps: np.ndarray, scores: np.ndarray, n: int = 64, per_row: int = 8
              sigma: float = 1.0):
     """The ``n`` best-scoring rate maps (maps [U, nbins, nbins], scores [U]), best first, each
     titled with its score: the check that a network's top units are visibly hexagonal."""
-    finite = np.flatnonzero(np.isfinite(scores))
-    order = finite[np.argsort(scores[finite])[::-1]][:n]
+    order = best_first(scores)[:n]
     rows = max(-(-len(order) // per_row), 1)
     fig, axes = _grid(fig, rows, per_row)
     for ax in axes.flat:

@@ -21,7 +21,7 @@ from .checkpoints import (
     model_from_state,
     save_tensors,
 )
-from .config import config_from_dict
+from .config import config_from_dict, read_params
 from .evaluation import evaluate
 from .model import PathRNN
 from .training import read_csv
@@ -33,8 +33,6 @@ EVAL_SEED = 123_456
 def training_stages(run_dir: str | Path) -> list[dict]:
     """The trainings behind ``run_dir``, oldest first: the run itself and, through
     ``init_from``, the runs it started from. Each: run directory, config, steps, wall time."""
-    from .config import read_params
-
     stages = []
     run: Path | None = Path(run_dir)
     while run is not None:

@@ -64,7 +64,7 @@ fig = plotting.score_histogram({"score 60": scores.score_60, "score 90": scores.
 # ## Autocorrelograms of the best units, with the ring that gave their score
 
 # %%
-best = np.argsort(np.nan_to_num(scores.score_60, nan=-np.inf))[::-1][:4]
+best = plotting.best_first(scores.score_60)[:4]
 fig, axes = plotting.plt.subplots(1, 4, figsize=(10, 2.8), layout="constrained")
 for ax, u in zip(axes, best):
     plotting.plot_sac(scores.sac[u], scores.mask_60[u], cfg.nbins, ax=ax,
