@@ -17,12 +17,13 @@ from gridcells.place_cells import PlaceCells
 from gridcells.trajectories import simulate
 
 
-def original_batch(cfg: Config, pc: PlaceCells, rng: np.random.Generator):
-    """Inputs, place-code targets, positions and the initial code, as the original built them."""
+def original_batch(cfg: Config, pc: PlaceCells, rng: np.random.Generator, device="cpu"):
+    """Inputs, place-code targets, positions and the initial code, as the original built them
+    (moved to ``device`` once built, as the original's GPU path did)."""
     pos, vel = simulate(cfg, cfg.batch_size, cfg.sequence_length, rng)
-    v = torch.tensor(vel, dtype=torch.float32)
-    p = torch.tensor(pos[1:], dtype=torch.float32)
-    init = pc.activation(torch.tensor(pos[0], dtype=torch.float32))
+    v = torch.tensor(vel, dtype=torch.float32, device=device)
+    p = torch.tensor(pos[1:], dtype=torch.float32, device=device)
+    init = pc.activation(torch.tensor(pos[0], dtype=torch.float32, device=device))
     targets = pc.activation(p)
     return v, targets, p, init
 
@@ -39,7 +40,7 @@ def original_loss(model: PathRNN, v, targets, p, init):
 
 
 def original_step(model, opt, cfg, pc, rng) -> float:
-    v, targets, p, init = original_batch(cfg, pc, rng)
+    v, targets, p, init = original_batch(cfg, pc, rng, model.centers.device)
     model.zero_grad()
     loss, err = original_loss(model, v, targets, p, init)
     loss.backward()

@@ -1,12 +1,14 @@
 """Training steps per second: gridcells against a faithful re-implementation of the original
 training step, in the same process, on the same machine.
 
-    python benchmarks/train_speed.py [--sizes 1024 4096] [--steps 10]
+    python benchmarks/train_speed.py [--sizes 1024 4096] [--steps 10] [--device cuda]
 
 Prints steps/s for the original step (two forward passes, numpy trajectory loop per batch,
 softmax then log), for gridcells in fp32 (identical mathematics: the script first checks that
-both give the same loss for the same weights and batch) and for gridcells with bf16 autocast,
-with the ratios.
+both give the same loss for the same weights and batch), on a GPU also with every float32
+matrix product in TF32, and with bf16 autocast, with the ratios to the original. The
+original and fp32 run with torch's default settings (on a GPU, cuDNN's RNN already uses
+TF32 by default; plain matrix products do not).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import platform
 import time
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -32,6 +35,18 @@ def steps_per_second(fn, steps: int, warmup: int = 2) -> float:
     return steps / (time.perf_counter() - t)
 
 
+@contextmanager
+def tf32(enabled: bool):
+    """Let every float32 matrix product (cuBLAS and cuDNN) use TF32 while inside."""
+    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    if enabled:
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+
+
 def ours(cfg, steps, precision):
     device = resolve_device(cfg.device)
     model = gc.PathRNN(cfg).to(device)
@@ -39,24 +54,31 @@ def ours(cfg, steps, precision):
     opt = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
     buffer = []
+    sync = torch.cuda.synchronize if device.type == "cuda" else lambda: None
     chunk = prefetch_size(cfg.n_steps)
 
     def step():
         if not buffer:
             buffer.extend(gen.sample_many(chunk, device=device))
         train_step(model, opt, buffer.pop(), autocast)
-        if device.type == "cuda":
-            torch.cuda.synchronize()
+        sync()
 
-    return steps_per_second(step, steps)
+    with tf32(precision == "tf32"):
+        return steps_per_second(step, steps)
 
 
 def original(cfg, steps):
-    model = gc.PathRNN(cfg)
+    model = gc.PathRNN(cfg).to(resolve_device(cfg.device))
     pc = gc.PlaceCells(cfg, model.centers)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
     rng = np.random.default_rng(0)
-    return steps_per_second(lambda: original_step(model, opt, cfg, pc, rng), steps)
+    sync = torch.cuda.synchronize if model.centers.is_cuda else lambda: None
+
+    def step():
+        original_step(model, opt, cfg, pc, rng)
+        sync()
+
+    return steps_per_second(step, steps)
 
 
 def same_mathematics(cfg) -> tuple[float, float]:
@@ -74,24 +96,24 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[1024, 4096])
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     args = ap.parse_args()
-    print(f"# {platform.processor() or platform.machine()}, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads")
-    print("Ng    batch  original  fp32    bf16    fp32/orig  bf16/orig")
+    where = (torch.cuda.get_device_name() if args.device == "cuda"
+             else f"{platform.processor() or platform.machine()}, "
+                  f"{torch.get_num_threads()} threads")
+    print(f"# {where}, torch {torch.__version__}, steps/s over {args.steps} steps")
+    variants = ["fp32", "tf32", "bf16"] if args.device == "cuda" else ["fp32", "bf16"]
+    print("Ng    batch  original  " + "  ".join(f"{v:>6}" for v in variants) + "  "
+          + "  ".join(f"{v + '/orig':>9}" for v in variants))
     for Ng in args.sizes:
-        cfg = gc.load_config(Ng=Ng, batch_size=args.batch, device="cpu")
-        mine, theirs = same_mathematics(cfg)
+        cfg = gc.load_config(Ng=Ng, batch_size=args.batch, device=args.device)
+        mine, theirs = same_mathematics(cfg.replace(device="cpu"))
         assert abs(mine - theirs) < 1e-5 * abs(theirs), (mine, theirs)
         o = original(cfg, args.steps)
-        f = ours(cfg, args.steps, "fp32")
-        b = ours(cfg, args.steps, "bf16")
-        print(f"{Ng:<5} {args.batch:<6} {o:8.2f}  {f:6.2f}  {b:6.2f}  {f / o:8.2f}x  "
-              f"{b / o:8.2f}x   (loss {mine:.6f} vs original {theirs:.6f})", flush=True)
-    if torch.cuda.is_available():
-        for Ng in args.sizes:
-            cfg = gc.load_config(Ng=Ng, batch_size=args.batch, device="cuda")
-            print(f"cuda Ng={Ng}: fp32 {ours(cfg, args.steps, 'fp32'):.1f} steps/s, "
-                  f"bf16 {ours(cfg, args.steps, 'bf16'):.1f} steps/s")
+        rates = [ours(cfg, args.steps, v) for v in variants]
+        print(f"{Ng:<5} {args.batch:<6} {o:8.2f}  " + "  ".join(f"{r:6.2f}" for r in rates)
+              + "  " + "  ".join(f"{r / o:8.2f}x" for r in rates)
+              + f"   (loss {mine:.6f} vs original {theirs:.6f})", flush=True)
 
 
 if __name__ == "__main__":

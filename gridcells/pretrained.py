@@ -1,9 +1,11 @@
 """The shipped, pretrained network: export, model card, loading.
 
-A shipped model lives in ``gridcells/data/<name>/``: one float16 safetensors file per
-tensor (each well under the 16 MiB limit of the hosting) and ``model_card.json`` with the
-full config, the training steps, hardware, wall time and the measurements made on fresh
-trajectories by the project's own scorer when it was exported.
+A shipped model lives in ``gridcells/data/<name>/``: its float16 weights in safetensors
+shards ``weights-<k>.safetensors`` of at most :data:`SHARD_BYTES` each (under the 16 MiB
+limit of the hosting; a tensor larger than that, such as W_hh of the Ng = 4096 network,
+32 MiB, is split into row blocks stored as ``<name>#<block>``), and ``model_card.json``
+with the full config, the training steps, hardware, wall time and the measurements made on
+fresh trajectories by the project's own scorer when it was exported.
 """
 
 from __future__ import annotations
@@ -28,6 +30,71 @@ from .training import read_csv
 
 DATA = Path(__file__).resolve().parent / "data"
 EVAL_SEED = 123_456
+SHARD_BYTES = 15 * 2 ** 20
+
+
+def shard_state(state: dict[str, torch.Tensor],
+                max_bytes: int = SHARD_BYTES) -> list[dict[str, torch.Tensor]]:
+    """Split a state dict into shards of at most ``max_bytes`` of tensor data each.
+
+    A tensor larger than ``max_bytes`` is cut into equal row blocks (dim 0) named
+    ``<name>#<k>``; pieces are then packed in order, each into the first shard with room.
+    :func:`unshard_state` inverts this.
+    """
+    pieces = []
+    for name, value in state.items():
+        size = value.numel() * value.element_size()
+        n = 1
+        if size > max_bytes:
+            row = size // value.shape[0] if value.dim() else size
+            if row > max_bytes:
+                raise ValueError(f"shard_state: {name} {tuple(value.shape)} cannot be cut "
+                                 f"into row blocks of at most {max_bytes} bytes")
+            n = -(-value.shape[0] // (max_bytes // row))
+        blocks = torch.tensor_split(value, n) if n > 1 else [value]
+        pieces += [(f"{name}#{k}" if n > 1 else name, b) for k, b in enumerate(blocks)]
+    shards: list[dict[str, torch.Tensor]] = []
+    room: list[int] = []
+    for key, block in pieces:
+        size = block.numel() * block.element_size()
+        i = next((i for i, r in enumerate(room) if r >= size), len(shards))
+        if i == len(shards):
+            shards.append({})
+            room.append(max_bytes)
+        shards[i][key] = block
+        room[i] -= size
+    return shards
+
+
+def unshard_state(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Join the row blocks ``<name>#<k>`` of :func:`shard_state` back into ``<name>``."""
+    parts: dict[str, dict[int, torch.Tensor]] = {}
+    out = {}
+    for key, value in tensors.items():
+        name, sep, k = key.rpartition("#")
+        if sep:
+            parts.setdefault(name, {})[int(k)] = value
+        else:
+            out[key] = value
+    for name, blocks in parts.items():
+        if sorted(blocks) != list(range(len(blocks))):
+            raise CheckpointError(f"{name}: row blocks {sorted(blocks)} are incomplete")
+        out[name] = torch.cat([blocks[k] for k in range(len(blocks))])
+    return out
+
+
+def write_weights(model: PathRNN, out: Path) -> None:
+    """``model``'s weights as float16 shards in ``out`` (centres in float32), replacing any
+    weights there."""
+    out.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu().to(torch.float32 if k == "centers" else torch.float16)
+             for k, v in model.state_dict().items()}
+    shards = shard_state(state)
+    for k, shard in enumerate(shards, 1):
+        save_tensors(out / f"weights-{k}.safetensors", shard)
+    for old in out.glob("*.safetensors"):
+        if not old.name.startswith("weights-") or int(old.stem[8:]) > len(shards):
+            old.unlink()
 
 
 def training_stages(run_dir: str | Path) -> list[dict]:
@@ -48,35 +115,40 @@ def training_stages(run_dir: str | Path) -> list[dict]:
 
 
 def export_pretrained(run_dir: str | Path, name: str, hardware: str,
-                      eval_batches: int = 50, out_root: str | Path = DATA) -> dict:
+                      eval_batches: int = 50, out_root: str | Path = DATA,
+                      notes: list[str] | None = None,
+                      device: str | torch.device = "cpu") -> dict:
     """Write the final weights of ``run_dir`` as ``<out_root>/<name>/`` and its model card.
 
     The decoding error and grid scores in the card are measured here, on the float16 weights
     that are shipped, so the card describes exactly what ``load_pretrained`` returns. A run
     that started from another (``init_from``) lists every stage of training in the card, and
-    its steps and wall time are the totals.
+    its steps and wall time are the totals. ``notes``: sentences for the card (how it was
+    trained, where it deviates from its config); ``device``: where the evaluation runs.
     """
     model = load_model(run_dir)
     out = Path(out_root) / name
-    out.mkdir(parents=True, exist_ok=True)
-    for key, value in model.state_dict().items():
-        dtype = torch.float32 if key == "centers" else torch.float16
-        save_tensors(out / f"{key}.safetensors", {key: value.to(dtype)})
+    write_weights(model, out)
     stages = training_stages(run_dir)
     known = [s for s in stages if s["steps"] is not None]
     card = {"name": name, "config": model.cfg.to_dict(),
             "steps": sum(s["steps"] for s in known) if known else None,
             "training_wall_s": round(sum(s["training_wall_s"] for s in known), 1) if known
             else None,
-            "hardware": hardware, "weights": "float16, one safetensors file per tensor"}
+            "hardware": hardware,
+            "weights": "float16 (centres float32), safetensors shards of at most 15 MiB"}
     if len(stages) > 1:
         card["stages"] = stages
+    if notes:
+        card["notes"] = list(notes)
     atomic_write_text(out / "model_card.json", json.dumps(card, indent=1))
-    shipped = load_pretrained(name, out_root)
+    shipped = load_pretrained(name, out_root, device)
     ev, _, _ = evaluate(shipped, n_batches=eval_batches, seed=EVAL_SEED)
     card["evaluation"] = {**ev.row(), "eval_batches": eval_batches, "eval_seed": EVAL_SEED,
+                          "device": str(device),
                           "note": "fresh trajectories of the training length; all units"}
-    quick, _, _ = evaluate(shipped, n_batches=1, seed=EVAL_SEED, batch_size=50)
+    quick, _, _ = evaluate(load_pretrained(name, out_root), n_batches=1, seed=EVAL_SEED,
+                           batch_size=50)  # on the CPU, where the test repeats it
     card["quick_check"] = {"err_cm": quick.err_cm, "n_batches": 1, "batch_size": 50,
                            "eval_seed": EVAL_SEED}
     atomic_write_text(out / "model_card.json", json.dumps(card, indent=1))
@@ -100,7 +172,7 @@ def load_pretrained(name: str = "default", root: str | Path = DATA,
     for f in sorted((Path(root) / name).glob("*.safetensors")):
         tensors, _ = load_tensors(f)
         state.update(tensors)
-    return model_from_state(state, cfg, str(Path(root) / name)).to(device)
+    return model_from_state(unshard_state(state), cfg, str(Path(root) / name)).to(device)
 
 
 def install_pretrained(name: str, run_dir: str | Path, root: str | Path = DATA) -> PathRNN:

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+import torch
 
 import gridcells as gc
 from gridcells.checkpoints import CheckpointError
@@ -11,6 +12,8 @@ from gridcells.pretrained import (
     install_pretrained,
     load_pretrained,
     model_card,
+    shard_state,
+    unshard_state,
 )
 
 from .conftest import ROOT
@@ -25,7 +28,7 @@ def test_export_and_load_round_trip(tmp_path):
     model = load_pretrained("tiny", tmp_path / "data")
     assert model.cfg == cfg
     files = sorted(p.name for p in (tmp_path / "data" / "tiny").iterdir())
-    assert "model_card.json" in files and "RNN.weight_hh_l0.safetensors" in files
+    assert files == ["model_card.json", "weights-1.safetensors"]
     with pytest.raises(CheckpointError, match="no pretrained model 'nope'"):
         load_pretrained("nope", tmp_path / "data")
 
@@ -68,3 +71,18 @@ def test_card_lists_the_stages_of_a_run_trained_on(tmp_path):
     from gridcells.report import stages_table
     lines = stages_table(card).splitlines()
     assert len(lines) == 4 and lines[3].startswith("| 2 | 10 |") and "0.0001" in lines[3]
+
+
+def test_large_tensors_are_split_into_row_blocks_that_fit_the_shards():
+    gen = torch.Generator().manual_seed(0)
+    state = {"big": torch.randn(1000, 64, generator=gen).half(),  # 128000 bytes
+             "small": torch.randn(10, 3, generator=gen), "vec": torch.randn(7, generator=gen)}
+    shards = shard_state(state, max_bytes=50_000)
+    assert all(sum(v.numel() * v.element_size() for v in s.values()) <= 50_000 for s in shards)
+    assert {k for s in shards for k in s} == {"big#0", "big#1", "big#2", "small", "vec"}
+    back = unshard_state({k: v for s in shards for k, v in s.items()})
+    assert back.keys() == state.keys() and all(torch.equal(back[k], state[k]) for k in state)
+    with pytest.raises(CheckpointError, match="big: row blocks"):
+        unshard_state({k: v for s in shards for k, v in s.items() if k != "big#1"})
+    with pytest.raises(ValueError, match="row blocks of at most 100 bytes"):
+        shard_state({"wide": torch.zeros(2, 64)}, max_bytes=100)
