@@ -69,7 +69,7 @@ def ours(cfg, steps, precision):
 
 def original(cfg, steps):
     model = gc.PathRNN(cfg).to(resolve_device(cfg.device))
-    pc = gc.PlaceCells(cfg, model.centers)
+    pc = gc.PlaceCells(cfg, model.centers.cpu())
     opt = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
     rng = np.random.default_rng(0)
     sync = torch.cuda.synchronize if model.centers.is_cuda else lambda: None

@@ -33,11 +33,10 @@ def test_export_and_load_round_trip(tmp_path):
         load_pretrained("nope", tmp_path / "data")
 
 
-@pytest.mark.skipif(not (DATA / "default" / "model_card.json").is_file(),
-                    reason="no shipped model")
-def test_shipped_model_matches_its_card():
-    card = model_card()
-    model = gc.load_pretrained()
+@pytest.mark.parametrize("name", sorted(p.parent.name for p in DATA.glob("*/model_card.json")))
+def test_shipped_model_matches_its_card(name):
+    card = model_card(name)
+    model = gc.load_pretrained(name)
     q = card["quick_check"]
     ev, _, _ = gc.evaluate(model, n_batches=q["n_batches"], seed=EVAL_SEED,
                            batch_size=q["batch_size"])
