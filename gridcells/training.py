@@ -141,6 +141,23 @@ def read_csv(path: str | Path) -> list[dict[str, float]]:
                 for row in csv.DictReader(fh)]
 
 
+def read_stages(run_dirs) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """History and gridness rows of runs trained one after another (each from the previous
+    one's weights), joined into one curve: each run's ``step`` and ``elapsed_s`` continue
+    from where the previous run ended. Returns (history, gridness)."""
+    history, gridness = [], []
+    step0 = elapsed0 = 0.0
+    for run in run_dirs:
+        h = read_csv(Path(run) / "history.csv")
+        history += [{**r, "step": r["step"] + step0, "elapsed_s": r["elapsed_s"] + elapsed0}
+                    for r in h]
+        gridness += [{**r, "step": r["step"] + step0}
+                     for r in read_csv(Path(run) / "gridness.csv")]
+        if h:
+            step0, elapsed0 = step0 + h[-1]["step"], elapsed0 + h[-1]["elapsed_s"]
+    return history, gridness
+
+
 def train_step(model: PathRNN, opt: torch.optim.Optimizer, batch, autocast,
                weight_decay: float | None = None, shrink: float = 0.0) -> tuple:
     """One optimisation step: a single forward pass gives both the loss and the logits used

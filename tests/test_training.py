@@ -4,7 +4,13 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells.training import RunDirError, TrainingDiverged, lr_factor, read_csv
+from gridcells.training import (
+    RunDirError,
+    TrainingDiverged,
+    lr_factor,
+    read_csv,
+    read_stages,
+)
 
 
 def test_smoke_run_lowers_the_loss(smoke_cfg, tmp_path):
@@ -89,6 +95,18 @@ def test_history_csv_matches_result(smoke_cfg, tmp_path):
     res = gc.train(smoke_cfg, tmp_path / "r", progress=False)
     rows = read_csv(tmp_path / "r" / "history.csv")
     assert [r["step"] for r in rows] == [r["step"] for r in res.history]
+
+
+def test_stages_join_into_one_curve(smoke_cfg, tmp_path):
+    first = gc.train(smoke_cfg, tmp_path / "a", progress=False)
+    gc.train(smoke_cfg.replace(init_from=str(tmp_path / "a"), n_epochs=1), tmp_path / "b",
+             progress=False)
+    history, gridness = read_stages([tmp_path / "a", tmp_path / "b"])
+    steps = [r["step"] for r in history]
+    end = first.history[-1]
+    assert steps == sorted(steps) and steps[-1] == end["step"] + smoke_cfg.n_steps
+    assert history[len(first.history)]["elapsed_s"] > end["elapsed_s"]
+    assert gridness[-1]["step"] == steps[-1]
 
 
 def test_cli_train(tmp_path, capsys):
