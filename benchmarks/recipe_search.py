@@ -4,8 +4,9 @@
         --params params/cpu.yaml seed=3 learning_rate=2e-3
 
 Each line records the overrides, wall time of training, hardware, and the evaluation of the
-final network on fresh trajectories (decoding error, fraction of units above grid score 0.3,
-mean of the best 64, map diversity) and whether it meets the CPU recipe's criteria. The
+final network on fresh trajectories of the paper's 20 steps, whatever the training length
+(decoding error, fraction of units above grid score 0.3, mean of the best 64, map
+diversity) and whether it meets the CPU recipe's criteria. The
 training chapter's table of configurations tried is read from this file.
 
 A screening run (``--until-step 4000``) follows the schedule of the full run but stops early
@@ -27,6 +28,7 @@ import torch
 
 import gridcells as gc
 from gridcells.config import parse_overrides
+from gridcells.evaluation import CRITERIA_SEQUENCE_LENGTH
 
 
 def run(params: str | None, overrides: list[str], eval_batches: int, keep: str | None,
@@ -42,7 +44,8 @@ def run(params: str | None, overrides: list[str], eval_batches: int, keep: str |
     t = time.perf_counter()
     result = gc.train(cfg, run_dir, progress=False)
     wall = time.perf_counter() - t
-    ev, _, _ = gc.evaluate(result.model, n_batches=eval_batches, seed=10_000 + cfg.seed)
+    ev, _, _ = gc.evaluate(result.model, n_batches=eval_batches, seed=10_000 + cfg.seed,
+                           sequence_length=CRITERIA_SEQUENCE_LENGTH)
     return {"params": params, "overrides": over, "wall_s": round(wall, 1),
             "steps": cfg.total_steps, "hardware": f"{platform.machine()} "
             f"{torch.get_num_threads()} threads", **{k: round(v, 4) if isinstance(v, float)
