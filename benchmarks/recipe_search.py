@@ -44,13 +44,35 @@ def run(params: str | None, overrides: list[str], eval_batches: int, keep: str |
     t = time.perf_counter()
     result = gc.train(cfg, run_dir, progress=False)
     wall = time.perf_counter() - t
-    ev, _, _ = gc.evaluate(result.model, n_batches=eval_batches, seed=10_000 + cfg.seed,
+    return judged(result.model, params, over, wall, eval_batches, result.gridness)
+
+
+def judged(model, params: str | None, over: dict, wall: float, eval_batches: int,
+           curve: list[dict]) -> dict:
+    """A row for a finished network: the recipe's evaluation (all units, fresh trajectories
+    of the paper's length) and whether it meets the criteria."""
+    ev, _, _ = gc.evaluate(model, n_batches=eval_batches, seed=10_000 + model.cfg.seed,
                            sequence_length=CRITERIA_SEQUENCE_LENGTH)
     return {"params": params, "overrides": over, "wall_s": round(wall, 1),
-            "steps": cfg.total_steps, "hardware": f"{platform.machine()} "
+            "steps": model.cfg.total_steps, "hardware": f"{platform.machine()} "
             f"{torch.get_num_threads()} threads", **{k: round(v, 4) if isinstance(v, float)
                                                     else v for k, v in ev.row().items()},
-            "meets": ev.meets_recipe(), "curve": result.gridness}
+            "meets": ev.meets_recipe(), "curve": curve}
+
+
+def finished(run_dir: str, params: str | None, overrides: list[str], eval_batches: int,
+             note: str) -> dict:
+    """A row for a complete run trained elsewhere (e.g. a full-length screen): judged as
+    :func:`run` judges its own; wall time and threads are those of the run's training."""
+    model = gc.load_model(run_dir)
+    if gc.read_csv(Path(run_dir) / "history.csv")[-1]["step"] != model.cfg.total_steps:
+        raise SystemExit(f"--evaluate: {run_dir!r} has not finished its schedule")
+    wall = gc.read_csv(Path(run_dir) / "history.csv")[-1]["elapsed_s"]
+    row = judged(model, params, parse_overrides(overrides), wall, eval_batches,
+                 gc.read_csv(Path(run_dir) / "gridness.csv"))
+    trained = json.loads((Path(run_dir) / "provenance.json").read_text())
+    return {**row, "hardware": f"{platform.machine()} {trained['cpu_threads']} threads",
+            "note": note}
 
 
 def partial(run_dir: str, params: str | None, overrides: list[str], note: str) -> dict:
@@ -73,6 +95,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--partial", metavar="RUN_DIR",
                     help="record a run stopped by hand from its last measurement")
+    ap.add_argument("--evaluate", metavar="RUN_DIR",
+                    help="record a finished run trained elsewhere, judged like the others")
     ap.add_argument("--note", default="stopped by hand; in-training measurement")
     ap.add_argument("--eval-batches", type=int, default=50)
     ap.add_argument("--keep", help="keep the run directory here")
@@ -82,6 +106,8 @@ def main():
     args = ap.parse_args()
     if args.partial:
         row = partial(args.partial, args.params, args.overrides, args.note)
+    elif args.evaluate:
+        row = finished(args.evaluate, args.params, args.overrides, args.eval_batches, args.note)
     else:
         row = run(args.params, args.overrides, args.eval_batches, args.keep, args.until_step)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
