@@ -185,7 +185,7 @@ display(Markdown(report.recipe_search_table("benchmarks/results/recipe_seeds.jso
 # units rose from 12 % to 44 % and the median best-64 from 0.49 to 0.91. The book's run is
 # seed 0, the default of every params file (chosen before these seeds were run).
 # Five more seeds (5-9, last five rows, run later on the same idle machine) meet none of
-# the criteria together: 14-24 % above 0.3, best-64 0.30-0.67, and two of them decode
+# the criteria together: 4-24 % above 0.3, best-64 0.30-0.67, and two of them decode
 # badly (seed 5: 21.6 cm; seed 7: 69.7 cm, still near chance). Over ten seeds recipe v3
 # meets every criterion in 2 (seeds 0 and 4) and has >= 40 % grid units in 3: its odds are
 # about one in four or five, not the two in five its first five seeds suggested.
