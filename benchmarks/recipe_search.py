@@ -65,14 +65,20 @@ def finished(run_dir: str, params: str | None, overrides: list[str], eval_batche
     """A row for a complete run trained elsewhere (e.g. a full-length screen): judged as
     :func:`run` judges its own; wall time and threads are those of the run's training."""
     model = gc.load_model(run_dir)
-    if gc.read_csv(Path(run_dir) / "history.csv")[-1]["step"] != model.cfg.total_steps:
+    last = gc.read_csv(Path(run_dir) / "history.csv")[-1]
+    if last["step"] != model.cfg.total_steps:
         raise SystemExit(f"--evaluate: {run_dir!r} has not finished its schedule")
-    wall = gc.read_csv(Path(run_dir) / "history.csv")[-1]["elapsed_s"]
-    row = judged(model, params, parse_overrides(overrides), wall, eval_batches,
+    row = judged(model, params, parse_overrides(overrides), last["elapsed_s"], eval_batches,
                  gc.read_csv(Path(run_dir) / "gridness.csv"))
-    trained = json.loads((Path(run_dir) / "provenance.json").read_text())
-    return {**row, "hardware": f"{platform.machine()} {trained['cpu_threads']} threads",
-            "note": note}
+    return {**row, "hardware": trained_on(run_dir), "note": note}
+
+
+def trained_on(run_dir: str) -> str:
+    """Machine and threads a run directory was trained with (threads from its provenance,
+    not from the process that records it)."""
+    threads = json.loads((Path(run_dir) / "provenance.json").read_text()).get("cpu_threads",
+                                                                                "?")
+    return f"{platform.machine()} {threads} threads"
 
 
 def partial(run_dir: str, params: str | None, overrides: list[str], note: str) -> dict:
@@ -81,8 +87,8 @@ def partial(run_dir: str, params: str | None, overrides: list[str], note: str) -
     last = rows[-1]
     return {"params": params, "overrides": parse_overrides(overrides),
             "wall_s": round(gc.read_csv(Path(run_dir) / "history.csv")[-1]["elapsed_s"], 1),
-            "steps": int(last["step"]), "hardware": f"{platform.machine()} "
-            f"{torch.get_num_threads()} threads", "err_cm": round(last["err_cm"], 4),
+            "steps": int(last["step"]), "hardware": trained_on(run_dir),
+            "err_cm": round(last["err_cm"], 4),
             "frac_above_03": last["frac_above_03"], "best64_mean": last["best64_mean"],
             "map_corr": last["map_corr"], "frac_silent": last.get("frac_silent"),
             "n_units": int(last["n_units"]), "meets": False,

@@ -35,6 +35,11 @@ def steps_per_second(fn, steps: int, warmup: int = 2) -> float:
     return steps / (time.perf_counter() - t)
 
 
+def synchronizer(device: torch.device):
+    """A function that waits for the device's queued work (a no-op on the CPU)."""
+    return torch.cuda.synchronize if device.type == "cuda" else lambda: None
+
+
 @contextmanager
 def tf32(enabled: bool):
     """Let every float32 matrix product (cuBLAS and cuDNN) use TF32 while inside."""
@@ -54,7 +59,7 @@ def ours(cfg, steps, precision):
     opt = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
     buffer = []
-    sync = torch.cuda.synchronize if device.type == "cuda" else lambda: None
+    sync = synchronizer(device)
     chunk = prefetch_size(cfg.n_steps)
 
     def step():
@@ -72,7 +77,7 @@ def original(cfg, steps):
     pc = gc.PlaceCells(cfg, model.centers.cpu())
     opt = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
     rng = np.random.default_rng(0)
-    sync = torch.cuda.synchronize if model.centers.is_cuda else lambda: None
+    sync = synchronizer(model.centers.device)
 
     def step():
         original_step(model, opt, cfg, pc, rng)

@@ -147,7 +147,7 @@ def export_pretrained(run_dir: str | Path, name: str, hardware: str,
     card["evaluation"] = {**ev.row(), "eval_batches": eval_batches, "eval_seed": EVAL_SEED,
                           "device": str(device),
                           "note": "fresh trajectories of the training length; all units"}
-    quick, _, _ = evaluate(load_pretrained(name, out_root), n_batches=1, seed=EVAL_SEED,
+    quick, _, _ = evaluate(shipped.cpu(), n_batches=1, seed=EVAL_SEED,
                            batch_size=50)  # on the CPU, where the test repeats it
     card["quick_check"] = {"err_cm": quick.err_cm, "n_batches": 1, "batch_size": 50,
                            "eval_seed": EVAL_SEED}
