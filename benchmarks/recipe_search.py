@@ -47,12 +47,18 @@ def run(params: str | None, overrides: list[str], eval_batches: int, keep: str |
     return judged(result.model, params, over, wall, eval_batches, result.gridness)
 
 
+def criteria_evaluation(model, eval_batches: int):
+    """(Evaluation, RateMaps, GridScores) of the recipe's judgement: all units, fresh paths of
+    the paper's 20 steps drawn from seed 10 000 + the run's seed."""
+    return gc.evaluate(model, n_batches=eval_batches, seed=10_000 + model.cfg.seed,
+                       sequence_length=CRITERIA_SEQUENCE_LENGTH)
+
+
 def judged(model, params: str | None, over: dict, wall: float, eval_batches: int,
            curve: list[dict]) -> dict:
     """A row for a finished network: the recipe's evaluation (all units, fresh trajectories
     of the paper's length) and whether it meets the criteria."""
-    ev, _, _ = gc.evaluate(model, n_batches=eval_batches, seed=10_000 + model.cfg.seed,
-                           sequence_length=CRITERIA_SEQUENCE_LENGTH)
+    ev, _, _ = criteria_evaluation(model, eval_batches)
     return {"params": params, "overrides": over, "wall_s": round(wall, 1),
             "steps": model.cfg.total_steps, "hardware": f"{platform.machine()} "
             f"{torch.get_num_threads()} threads", **{k: round(v, 4) if isinstance(v, float)
@@ -91,6 +97,7 @@ def partial(run_dir: str, params: str | None, overrides: list[str], note: str) -
             "err_cm": round(last["err_cm"], 4),
             "frac_above_03": last["frac_above_03"], "best64_mean": last["best64_mean"],
             "map_corr": last["map_corr"], "frac_silent": last.get("frac_silent"),
+            "hex_order": last.get("hex_order"), "square_order": last.get("square_order"),
             "n_units": int(last["n_units"]), "meets": False,
             "note": note, "curve": rows}
 

@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 from .checkpoints import CheckpointError, list_checkpoints, load_model, save_model
 from .config import Config, ConfigError, config_from_namespace, load_config
 from .evaluation import Evaluation, evaluate
+from .lattice import LatticeSymmetry, lattice_symmetry
 from .model import PathRNN
 from .place_cells import PlaceCells
 from .pretrained import load_pretrained, model_card
@@ -34,11 +35,10 @@ from .training import RunDirError, TrainingDiverged, read_csv, train
 from .trajectories import Batch, TrajectoryGenerator
 
 __all__ = [
-    "Activity", "Batch", "CheckpointError", "Config", "ConfigError", "Evaluation",
-    "GridScorer", "GridScores", "PathRNN", "PlaceCells", "RateMapAccumulator", "RateMaps",
-    "RunDirError", "TrainingDiverged", "TrajectoryGenerator", "border_score",
-    "collect_activity", "config_from_namespace", "evaluate", "iter_activity",
-    "list_checkpoints", "load_config", "load_model", "load_pretrained", "model_card",
-    "model_rate_maps", "rate_maps", "read_csv", "save_model", "smooth", "spacing_orientation",
-    "train",
+    "Activity", "Batch", "CheckpointError", "Config", "ConfigError", "Evaluation", "GridScorer",
+    "GridScores", "LatticeSymmetry", "PathRNN", "PlaceCells", "RateMapAccumulator", "RateMaps",
+    "RunDirError", "TrainingDiverged", "TrajectoryGenerator", "border_score", "collect_activity",
+    "config_from_namespace", "evaluate", "iter_activity", "lattice_symmetry", "list_checkpoints",
+    "load_config", "load_model", "load_pretrained", "model_card", "model_rate_maps", "rate_maps",
+    "read_csv", "save_model", "smooth", "spacing_orientation", "train",
 ]

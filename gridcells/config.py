@@ -44,6 +44,8 @@ class Config:
                                lo_open=True)
     DoG: bool = _p(True, "difference-of-Gaussians place code (False: Gaussian)")
     periodic: bool = _p(False, "periodic (toroidal) box instead of walls")
+    arena: str = _p("square", "walls: the square box, or a circle of diameter box_width "
+                    "centred in it", choices=("square", "circle"))
     box_width: float = _p(2.2, "box width (m)", lo=0, lo_open=True)
     box_height: float = _p(2.2, "box height (m)", lo=0, lo_open=True)
     place_cell_seed: int | None = _p(None, "seed of the place-cell centres (None: use seed)",
@@ -141,6 +143,10 @@ class Config:
             raise ConfigError(
                 f"box_width/box_height ({self.box_width}, {self.box_height}) must exceed "
                 f"place_cell_rf ({self.place_cell_rf}): the box is smaller than a place field")
+        if self.arena == "circle" and (self.periodic or self.box_width != self.box_height):
+            raise ConfigError(f"arena: circle needs a square, non-periodic box (got box "
+                              f"{self.box_width} x {self.box_height}, periodic "
+                              f"{self.periodic})")
         if self.weight_decay_stop is not None and \
                 self.weight_decay_stop <= self.weight_decay_start:
             raise ConfigError(f"weight_decay_stop ({self.weight_decay_stop}) must come after "

@@ -1,4 +1,4 @@
-"""Measuring a trained network: decoding error, gridness and map diversity.
+"""Measuring a trained network: decoding error, gridness, map diversity and shared lattice.
 
 The same measurement is used during training (on a subset of units), by the CPU-recipe
 benchmark and by the notebooks, so all report comparable numbers.
@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
+from .lattice import lattice_symmetry
 from .model import PathRNN
 from .place_cells import PlaceCells
 from .ratemaps import RateMapAccumulator, RateMaps
@@ -48,7 +49,8 @@ class Evaluation:
     """err_cm: mean decoding error (cm); frac_above_03: fraction of scored units with grid
     score 60 > 0.3; best64_mean: mean score of the best 64 (or all, if fewer); median_score;
     map_corr: :func:`map_diversity`; frac_silent: :func:`silent_fraction`; n_units: units
-    scored."""
+    scored; hex_order, square_order: how strongly the units share one hexagonal or one square
+    lattice (0-1, :func:`gridcells.lattice.lattice_symmetry`)."""
 
     err_cm: float
     frac_above_03: float
@@ -58,6 +60,8 @@ class Evaluation:
     map_corr: float
     n_units: int
     frac_silent: float = float("nan")
+    hex_order: float = float("nan")
+    square_order: float = float("nan")
 
     def row(self) -> dict[str, float]:
         return asdict(self)
@@ -74,6 +78,7 @@ def summarize(scores: np.ndarray, maps: np.ndarray, err_cm: float) -> Evaluation
     """An :class:`Evaluation` from grid scores [U] and rate maps [U, n, n]."""
     finite = scores[np.isfinite(scores)]  # units with no defined score count as non-grid
     top = np.sort(finite)[::-1][:64]
+    lattice = lattice_symmetry(maps)
     return Evaluation(
         err_cm=float(err_cm),
         frac_above_03=float((finite > 0.3).sum() / max(len(scores), 1)),
@@ -83,6 +88,8 @@ def summarize(scores: np.ndarray, maps: np.ndarray, err_cm: float) -> Evaluation
         map_corr=map_diversity(maps),
         n_units=len(scores),
         frac_silent=silent_fraction(maps),
+        hex_order=lattice.hex_order,
+        square_order=lattice.square_order,
     )
 
 

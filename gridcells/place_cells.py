@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .arena import uniform_positions
 from .config import Config
 
 
@@ -22,14 +23,14 @@ def decode_topk(code: torch.Tensor, centers: torch.Tensor, k: int = 3) -> torch.
 
 
 class PlaceCells:
-    """Np place cells in the box.
+    """Np place cells in the arena.
 
     Parameters
     ----------
     cfg : Config
         ``Np``, ``place_cell_rf`` (sigma, m), ``surround_scale``, ``DoG``, ``periodic``,
-        ``box_width``, ``box_height``; centres are drawn from ``place_cell_seed``
-        (or ``seed``) when not given.
+        ``box_width``, ``box_height``, ``arena``; centres are drawn uniformly over the arena
+        from ``place_cell_seed`` (or ``seed``) when not given.
     centers : array [Np, 2] (m), optional
         fixed centres (e.g. those stored with a trained model).
     """
@@ -39,9 +40,7 @@ class PlaceCells:
         if centers is None:
             seed = cfg.place_cell_seed if cfg.place_cell_seed is not None else cfg.seed
             rng = np.random.default_rng([seed, 0x9C])  # own stream, independent of training
-            centers = np.stack([rng.uniform(-cfg.box_width / 2, cfg.box_width / 2, cfg.Np),
-                                rng.uniform(-cfg.box_height / 2, cfg.box_height / 2, cfg.Np)],
-                               -1)
+            centers = uniform_positions(cfg, cfg.Np, rng)
         self.centers = torch.as_tensor(np.asarray(centers), dtype=torch.float32)
         if self.centers.shape != (cfg.Np, 2):
             raise ValueError(f"centers: expected shape ({cfg.Np}, 2), got "

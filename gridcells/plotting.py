@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle
 
+from .lattice import lattice_symmetry, ring_profiles
 from .predictive import CLASSES
 from .ratemaps import smooth
 from .scores import ring_parameters
@@ -139,11 +140,33 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
                      label="mean |map corr| (collapse)")
         axes[2].plot(gs, [r.get("frac_silent", np.nan) for r in gridness], "v-",
                      label="fraction silent")
+        axes[2].plot(gs, [r.get("hex_order", np.nan) for r in gridness], "h:",
+                     label="shared hexagonal order")
+        axes[2].plot(gs, [r.get("square_order", np.nan) for r in gridness], "D:",
+                     label="shared square order")
         axes[2].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
         axes[2].set_title(f"in-training measurement ({int(gridness[-1]['n_units'])} units)",
                           fontsize=8)
     for ax in axes:
         ax.set_xlabel("step")
+    return fig
+
+
+def lattice_profile(maps: np.ndarray, ax=None, label: str | None = None):
+    """The population's orientation profile (mean share of each unit's ring power per
+    5-degree bin of wave-vector orientation, :func:`gridcells.lattice.ring_profiles`) of rate
+    maps [U, n, n]; the legend gives the shared hexagonal and square order."""
+    fig, ax = _ax(ax)
+    theta, prof, _ = ring_profiles(maps)
+    sym = lattice_symmetry(maps)
+    ax.plot(np.degrees(theta), prof.mean(0) if len(prof) else np.full(len(theta), np.nan),
+            label=f"{label + ': ' if label else ''}hex {sym.hex_order:.2f}, "
+                  f"square {sym.square_order:.2f}")
+    ax.set_xlim(0, 180)
+    ax.set_xticks(range(0, 181, 30))
+    ax.set_xlabel("wave-vector orientation (deg)")
+    ax.set_ylabel("share of ring power")
+    ax.legend(fontsize=7)
     return fig
 
 

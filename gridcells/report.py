@@ -73,9 +73,22 @@ def recipe_search_table(path: str | Path) -> str:
                      "wall (s)": r["wall_s"], "error (cm)": r["err_cm"],
                      "> 0.3": r["frac_above_03"], "best-64": r["best64_mean"],
                      "map corr": r["map_corr"], "silent": r.get("frac_silent"),
+                     "hex": r.get("hex_order"), "square": r.get("square_order"),
                      "meets": "yes" if r["meets"] else "no",
                      "hardware": r["hardware"], "note": r.get("note", "")})
     return markdown_table(rows)
+
+
+def lattice_table(path: str | Path) -> str:
+    """The shared lattice of finished runs (benchmarks/results/lattice_*.jsonl, written by
+    benchmarks/lattice_runs.py): the recipe's judgement and the hexagonal and square order."""
+    return markdown_table([
+        {"seed": r["seed"], "arena": r["arena"], "error (cm)": r["err_cm"],
+         "> 0.3": r["frac_above_03"], "best-64": r["best64_mean"], "hex order": r["hex_order"],
+         "square order": r["square_order"], "square at (deg)": r["square_deg"],
+         "step-1000 hex": r["curve"][0]["hex_order"] if r["curve"] else None,
+         "step-1000 square": r["curve"][0]["square_order"] if r["curve"] else None}
+        for r in read_jsonl(path)])
 
 
 def stages_table(card: dict) -> str:

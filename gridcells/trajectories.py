@@ -1,15 +1,17 @@
-"""The simulated rat: a smooth random walk in a box.
+"""The simulated rat: a smooth random walk in a box (or a circular arena).
 
 The statistics are those of the generator of Sorscher et al. (2019): forward speed
 drawn each step from a Rayleigh distribution (scale 0.13 * 2 pi m/s), head direction
 turning with Gaussian angular velocity (sd 5.76 * 2 rad/s), and, within
 ``traj_border_region`` of a wall while heading into it, a turn away by
 (pi/2 - |angle to the wall normal|) and a slow-down to ``traj_wall_slowdown`` of the
-speed. The loop runs over time only; every step is vectorised over the batch.
+speed. The loop runs over time only; every step is vectorised over the batch. In a
+circular arena (``arena: circle``) the wall is the circle of diameter ``box_width`` and its
+normal at the nearest point is the radial direction.
 
 Deviation from the original, documented: in the rare step that would cross a wall
-(possible in the original), the position is clipped to the box and the velocity input
-is the displacement actually made, so path integration stays exact.
+(possible in the original), the position is clipped to the box (projected onto the circle)
+and the velocity input is the displacement actually made, so path integration stays exact.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .arena import confine, nearest_wall, uniform_positions
 from .config import Config
 from .place_cells import PlaceCells
 
@@ -49,19 +52,17 @@ class Batch:
 
 def simulate(cfg: Config, batch_size: int, sequence_length: int,
              rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Random walks in the box.
+    """Random walks in the arena.
 
     Returns positions [T + 1, B, 2] (m; row 0 is the start) and the displacement of every
     step [T, B, 2] (m), so that positions[t + 1] = positions[t] + velocities[t] (modulo
     the box if periodic).
     """
     T, B = sequence_length, batch_size
-    w, h = cfg.box_width, cfg.box_height
     dt = cfg.dt
-    half = np.array([w / 2, h / 2])
+    half = np.array([cfg.box_width / 2, cfg.box_height / 2])
     pos = np.empty((T + 1, B, 2))
-    pos[0, :, 0] = rng.uniform(-w / 2, w / 2, B)
-    pos[0, :, 1] = rng.uniform(-h / 2, h / 2, B)
+    pos[0] = uniform_positions(cfg, B, rng)
     hd = rng.uniform(0, 2 * np.pi, B)
     # random draws for the whole batch, as the original draws them up front
     turn = rng.normal(0.0, TURN_SIGMA * cfg.traj_turn_sigma_scale, (T, B))
@@ -74,16 +75,13 @@ def simulate(cfg: Config, batch_size: int, sequence_length: int,
     if cfg.traj_speed_max is not None:
         np.minimum(speed, cfg.traj_speed_max, out=speed)
     vel = np.empty((T, B, 2))
-    wall_normals = np.arange(4) * np.pi / 2  # directions of the right, top, left, bottom walls
     for t in range(T):
         v = speed[t].copy()
         turn_angle = dt * turn[t]
         if not cfg.periodic:
-            x, y = pos[t, :, 0], pos[t, :, 1]
-            dists = np.stack([w / 2 - x, h / 2 - y, w / 2 + x, h / 2 + y])  # [4, B]
-            nearest = dists.argmin(0)
-            a_wall = np.mod(hd - wall_normals[nearest] + np.pi, 2 * np.pi) - np.pi
-            near = (dists.min(0) < cfg.traj_border_region) & (np.abs(a_wall) < np.pi / 2)
+            dist, normal = nearest_wall(cfg, pos[t])
+            a_wall = np.mod(hd - normal + np.pi, 2 * np.pi) - np.pi
+            near = (dist < cfg.traj_border_region) & (np.abs(a_wall) < np.pi / 2)
             turn_angle = turn_angle + near * cfg.traj_wall_turn_scale * np.sign(a_wall) * (
                 np.pi / 2 - np.abs(a_wall))
             v = np.where(near, v * cfg.traj_wall_slowdown, v)
@@ -92,7 +90,7 @@ def simulate(cfg: Config, batch_size: int, sequence_length: int,
         if cfg.periodic:
             new = np.mod(new + half, 2 * half) - half
         else:
-            new = np.clip(new, -half, half)
+            new = confine(cfg, new)
             step = new - pos[t]
         vel[t] = step
         pos[t + 1] = new

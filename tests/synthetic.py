@@ -7,10 +7,10 @@ import numpy as np
 
 def lattice(nbins=20, spacing=8.0, angle_deg=0.0, phase=(0.0, 0.0), kind="hex"):
     """Grid map [nbins, nbins]: ReLU of a sum of plane waves (three at 60 degrees for a
-    hexagonal grid, two at 90 for a square one). spacing in bins."""
+    hexagonal grid, two at 90 for a square one, one for a stripe). spacing in bins."""
     y, x = np.mgrid[0:nbins, 0:nbins].astype(float)
     x, y = x - phase[0], y - phase[1]
-    n, step = (3, 60) if kind == "hex" else (2, 90)
+    n, step = {"hex": (3, 60), "square": (2, 90), "stripe": (1, 0)}[kind]
     k = 2 * np.pi / spacing * (2 / np.sqrt(3) if kind == "hex" else 1.0)
     total = np.zeros_like(x)
     for i in range(n):

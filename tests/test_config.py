@@ -55,6 +55,9 @@ def test_cli_style_overrides_are_typed():
     ({"activation": "sigmoid"}, ["activation", "relu"]),
     ({"box_width": 0.1}, ["box_width", "place_cell_rf"]),
     ({"batch_size": -3}, ["batch_size"]),
+    ({"arena": "hexagon"}, ["arena", "circle"]),
+    ({"arena": "circle", "box_height": 1.5}, ["arena: circle", "square, non-periodic", "1.5"]),
+    ({"arena": "circle", "periodic": True}, ["arena: circle", "periodic True"]),
 ])
 def test_bad_values_raise_one_clear_error(over, words):
     with pytest.raises(ConfigError) as err:

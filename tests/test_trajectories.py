@@ -80,3 +80,25 @@ def test_batch_shapes(smoke_cfg):
 def test_speed_scale_is_linear(scale):
     assert stats(traj_speed_scale=scale, traj_border_region=0.0, periodic=True)[2].mean() == \
         pytest.approx(scale * 0.13 * 2 * np.pi * np.sqrt(np.pi / 2) * 0.02, rel=0.05)
+
+
+def test_circular_arena_confines_paths_and_place_cells():
+    pos, vel, speed, _ = stats(arena="circle")
+    r = np.hypot(pos[..., 0], pos[..., 1])
+    assert np.allclose(pos[1:], pos[:-1] + vel)
+    assert r.max() <= 1.1 + 1e-9
+    assert 0.017 < speed.mean() < 0.022  # the wall rarely interrupts a step, as in the box
+    # occupancy is spread over the disk: about half the time inside radius R / sqrt(2)
+    assert 0.35 < (r < 1.1 / np.sqrt(2)).mean() < 0.65
+    # paths reach the rim, and the corners of the box are never visited
+    assert r.max() > 1.05 and (np.abs(pos).min(-1) > 0.8).sum() == 0
+    centers = gc.PlaceCells(gc.load_config(arena="circle")).centers.numpy()
+    assert np.hypot(centers[:, 0], centers[:, 1]).max() <= 1.1
+    assert 0.4 < (np.hypot(centers[:, 0], centers[:, 1]) < 1.1 / np.sqrt(2)).mean() < 0.6
+
+
+def test_square_arena_keeps_the_original_draws():
+    cfg = gc.load_config(Np=16)
+    assert np.array_equal(simulate(cfg, 5, 10, np.random.default_rng(1))[0],
+                          simulate(cfg.replace(arena="square"), 5, 10,
+                                   np.random.default_rng(1))[0])
