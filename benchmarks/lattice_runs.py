@@ -1,7 +1,7 @@
 """Which lattice the units of finished runs share, and when they chose it.
 
     python benchmarks/lattice_runs.py --out benchmarks/results/lattice_seeds.jsonl \
-        runs/seeds3/seed0 runs/seeds3/seed1 ...
+        --label v3 runs/seeds3/seed0 runs/seeds3/seed1 ...
 
 For every run directory: each stored epoch's network measured as during training (the
 first ``eval_units`` units, ``eval_batches`` batches of the run's own evaluation paths) and
@@ -34,7 +34,7 @@ def measured(ev, rm) -> dict:
             "hex_deg": round(sym.hex_deg, 1), "square_deg": round(sym.square_deg, 1)}
 
 
-def lattice_row(run_dir: str) -> dict:
+def lattice_row(run_dir: str, label: str) -> dict:
     """Curve over the stored epochs and the final judgement of one run directory."""
     curve = []
     for path in gc.list_checkpoints(run_dir):
@@ -47,18 +47,19 @@ def lattice_row(run_dir: str) -> dict:
     model = gc.load_model(run_dir)
     ev, rm, _ = criteria_evaluation(model, 50)
     final = measured(ev, rm)
-    return {"run": run_dir, "seed": model.cfg.seed, "arena": model.cfg.arena,
+    return {"run": run_dir, "label": label, "seed": model.cfg.seed, "arena": model.cfg.arena,
             "sequence_length": model.cfg.sequence_length, **final, "curve": curve}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--label", required=True, help="what the runs are, e.g. the recipe")
     ap.add_argument("runs", nargs="+")
     args = ap.parse_args()
     print("run                          err_cm  >0.3  hex  square (deg)")
     for run_dir in args.runs:
-        row = lattice_row(run_dir)
+        row = lattice_row(run_dir, args.label)
         with open(Path(args.out), "a") as fh:
             fh.write(json.dumps(row) + "\n")
         print(f"{run_dir:28s} {row['err_cm']:6.2f}  {row['frac_above_03']:.2f}  "

@@ -170,6 +170,26 @@ def lattice_profile(maps: np.ndarray, ax=None, label: str | None = None):
     return fig
 
 
+def lattice_race(rows: list[dict], ax=None, threshold: float = 0.4):
+    """Hexagonal minus square order over training for finished runs (rows of
+    benchmarks/lattice_runs.py: ``seed``, ``frac_above_03`` and ``curve`` of per-epoch
+    measurements), solid where the run ended with at least ``threshold`` of its units above
+    grid score 0.3, dashed otherwise."""
+    fig, ax = _ax(ax, figsize=(6.5, 3.2))
+    for r in rows:
+        steps = [c["step"] for c in r["curve"]]
+        diff = [c["hex_order"] - c["square_order"] for c in r["curve"]]
+        good = r["frac_above_03"] >= threshold
+        ax.plot(steps, diff, "-" if good else "--", marker="o", ms=3,
+                color="tab:green" if good else "tab:gray",
+                label=f"seed {r['seed']}: {100 * r['frac_above_03']:.0f} % > 0.3")
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set_xlabel("step")
+    ax.set_ylabel("hexagonal - square order")
+    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    return fig
+
+
 # ---- predictive ---------------------------------------------------------------------------
 
 

@@ -83,7 +83,8 @@ def lattice_table(path: str | Path) -> str:
     """The shared lattice of finished runs (benchmarks/results/lattice_*.jsonl, written by
     benchmarks/lattice_runs.py): the recipe's judgement and the hexagonal and square order."""
     return markdown_table([
-        {"seed": r["seed"], "arena": r["arena"], "error (cm)": r["err_cm"],
+        {"runs": r.get("label", ""), "seed": r["seed"], "arena": r["arena"],
+         "trained on (steps)": r["sequence_length"], "error (cm)": r["err_cm"],
          "> 0.3": r["frac_above_03"], "best-64": r["best64_mean"], "hex order": r["hex_order"],
          "square order": r["square_order"], "square at (deg)": r["square_deg"],
          "step-1000 hex": r["curve"][0]["hex_order"] if r["curve"] else None,
