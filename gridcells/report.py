@@ -89,7 +89,7 @@ def lattice_table(path: str | Path) -> str:
          "square order": r["square_order"], "square at (deg)": r["square_deg"],
          "step-1000 hex": r["curve"][0]["hex_order"] if r["curve"] else None,
          "step-1000 square": r["curve"][0]["square_order"] if r["curve"] else None}
-        for r in read_jsonl(path)])
+        for r in sorted(read_jsonl(path), key=lambda r: (r.get("label", ""), r["seed"]))])
 
 
 def stages_table(card: dict) -> str:
