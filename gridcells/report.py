@@ -76,7 +76,8 @@ def recipe_search_table(path: str | Path) -> str:
                      "hex": r.get("hex_order"), "square": r.get("square_order"),
                      "meets": "yes" if r["meets"] else "no",
                      "hardware": r["hardware"], "note": r.get("note", "")})
-    return markdown_table(rows)
+    kept = [c for c in rows[0] if any(r[c] is not None for r in rows)] if rows else None
+    return markdown_table(rows, kept)  # columns no row has (measured later) are left out
 
 
 def lattice_table(path: str | Path) -> str:

@@ -362,6 +362,9 @@ display(Markdown(report.stages_table(paper_card)))
 # the maps on this chapter's analysis batches (the card used 50; 4096 units cost ~1 s a batch)
 paper_ev, paper_maps, paper_scores = gc.evaluate(paper, n_batches=cfg.n_batches,
                                                  seed=paper_card["evaluation"]["eval_seed"])
+display(Markdown(f"Shared lattice of its {paper.cfg.Ng} units on these batches: hexagonal "
+                 f"order {paper_ev.hex_order:.2f}, square order {paper_ev.square_order:.2f} "
+                 f"(this chapter's network: {ev.hex_order:.2f} and {ev.square_order:.2f})."))
 fig = plotting.top_maps(paper_maps.maps, paper_scores.score_60)
 
 # %% [markdown]
