@@ -10,9 +10,11 @@ the units' rate maps:
    padded) is normalised to unit total power, and the population's mean radial spectrum
    gives the dominant spatial frequency k* (cycles per box side; frequencies below
    ``min_cycles`` are ignored as the maps' coarse layout, not a lattice);
-2. on the ring 0.75 k* <= |k| <= 1.25 k* each unit's power is binned by the wave vector's
-   orientation theta in [0, 180) degrees (a real map's spectrum is symmetric under k -> -k),
-   normalised per unit and averaged over units: the population's orientation profile p(theta);
+2. each unit's power is sampled (bilinear interpolation of the zero-padded spectrum) on a
+   polar grid, 11 radii from 0.75 k* to 1.25 k* times ``n_angles`` wave-vector orientations
+   theta in [0, 180) degrees (a real map's spectrum is symmetric under k -> -k), averaged
+   over the radii, normalised per unit and averaged over units: the population's
+   orientation profile p(theta);
 3. the m-fold order parameter is |sum p(theta) exp(i m theta)| / sum p(theta), for m = 2, 4, 6.
 
 A single shared stripe orientation gives order 1 for every m; a shared square lattice (two
@@ -26,6 +28,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import scipy.ndimage as ndi
 
 ORDERS = (2, 4, 6)  # stripe, square, hexagonal
 
@@ -55,8 +58,9 @@ def ring_profiles(maps: np.ndarray, n_angles: int = 36, pad: int = 4, min_cycles
     """Per-unit orientation profiles on the population's dominant spatial frequency.
 
     maps: rate maps [U, n, n] (NaN where unvisited). Returns (theta [n_angles] radians in
-    [0, pi), the bin centres; profiles [U', n_angles], each summing to 1, for the U' units with
-    any power on the ring; cycles: the dominant frequency in cycles per box side)."""
+    [0, pi), the sampled orientations; profiles [U', n_angles], each summing to 1, for the U'
+    units with any power on the ring; cycles: the dominant frequency in cycles per box
+    side)."""
     maps = np.asarray(maps, dtype=np.float64)
     if maps.ndim != 3 or maps.shape[1] != maps.shape[2]:
         raise ValueError(f"maps must be [units, n, n] (square), got shape {maps.shape}")
@@ -74,16 +78,21 @@ def ring_profiles(maps: np.ndarray, n_angles: int = 36, pad: int = 4, min_cycles
     f = np.fft.fftfreq(size) * n  # cycles per box side
     ky, kx = np.meshgrid(f, f, indexing="ij")
     radius = np.hypot(kx, ky)
-    theta = np.mod(np.arctan2(ky, kx), np.pi)
     edges = np.arange(0, radius.max() + 0.5, 0.5)
     radial = np.bincount(np.digitize(radius.ravel(), edges), power.mean(0).ravel(),
                          minlength=len(edges) + 1)[1:len(edges)]
     centres = edges[:-1] + 0.25
     radial = np.where(centres >= min_cycles, radial, 0)
     cycles = float(centres[np.argmax(radial)])
-    ring = (radius >= 0.75 * cycles) & (radius <= 1.25 * cycles)
-    bins = np.minimum((theta[ring] / np.pi * n_angles).astype(int), n_angles - 1)
-    prof = np.stack([np.bincount(bins, p[ring], minlength=n_angles) for p in power])
+    # the (zero-padded, hence smoothly interpolated) spectrum sampled on a polar grid, so
+    # that every orientation is sampled alike (square pixels favour 0 and 90 degrees)
+    radii = np.linspace(0.75, 1.25, 11) * cycles
+    rr, tt = np.meshgrid(radii, theta_c, indexing="ij")
+    rows = (rr * np.sin(tt) * pad) % size  # frequency -> FFT index (pad indices per cycle)
+    cols = (rr * np.cos(tt) * pad) % size
+    prof = np.stack([ndi.map_coordinates(p, [rows.ravel(), cols.ravel()], order=1,
+                                         mode="grid-wrap").reshape(rr.shape).mean(0)
+                     for p in power])
     prof = prof[prof.sum(1) > 0]
     return theta_c, prof / prof.sum(1, keepdims=True), cycles
 

@@ -59,3 +59,11 @@ def test_evaluation_reports_the_shared_lattice():
     ev = summarize(np.zeros(len(maps)), maps, err_cm=5.0)
     assert ev.square_order > 0.6 and ev.hex_order < 0.1
     assert {"hex_order", "square_order"} <= set(ev.row())
+
+
+def test_noise_maps_share_no_lattice():
+    # white noise has flat power: orientations sampled unequally (binning the square grid
+    # of frequencies) would show up as a spurious square order
+    noise = np.random.default_rng(3).random((200, 20, 20))
+    s = lattice_symmetry(noise)
+    assert max(s.stripe_order, s.square_order, s.hex_order) < 0.05
