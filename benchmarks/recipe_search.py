@@ -10,7 +10,8 @@ diversity) and whether it meets the CPU recipe's criteria. The
 training chapter's table of configurations tried is read from this file.
 
 A screening run (``--until-step 4000``) follows the schedule of the full run but stops early
-and records the last in-training measurement instead: the share of grid units is settled by
+and records the last in-training measurement instead (``--resume`` continues a kept screen
+to a later step, exactly as if it had not stopped): the share of grid units is settled by
 the time the error falls below ~20 cm (about halfway through the recipe), so many settings
 and seeds can be compared cheaply (``benchmarks/results/recipe_screen.jsonl``).
 """
@@ -32,12 +33,13 @@ from gridcells.evaluation import CRITERIA_SEQUENCE_LENGTH
 
 
 def run(params: str | None, overrides: list[str], eval_batches: int, keep: str | None,
-        until_step: int | None = None) -> dict:
+        until_step: int | None = None, resume: bool = False) -> dict:
     over = parse_overrides(overrides)
     cfg = gc.load_config(params, **over)
     run_dir = Path(keep) if keep else Path(tempfile.mkdtemp()) / "run"
     if until_step is not None:  # a screening run: the schedule of the full run, cut short
-        gc.training.Trainer(cfg, run_dir, progress=False).run(until_step)
+        gc.training.Trainer(cfg, run_dir, "resume" if resume else "new",
+                            progress=False).run(until_step)
         return partial(str(run_dir), params, overrides,
                        f"screen to step {until_step} of {cfg.total_steps}; "
                        f"{min(cfg.eval_units, cfg.Ng)} units")
@@ -115,6 +117,8 @@ def main():
     ap.add_argument("--keep", help="keep the run directory here")
     ap.add_argument("--until-step", type=int,
                     help="screen: stop at this step (schedule of the full run)")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue the screen kept in --keep to a later --until-step")
     ap.add_argument("overrides", nargs="*")
     args = ap.parse_args()
     if args.partial:
@@ -122,7 +126,10 @@ def main():
     elif args.evaluate:
         row = finished(args.evaluate, args.params, args.overrides, args.eval_batches, args.note)
     else:
-        row = run(args.params, args.overrides, args.eval_batches, args.keep, args.until_step)
+        if args.resume and (args.keep is None or args.until_step is None):
+            raise SystemExit("--resume continues a screen: give --keep RUN_DIR and --until-step")
+        row = run(args.params, args.overrides, args.eval_batches, args.keep, args.until_step,
+                  args.resume)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "a") as fh:
         fh.write(json.dumps(row) + "\n")

@@ -110,3 +110,20 @@ def lattice_symmetry(maps: np.ndarray, n_angles: int = 36) -> LatticeSymmetry:
         square_deg=float(np.degrees(np.angle(z[4]) / 4) % 90),
         hex_deg=float(np.degrees(np.angle(z[6]) / 6) % 60),
         cycles=cycles, n_units=len(prof))
+
+
+def hexagonal_odds(measurements: list[dict], z: float = 1.96) -> dict[str, float]:
+    """How many of several runs lean hexagonal: ``measurements`` are one row per run with
+    ``hex_order`` and ``square_order`` (e.g. each run's step-1000 measurement). Returns n,
+    hexagonal (runs with hexagonal order above square order), share, and the Wilson score
+    interval (lo, hi) of the share at ``z`` (1.96: 95 %)."""
+    n = len(measurements)
+    k = sum(r["hex_order"] > r["square_order"] for r in measurements)
+    if n == 0:
+        return {"n": 0, "hexagonal": 0, "share": float("nan"), "lo": float("nan"),
+                "hi": float("nan")}
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return {"n": n, "hexagonal": int(k), "share": p, "lo": float(centre - half),
+            "hi": float(centre + half)}

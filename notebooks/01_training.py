@@ -34,7 +34,7 @@
 from IPython.display import Markdown, display
 
 import gridcells as gc
-from gridcells import plotting, report
+from gridcells import lattice, plotting, report
 from gridcells.pipeline import GENERATED
 from gridcells.pretrained import install_pretrained, model_card
 
@@ -231,13 +231,13 @@ display(Markdown(report.recipe_search_table("benchmarks/results/recipe_seeds_v1.
 # (``benchmarks/lattice_runs.py``, rows below; each epoch's weights as during training, the
 # final network as the recipe judges it), it splits them cleanly:
 # - the three seeds that end with 44-46 % of units above 0.3 (0, 2 and 4) share a
-#   hexagonal lattice (hexagonal order 0.22-0.25, square order 0.05-0.15);
+#   hexagonal lattice (hexagonal order 0.20-0.23, square order 0.07-0.13);
 # - the five seeds that decode but form few grid units (1, 3, 6, 8 and 9: 17-24 % above 0.3)
-#   share a square lattice (square order 0.24-0.44, hexagonal order 0.08-0.14): their units
+#   share a square lattice (square order 0.24-0.43, hexagonal order 0.08-0.14): their units
 #   are mostly bands along the lattice's two directions and square arrays of fields (seen
 #   in seed 3's maps), which score low on the 60-degree grid score;
 # - of the two that do not finish decoding, seed 7 (69.7 cm) shares a square lattice too
-#   (0.37), seed 5 (21.6 cm) neither (0.12 and 0.11).
+#   (0.36), seed 5 (21.6 cm) neither (0.12 and 0.13).
 #
 # The choice is made early: the sign of hexagonal minus square order at step 1000 (35 s
 # into the run, error still near chance) already matches the final outcome in all ten
@@ -250,12 +250,22 @@ display(Markdown(report.lattice_table("benchmarks/results/lattice_seeds.jsonl"))
 fig = plotting.lattice_race(lattice_rows)
 
 # %% [markdown]
+# ODDS_TEXT
+
+# %%
+odds_rows = report.read_jsonl("benchmarks/results/lattice_odds.jsonl")
+odds = lattice.hexagonal_odds([r["curve"][0] for r in lattice_rows + odds_rows])
+display(Markdown(
+    f"Seeds leaning hexagonal at step 1000: **{odds['hexagonal']} of {odds['n']}** "
+    f"(share {odds['share']:.2f}, 95 % interval {odds['lo']:.2f}-{odds['hi']:.2f})."))
+
+# %% [markdown]
 # The earlier recipes show where the shared lattice comes from
 # (``benchmarks/results/lattice_recipes.jsonl``, below): without recurrent weight decay (v1)
-# the units share no lattice at all (both orders <= 0.11) and 21-40 % of them are above
+# the units share no lattice at all (both orders <= 0.10) and 21-40 % of them are above
 # 0.3; with weak decay (v2) the three weakest seeds (9-12 %) share a square lattice (square
-# order 0.18-0.31); training on 10-step paths (v3's schedule) leaves at most a weak shared
-# lattice (orders <= 0.21; the weakest seed, 4 at 14 %, leans square) and 14-36 % grid
+# order 0.16-0.32); training on 10-step paths (v3's schedule) leaves at most a weak shared
+# lattice (orders <= 0.20; the weakest seed, 4 at 14 %, leans square) and 14-36 % grid
 # units. The decay that makes recipe v3 work
 # pushes the whole population onto one attractor lattice, and whether that lattice is
 # hexagonal or square is the coin that decides the run. None of the changes screened above
@@ -275,16 +285,17 @@ fig = plotting.lattice_profile(maps.maps, label=f"seed {cfg.seed}")
 
 # %% [markdown]
 # Is the square lattice imposed by the square box? In the box, the weak seeds' square
-# lattices lie within about 10 degrees of the walls or the diagonals (wave vectors at 79, 46,
-# 6, 85, 85 and 4 degrees for seeds 1, 3, 6, 7, 8 and 9), so the box's four-fold symmetry
-# was a suspect.
+# lattices lie within 11 degrees of the walls or the diagonals (wave vectors at 79, 46,
+# 6, 85, 84 and 3 degrees for seeds 1, 3, 6, 7, 8 and 9; a randomly oriented square lattice
+# falls that close about half the time, so six of six would happen by chance about once in
+# 70 tries), so the box's four-fold symmetry was a suspect.
 # In a circular arena of the same diameter (``arena: circle``; recipe v3 screened to step
 # 3000 on six seeds, last rows of the screens table) two seeds form a shared hexagonal
 # lattice (seed 0: 62 % of the measured units above 0.3; seed 1: 33 %) and four a square
-# one (seeds 3, 4, 5, 7: 14-30 %, square order 0.24-0.36 against hexagonal 0.04-0.23), with
-# its wave vectors at 8-67 degrees, aligned with nothing. Seed 1 turns hexagonal and seed 4
-# square; the odds stay where they were. The walls orient a square lattice but do not cause
-# it: the symmetry breaking is the network's own.
+# one (seeds 3, 4, 5, 7: 14-30 %, square order 0.25-0.37 against hexagonal 0.04-0.22), with
+# wave vectors at 67, 7, 15 and 66 degrees. Seed 1 turns hexagonal and seed 4 square; the
+# odds stay where they were. The walls orient a square lattice but do not cause it: the
+# symmetry breaking is the network's own.
 
 # %% [markdown]
 # ### The largest CPU model and the shipped model

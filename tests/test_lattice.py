@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from gridcells.evaluation import summarize
-from gridcells.lattice import lattice_symmetry
+from gridcells.lattice import hexagonal_odds, lattice_symmetry
 
 from .synthetic import lattice
 
@@ -67,3 +67,12 @@ def test_noise_maps_share_no_lattice():
     noise = np.random.default_rng(3).random((200, 20, 20))
     s = lattice_symmetry(noise)
     assert max(s.stripe_order, s.square_order, s.hex_order) < 0.05
+
+
+def test_hexagonal_odds_counts_runs_with_a_wilson_interval():
+    rows = [{"hex_order": 0.3, "square_order": 0.1}] * 3 + \
+        [{"hex_order": 0.1, "square_order": 0.3}] * 7
+    odds = hexagonal_odds(rows)
+    assert (odds["n"], odds["hexagonal"]) == (10, 3) and odds["share"] == pytest.approx(0.3)
+    assert (odds["lo"], odds["hi"]) == pytest.approx((0.1078, 0.6033), abs=1e-4)
+    assert hexagonal_odds([])["n"] == 0
