@@ -114,9 +114,10 @@ def lattice_symmetry(maps: np.ndarray, n_angles: int = 36) -> LatticeSymmetry:
 
 def hexagonal_odds(measurements: list[dict], z: float = 1.96) -> dict[str, float]:
     """How many of several runs lean hexagonal: ``measurements`` are one row per run with
-    ``hex_order`` and ``square_order`` (e.g. each run's step-1000 measurement). Returns n,
-    hexagonal (runs with hexagonal order above square order), share, and the Wilson score
-    interval (lo, hi) of the share at ``z`` (1.96: 95 %)."""
+    ``hex_order`` and ``square_order`` (e.g. each run's measurement at step 3000, once the
+    lattice has settled). Returns n, hexagonal (runs with hexagonal order above square
+    order), share, and the Wilson score interval (lo, hi) of the share at ``z`` (1.96:
+    95 %)."""
     n = len(measurements)
     k = sum(r["hex_order"] > r["square_order"] for r in measurements)
     if n == 0:

@@ -153,9 +153,10 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
 
 
 def lattice_profile(maps: np.ndarray, ax=None, label: str | None = None):
-    """The population's orientation profile (mean share of each unit's ring power per
-    5-degree bin of wave-vector orientation, :func:`gridcells.lattice.ring_profiles`) of rate
-    maps [U, n, n]; the legend gives the shared hexagonal and square order."""
+    """The population's orientation profile (each unit's ring power at wave-vector
+    orientations 5 degrees apart, normalised and averaged over units,
+    :func:`gridcells.lattice.ring_profiles`) of rate maps [U, n, n]; the legend gives the
+    shared hexagonal and square order."""
     fig, ax = _ax(ax)
     theta, prof, _ = ring_profiles(maps)
     sym = lattice_symmetry(maps)

@@ -254,9 +254,11 @@ fig = plotting.lattice_race(lattice_rows)
 
 # %%
 odds_rows = report.read_jsonl("benchmarks/results/lattice_odds.jsonl")
-odds = lattice.hexagonal_odds([r["curve"][0] for r in lattice_rows + odds_rows])
+at_3000 = [next(c for c in r["curve"] if c["step"] == 3000) for r in lattice_rows + odds_rows]
+odds = lattice.hexagonal_odds(at_3000)
 display(Markdown(
-    f"Seeds leaning hexagonal at step 1000: **{odds['hexagonal']} of {odds['n']}** "
+    f"Seeds with a hexagonal rather than a square lattice at step 3000: "
+    f"**{odds['hexagonal']} of {odds['n']}** "
     f"(share {odds['share']:.2f}, 95 % interval {odds['lo']:.2f}-{odds['hi']:.2f})."))
 
 # %% [markdown]
@@ -275,9 +277,9 @@ display(Markdown(
 display(Markdown(report.lattice_table("benchmarks/results/lattice_recipes.jsonl")))
 
 # %% [markdown]
-# The orientation profile of this chapter's network (the maps measured above): the share of
-# each unit's power on its dominant spatial frequency per 5 degrees of wave-vector
-# orientation, averaged over units. Peaks 60 degrees apart: a shared hexagonal lattice; 90
+# The orientation profile of this chapter's network (the maps measured above): each unit's
+# power on the dominant spatial frequency at wave-vector orientations 5 degrees apart,
+# normalised and averaged over units. Peaks 60 degrees apart: a shared hexagonal lattice; 90
 # degrees apart: a shared square one.
 
 # %%
