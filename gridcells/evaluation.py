@@ -49,8 +49,9 @@ class Evaluation:
     """err_cm: mean decoding error (cm); frac_above_03: fraction of scored units with grid
     score 60 > 0.3; best64_mean: mean score of the best 64 (or all, if fewer); median_score;
     map_corr: :func:`map_diversity`; frac_silent: :func:`silent_fraction`; n_units: units
-    scored; hex_order, square_order: how strongly the units share one hexagonal or one square
-    lattice (0-1, :func:`gridcells.lattice.lattice_symmetry`)."""
+    scored; hex_order, square_order, stripe_order: how strongly the units share one
+    hexagonal lattice, one square lattice or one band orientation (0-1; a shared band
+    orientation raises all three, :func:`gridcells.lattice.lattice_symmetry`)."""
 
     err_cm: float
     frac_above_03: float
@@ -62,6 +63,7 @@ class Evaluation:
     frac_silent: float = float("nan")
     hex_order: float = float("nan")
     square_order: float = float("nan")
+    stripe_order: float = float("nan")
 
     def row(self) -> dict[str, float]:
         return asdict(self)
@@ -90,6 +92,7 @@ def summarize(scores: np.ndarray, maps: np.ndarray, err_cm: float) -> Evaluation
         frac_silent=silent_fraction(maps),
         hex_order=lattice.hex_order,
         square_order=lattice.square_order,
+        stripe_order=lattice.stripe_order,
     )
 
 

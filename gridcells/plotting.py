@@ -144,6 +144,8 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
                      label="shared hexagonal order")
         axes[2].plot(gs, [r.get("square_order", np.nan) for r in gridness], "D:",
                      label="shared square order")
+        axes[2].plot(gs, [r.get("stripe_order", np.nan) for r in gridness], "|:",
+                     label="shared stripe order")
         axes[2].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
         axes[2].set_title(f"in-training measurement ({int(gridness[-1]['n_units'])} units)",
                           fontsize=8)
@@ -156,13 +158,13 @@ def lattice_profile(maps: np.ndarray, ax=None, label: str | None = None):
     """The population's orientation profile (each unit's ring power at wave-vector
     orientations 5 degrees apart, normalised and averaged over units,
     :func:`gridcells.lattice.ring_profiles`) of rate maps [U, n, n]; the legend gives the
-    shared hexagonal and square order."""
+    shared hexagonal, square and stripe order."""
     fig, ax = _ax(ax)
     theta, prof, _ = ring_profiles(maps)
     sym = lattice_symmetry(maps)
     ax.plot(np.degrees(theta), prof.mean(0) if len(prof) else np.full(len(theta), np.nan),
             label=f"{label + ': ' if label else ''}hex {sym.hex_order:.2f}, "
-                  f"square {sym.square_order:.2f}")
+                  f"square {sym.square_order:.2f}, stripe {sym.stripe_order:.2f}")
     ax.set_xlim(0, 180)
     ax.set_xticks(range(0, 181, 30))
     ax.set_xlabel("wave-vector orientation (deg)")

@@ -82,12 +82,14 @@ def recipe_search_table(path: str | Path) -> str:
 
 def lattice_table(path: str | Path) -> str:
     """The shared lattice of finished runs (benchmarks/results/lattice_*.jsonl, written by
-    benchmarks/lattice_runs.py): the recipe's judgement and the hexagonal and square order."""
+    benchmarks/lattice_runs.py): the recipe's judgement and the hexagonal, square and
+    stripe order."""
     return markdown_table([
         {"runs": r.get("label", ""), "seed": r["seed"], "arena": r["arena"],
          "trained on (steps)": r["sequence_length"], "error (cm)": r["err_cm"],
          "> 0.3": r["frac_above_03"], "best-64": r["best64_mean"], "hex order": r["hex_order"],
-         "square order": r["square_order"], "square at (deg)": r["square_deg"],
+         "square order": r["square_order"], "stripe order": r.get("stripe_order"),
+         "square at (deg)": r["square_deg"],
          "step-1000 hex": r["curve"][0]["hex_order"] if r["curve"] else None,
          "step-1000 square": r["curve"][0]["square_order"] if r["curve"] else None}
         for r in sorted(read_jsonl(path), key=lambda r: (r.get("label", ""), r["seed"]))])

@@ -52,7 +52,7 @@ from .trajectories import TrajectoryGenerator
 HISTORY_FIELDS = ("step", "loss", "err_cm", "lr", "elapsed_s")
 GRIDNESS_FIELDS = ("step", "err_cm", "frac_above_03", "best64_mean", "best_score",
                    "median_score", "map_corr", "n_units", "frac_silent", "hex_order",
-                   "square_order")
+                   "square_order", "stripe_order")
 
 
 class RunDirError(ValueError):

@@ -231,13 +231,14 @@ display(Markdown(report.recipe_search_table("benchmarks/results/recipe_seeds_v1.
 # (``benchmarks/lattice_runs.py``, rows below; each epoch's weights as during training, the
 # final network as the recipe judges it), it splits them cleanly:
 # - the three seeds that end with 44-46 % of units above 0.3 (0, 2 and 4) share a
-#   hexagonal lattice (hexagonal order 0.20-0.23, square order 0.07-0.13);
+#   hexagonal lattice (hexagonal order 0.20-0.23, square 0.07-0.13, stripe 0.03-0.07);
 # - the five seeds that decode but form few grid units (1, 3, 6, 8 and 9: 17-24 % above 0.3)
-#   share a square lattice (square order 0.24-0.43, hexagonal order 0.08-0.14): their units
-#   are mostly bands along the lattice's two directions and square arrays of fields (seen
-#   in seed 3's maps), which score low on the 60-degree grid score;
-# - of the two that do not finish decoding, seed 7 (69.7 cm) shares a square lattice too
-#   (0.36), seed 5 (21.6 cm) neither (0.12 and 0.13).
+#   share a square lattice (square order 0.24-0.43, hexagonal 0.08-0.14, stripe 0.08-0.19;
+#   in seed 8 one of its two band directions dominates): their units are mostly bands along
+#   the lattice's two directions and square arrays of fields (seen in seed 3's maps), which
+#   score low on the 60-degree grid score;
+# - the two that do not finish decoding (seeds 5 and 7: 21.6 and 69.7 cm) are dominated by
+#   one shared band orientation (stripe order 0.31 and 0.55).
 #
 # The choice is made early: the sign of hexagonal minus square order at step 3000 (about
 # 100 s into the run, the error still 59-105 cm) matches the final outcome in all ten seeds,
@@ -255,7 +256,7 @@ fig = plotting.lattice_race(lattice_rows)
 # (``benchmarks/results/lattice_odds.jsonl``; one thread each, two side by side, 156-165 s):
 # seven form a clear shared hexagonal lattice (hexagonal minus square order 0.10-0.36, with
 # 56-77 % of the measured units above 0.3, like the successful seeds 0, 2 and 4 at that
-# step: 50-73 %), ten a square one (-0.08 to -0.23) and three are undecided (within
+# step: 50-73 %), ten lean square (-0.08 to -0.23) and three are undecided (within
 # +-0.02). The sign at step 1000 agrees with the sign at step 3000 in only 13 of these
 # twenty: the early lead is often small (below 0.03 either way in seven of them) and
 # changes hands, so the lattice is settled by step 3000, not by step 1000. Over all thirty
@@ -281,12 +282,13 @@ display(Markdown(
 # The earlier recipes show where the shared lattice comes from
 # (``benchmarks/results/lattice_recipes.jsonl``, below): without recurrent weight decay (v1)
 # the units share no lattice at all (both orders <= 0.10) and 21-40 % of them are above
-# 0.3; with weak decay (v2) the three weakest seeds (9-12 %) share a square lattice (square
-# order 0.16-0.32); training on 10-step paths (v3's schedule) leaves at most a weak shared
-# lattice (orders <= 0.20; the weakest seed, 4 at 14 %, leans square) and 14-36 % grid
-# units. The decay that makes recipe v3 work pushes the whole population onto one attractor
-# lattice, and whether that lattice is hexagonal or square is the coin that decides the run.
-# None of the changes screened above tips that coin; they reshuffle which seeds win.
+# 0.3; with weak decay (v2) the three weakest seeds (9-12 %) share a square lattice or one
+# band orientation (square order 0.16-0.32, stripe 0.13-0.25); training on 10-step paths
+# (v3's schedule) leaves at most a weak shared lattice (orders <= 0.20; the weakest seed, 4
+# at 14 %, leans square) and 14-36 % grid units. The decay that makes recipe v3 work pushes
+# the whole population onto one attractor lattice, and whether that lattice is hexagonal or
+# not is the coin that decides the run. None of the changes screened above tips that coin;
+# they reshuffle which seeds win.
 
 # %%
 display(Markdown(report.lattice_table("benchmarks/results/lattice_recipes.jsonl")))
@@ -302,17 +304,17 @@ fig = plotting.lattice_profile(maps.maps, label=f"seed {cfg.seed}")
 
 # %% [markdown]
 # Is the square lattice imposed by the square box? In the box, the weak seeds' square
-# lattices lie within 11 degrees of the walls or the diagonals (wave vectors at 79, 46,
-# 6, 85, 84 and 3 degrees for seeds 1, 3, 6, 7, 8 and 9; a randomly oriented square lattice
-# falls that close about half the time, so six of six would happen by chance about once in
-# 70 tries), so the box's four-fold symmetry was a suspect.
+# lattices lie within 11 degrees of the walls or the diagonals (the square component's wave
+# vectors at 79, 46, 6, 85, 84 and 3 degrees for seeds 1, 3, 6, 7, 8 and 9; a randomly
+# oriented square lattice falls that close about half the time, so six of six would happen
+# by chance about once in 70 tries), so the box's four-fold symmetry was a suspect.
 # In a circular arena of the same diameter (``arena: circle``; recipe v3 screened to step
 # 3000 on six seeds, last rows of the screens table) two seeds form a shared hexagonal
-# lattice (seed 0: 62 % of the measured units above 0.3; seed 1: 33 %) and four a square
-# one (seeds 3, 4, 5, 7: 14-30 %, square order 0.25-0.37 against hexagonal 0.04-0.22), with
-# wave vectors at 67, 7, 15 and 66 degrees. Seed 1 turns hexagonal and seed 4 square; the
-# odds stay where they were. The walls orient a square lattice but do not cause it: the
-# symmetry breaking is the network's own.
+# lattice (seed 0: 62 % of the measured units above 0.3; seed 1: 33 %) and four do not
+# (seeds 3, 4, 5, 7: 14-30 %): they share a square lattice or one dominant band orientation
+# (square order 0.25-0.37, stripe 0.13-0.49, hexagonal 0.04-0.22 on the measured units).
+# Seed 1 turns hexagonal and seed 4 square; the odds stay where they were. The walls orient
+# the square lattices but do not cause them: the symmetry breaking is the network's own.
 
 # %% [markdown]
 # ### The largest CPU model and the shipped model
