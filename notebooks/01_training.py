@@ -256,7 +256,9 @@ fig = plotting.lattice_race(lattice_rows)
 # (``benchmarks/results/lattice_odds.jsonl``; one thread each, two side by side, 156-165 s):
 # seven form a clear shared hexagonal lattice (hexagonal minus square order 0.10-0.36, with
 # 56-77 % of the measured units above 0.3, like the successful seeds 0, 2 and 4 at that
-# step: 50-73 %), ten lean square (-0.08 to -0.23) and three are undecided (within
+# step: 50-73 %), ten lean square (-0.08 to -0.23; measured again from their step-3000
+# weights, seven of them are still dominated by one band orientation at that step, stripe
+# order 0.36-0.57, and three share a square lattice) and three are undecided (within
 # +-0.02). The sign at step 1000 agrees with the sign at step 3000 in only 13 of these
 # twenty: the early lead is often small (below 0.03 either way in seven of them) and
 # changes hands, so the lattice is settled by step 3000, not by step 1000. Over all thirty
