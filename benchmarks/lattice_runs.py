@@ -8,8 +8,8 @@ first ``eval_units`` units, ``eval_batches`` batches of the run's own evaluation
 the final network as the recipe judges it (all units, 50 batches of the paper's 20-step
 paths), each with the share of units above grid score 0.3 and the shared hexagonal, square
 and stripe order (:func:`gridcells.lattice.lattice_symmetry`). One JSON line per run; the
-training chapter reads the table. For runs trained before the lattice measure joined the in-training
-measurement.
+training chapter reads the table. For runs trained before the lattice measure joined the
+in-training measurement.
 """
 
 from __future__ import annotations

@@ -100,8 +100,8 @@ def partial(run_dir: str, params: str | None, overrides: list[str], note: str) -
             "frac_above_03": last["frac_above_03"], "best64_mean": last["best64_mean"],
             "map_corr": last["map_corr"], "frac_silent": last.get("frac_silent"),
             "hex_order": last.get("hex_order"), "square_order": last.get("square_order"),
-            "n_units": int(last["n_units"]), "meets": False,
-            "note": note, "curve": rows}
+            "stripe_order": last.get("stripe_order"), "n_units": int(last["n_units"]),
+            "meets": False, "note": note, "curve": rows}
 
 
 def main():

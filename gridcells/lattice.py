@@ -99,7 +99,12 @@ def ring_profiles(maps: np.ndarray, n_angles: int = 36, pad: int = 4, min_cycles
 
 def lattice_symmetry(maps: np.ndarray, n_angles: int = 36) -> LatticeSymmetry:
     """The lattice shared by the units' rate maps [U, n, n] (see the module docstring)."""
-    theta, prof, cycles = ring_profiles(maps, n_angles)
+    return profile_symmetry(*ring_profiles(maps, n_angles))
+
+
+def profile_symmetry(theta: np.ndarray, prof: np.ndarray, cycles: float) -> LatticeSymmetry:
+    """The order parameters of per-unit orientation profiles, as :func:`ring_profiles`
+    returns them (theta [A] radians, profiles [U, A], cycles)."""
     if len(prof) == 0:
         nan = float("nan")
         return LatticeSymmetry(nan, nan, nan, nan, nan, cycles, 0)

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle
 
-from .lattice import lattice_symmetry, ring_profiles
+from .lattice import profile_symmetry, ring_profiles
 from .predictive import CLASSES
 from .ratemaps import smooth
 from .scores import ring_parameters
@@ -160,8 +160,8 @@ def lattice_profile(maps: np.ndarray, ax=None, label: str | None = None):
     :func:`gridcells.lattice.ring_profiles`) of rate maps [U, n, n]; the legend gives the
     shared hexagonal, square and stripe order."""
     fig, ax = _ax(ax)
-    theta, prof, _ = ring_profiles(maps)
-    sym = lattice_symmetry(maps)
+    theta, prof, cycles = ring_profiles(maps)
+    sym = profile_symmetry(theta, prof, cycles)
     ax.plot(np.degrees(theta), prof.mean(0) if len(prof) else np.full(len(theta), np.nan),
             label=f"{label + ': ' if label else ''}hex {sym.hex_order:.2f}, "
                   f"square {sym.square_order:.2f}, stripe {sym.stripe_order:.2f}")

@@ -74,7 +74,7 @@ def recipe_search_table(path: str | Path) -> str:
                      "> 0.3": r["frac_above_03"], "best-64": r["best64_mean"],
                      "map corr": r["map_corr"], "silent": r.get("frac_silent"),
                      "hex": r.get("hex_order"), "square": r.get("square_order"),
-                     "meets": "yes" if r["meets"] else "no",
+                     "stripe": r.get("stripe_order"), "meets": "yes" if r["meets"] else "no",
                      "hardware": r["hardware"], "note": r.get("note", "")})
     kept = [c for c in rows[0] if any(r[c] is not None for r in rows)] if rows else None
     return markdown_table(rows, kept)  # columns no row has (measured later) are left out
