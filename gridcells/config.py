@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import re
 import types
 import typing
@@ -201,6 +202,8 @@ def _check_value(f: dataclasses.Field, hint, value) -> None:
     if not ok:
         raise ConfigError(f"{name}: expected {base.__name__}, got {type(value).__name__} "
                           f"{value!r}")
+    if base is float and not math.isfinite(value):
+        raise ConfigError(f"{name}: expected a finite number, got {value!r}")
     if meta["choices"] is not None and value not in meta["choices"]:
         raise ConfigError(f"{name}: expected one of {list(meta['choices'])}, got {value!r}")
     lo, hi = meta["lo"], meta["hi"]
@@ -228,7 +231,11 @@ def _int_or_float(loader, node):
     try:
         return int(text)
     except ValueError:
+        pass
+    try:
         return float(text)
+    except ValueError:  # .nan, .inf, -.Inf: YAML's spellings (refused later, with the key)
+        return loader.construct_yaml_float(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _int_or_float)
@@ -257,12 +264,21 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
 def read_params(path: str | Path) -> dict[str, Any]:
     """The overrides stored in a params YAML file (a mapping; may be empty)."""
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"params file {str(path)!r} is a directory; expected a YAML file")
     if not path.is_file():
         raise ConfigError(f"params file {str(path)!r} not found")
     try:
-        data = yaml.load(path.read_text(), Loader=_Loader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except UnicodeDecodeError:
+        raise ConfigError(f"params file {str(path)!r} is not text (binary or not UTF-8); "
+                          "expected a YAML mapping of name: value") from None
+    except OSError as exc:
+        raise ConfigError(f"params file {str(path)!r} cannot be read ({exc.strerror}); "
+                          "expected a readable YAML file") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"params file {str(path)!r} is not valid YAML: {exc}") from exc
+        msg = " ".join(str(exc).split())  # one line
+        raise ConfigError(f"params file {str(path)!r} is not valid YAML: {msg}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -277,10 +293,16 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
     --------
     >>> cfg = load_config("params/smoke.yaml", Ng=64, seed=1)
     """
-    values = read_params(path) if path is not None else {}
-    values.update(overrides)
-    _reject_unknown(values)
-    return Config(**values)
+    from_file = read_params(path) if path is not None else {}
+    values = {**from_file, **overrides}
+    try:
+        _reject_unknown(values)
+        return Config(**values)
+    except ConfigError as exc:  # name the file when the offending key came from it
+        key = str(exc).split(":", 1)[0].removeprefix("unknown parameter ").strip("'")
+        if key in from_file and key not in overrides:
+            raise ConfigError(f"params file {str(path)!r}: {exc}") from None
+        raise
 
 
 def config_from_namespace(path: str | Path | None, namespace: dict[str, Any]) -> Config:
