@@ -19,9 +19,9 @@ import json
 from pathlib import Path
 
 import numpy as np
-from recipe_search import criteria_evaluation
 
 import gridcells as gc
+from gridcells.evaluation import criteria_evaluation
 from gridcells.lattice import lattice_symmetry
 
 KEYS = ("err_cm", "frac_above_03", "best64_mean", "hex_order", "square_order", "stripe_order")

@@ -29,7 +29,7 @@ import torch
 
 import gridcells as gc
 from gridcells.config import parse_overrides
-from gridcells.evaluation import CRITERIA_SEQUENCE_LENGTH
+from gridcells.evaluation import criteria_evaluation
 
 
 def run(params: str | None, overrides: list[str], eval_batches: int, keep: str | None,
@@ -47,13 +47,6 @@ def run(params: str | None, overrides: list[str], eval_batches: int, keep: str |
     result = gc.train(cfg, run_dir, progress=False)
     wall = time.perf_counter() - t
     return judged(result.model, params, over, wall, eval_batches, result.gridness)
-
-
-def criteria_evaluation(model, eval_batches: int):
-    """(Evaluation, RateMaps, GridScores) of the recipe's judgement: all units, fresh paths of
-    the paper's 20 steps drawn from seed 10 000 + the run's seed."""
-    return gc.evaluate(model, n_batches=eval_batches, seed=10_000 + model.cfg.seed,
-                       sequence_length=CRITERIA_SEQUENCE_LENGTH)
 
 
 def judged(model, params: str | None, over: dict, wall: float, eval_batches: int,

@@ -20,6 +20,7 @@ from .trajectories import TrajectoryGenerator
 
 EVAL_STREAM = 0xE7A1  # evaluation trajectories use their own seed stream
 CRITERIA_SEQUENCE_LENGTH = 20  # steps: the paper's trajectories, on which the recipe is judged
+CRITERIA_SEED_OFFSET = 10_000  # the judgement's paths are drawn from seed 10 000 + the run's seed
 
 
 def map_diversity(maps: np.ndarray) -> float:
@@ -124,3 +125,13 @@ def evaluate(model: PathRNN, n_batches: int = 10, units=None, seed: int | None =
     rm = acc.result()
     scores = GridScorer.cached(cfg.nbins).score(rm.maps)
     return summarize(scores.score_60, rm.maps, float(np.mean(errs))), rm, scores
+
+
+def criteria_evaluation(model: PathRNN, n_batches: int = 50
+                        ) -> tuple[Evaluation, RateMaps, GridScores]:
+    """The recipe's judgement of a finished network (:meth:`Evaluation.meets_recipe`): all
+    units, ``n_batches`` batches of fresh paths of the paper's
+    :data:`CRITERIA_SEQUENCE_LENGTH` steps drawn from seed :data:`CRITERIA_SEED_OFFSET` + the
+    run's seed. Returns (Evaluation, RateMaps, GridScores) as :func:`evaluate`."""
+    return evaluate(model, n_batches=n_batches, seed=CRITERIA_SEED_OFFSET + model.cfg.seed,
+                    sequence_length=CRITERIA_SEQUENCE_LENGTH)
