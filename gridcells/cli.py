@@ -1,4 +1,4 @@
-"""Command line: ``gridcells train | run | book``."""
+"""Command line: ``gridcells train | sweep | run | book``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ def _train(args) -> int:
     print(f"trained {int(last.get('step', 0))} steps into {result.run_dir}: loss "
           f"{last.get('loss', float('nan')):.4f}, decoding error {last.get('err_cm', 0):.1f} cm")
     return 0
+
+
+def _sweep(args) -> int:
+    from .sweep import run_cli
+
+    return run_cli(args)
 
 
 def _run(args) -> int:
@@ -44,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides")
     t.set_defaults(func=_train)
+
+    from .sweep import add_arguments as sweep_arguments
+
+    s = sub.add_parser("sweep", help="train many seeds (or a grid of overrides) on Dask, "
+                       "screened early by the shared lattice")
+    sweep_arguments(s)
+    s.set_defaults(func=_sweep)
 
     r = sub.add_parser("run", help="execute one notebook with papermill")
     r.add_argument("notebook", help="notebooks/NN_name.py (or its .ipynb)")
