@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -94,20 +95,48 @@ def model_from_state(state: dict[str, torch.Tensor], cfg: Config, source: str) -
         raise CheckpointError(f"{source}: tensors do not fit the config (missing {missing}, "
                               f"unexpected {unexpected})")
     for key, value in expected.items():
+        if not isinstance(state[key], torch.Tensor):
+            raise CheckpointError(f"{source}: {key} is a {type(state[key]).__name__}; expected "
+                                  "a tensor")
         if tuple(state[key].shape) != tuple(value.shape):
             raise CheckpointError(f"{source}: {key} has shape {tuple(state[key].shape)}, the "
                                   f"config (Ng={cfg.Ng}, Np={cfg.Np}) expects "
                                   f"{tuple(value.shape)}")
+    for key, value in state.items():
+        bad = int((~torch.isfinite(value.float())).sum())
+        if bad:
+            raise CheckpointError(f"{source}: {key} holds {bad} non-finite values (NaN or "
+                                  "infinity); expected finite weights (a diverged training?)")
     model.load_state_dict({k: v.float() for k, v in state.items()})
     return model
 
 
+def checkpoint_dirs(run_dir: str | Path) -> list[Path]:
+    """The complete epoch folders of a run directory (those holding ``model.safetensors``),
+    in the order to try them: the one the ``latest`` pointer names, then the older ones,
+    newest first, then any newer one the pointer does not name yet (a crash between the
+    folder's rename and the pointer's update)."""
+    root = Path(run_dir) / "checkpoints"
+    if not root.is_dir():
+        return []
+    found = sorted((p for p in root.iterdir() if re.fullmatch(r"epoch_\d+", p.name)
+                    and (p / "model.safetensors").is_file()), reverse=True)
+    try:
+        named = (root / "latest").read_text().strip()
+    except (OSError, UnicodeDecodeError):
+        named = ""
+    names = [p.name for p in found]
+    if named not in names:
+        return found
+    k = names.index(named)
+    return found[k:] + found[:k]
+
+
 def latest_checkpoint(run_dir: str | Path) -> Path | None:
-    """The newest complete epoch folder of a run directory, or None."""
-    pointer = Path(run_dir) / "checkpoints" / "latest"
-    if not pointer.is_file():
-        return None
-    return pointer.parent / pointer.read_text().strip()
+    """The newest complete epoch folder of a run directory (see :func:`checkpoint_dirs`), or
+    None."""
+    dirs = checkpoint_dirs(run_dir)
+    return dirs[0] if dirs else None
 
 
 def list_checkpoints(run_dir: str | Path) -> list[Path]:
@@ -126,11 +155,23 @@ def load_model(path: str | Path, cfg: Config | None = None, centers=None,
     warning says so.
     """
     path = Path(path)
-    if path.is_dir():
-        latest = latest_checkpoint(path)
-        if latest is None:
+    if path.is_dir():  # the newest loadable epoch; a damaged one falls back to the previous
+        dirs = checkpoint_dirs(path)
+        if not dirs:
             raise CheckpointError(f"run directory {str(path)!r} holds no checkpoint")
-        path = latest / "model.safetensors"
+        errors = []
+        for ckpt in dirs:
+            try:
+                model = load_model(ckpt / "model.safetensors", cfg, centers, device)
+            except CheckpointError as exc:
+                errors.append(str(exc))
+                continue
+            if errors:
+                warnings.warn(f"{errors[0]}; loaded the previous checkpoint {str(ckpt)!r} "
+                              "instead", stacklevel=2)
+            return model
+        raise CheckpointError(f"run directory {str(path)!r}: no loadable checkpoint; the "
+                              f"newest: {errors[0]}")
     if not path.exists():
         raise CheckpointError(f"checkpoint {str(path)!r} not found")
     if path.suffix == ".safetensors":
@@ -139,7 +180,11 @@ def load_model(path: str | Path, cfg: Config | None = None, centers=None,
             if "config" not in meta:
                 raise CheckpointError(f"{str(path)!r} carries no config; pass cfg=")
             try:
-                cfg = config_from_dict(json.loads(meta["config"]))
+                stored = json.loads(meta["config"])
+                if not isinstance(stored, dict):
+                    raise ConfigError(f"expected a JSON mapping of name: value, got a "
+                                      f"{type(stored).__name__}")
+                cfg = config_from_dict(stored)
             except (ConfigError, json.JSONDecodeError) as exc:
                 raise CheckpointError(f"{str(path)!r}: stored config is invalid: {exc}") from exc
         model = model_from_state(state, cfg, str(path))
@@ -159,7 +204,13 @@ def _load_original(path: Path, cfg: Config | None, centers) -> PathRNN:
         keys = sorted(state)[:8] if isinstance(state, dict) else type(state).__name__
         raise CheckpointError(f"{str(path)!r}: expected the original repository's keys "
                               f"{list(ORIGINAL_KEYS)}, found {keys}")
-    Ng, Np = state["encoder.weight"].shape
+    enc = state["encoder.weight"]
+    if not isinstance(enc, torch.Tensor) or enc.dim() != 2:
+        got = f"a {enc.dim()}-d tensor" if isinstance(enc, torch.Tensor) else \
+            f"a {type(enc).__name__}"
+        raise CheckpointError(f"{str(path)!r}: encoder.weight is {got}; expected a tensor "
+                              "[Ng, Np]")
+    Ng, Np = enc.shape
     cfg = (cfg or Config()).replace(Ng=int(Ng), Np=int(Np), RNN_type="RNN")
     if centers is None:
         warnings.warn(f"{path.name}: no place-cell centres given; drawing them from the config "

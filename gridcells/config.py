@@ -186,6 +186,35 @@ def _reject_unknown(keys) -> None:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ConfigError(f"unknown parameter {key!r}{hint}")
 
+TRAINING_FIELDS = frozenset({
+    # place cells and box: the targets the network learns
+    "Np", "place_cell_rf", "surround_scale", "DoG", "periodic", "arena", "box_width",
+    "box_height", "place_cell_seed",
+    # network
+    "Ng", "RNN_type", "activation", "init_recurrent",
+    # trajectories: the training data
+    "sequence_length", "dt", "traj_speed_scale", "traj_speed_max", "traj_velocity_smoothing",
+    "traj_turn_sigma_scale", "traj_border_region", "traj_wall_slowdown", "traj_wall_turn_scale",
+    # optimisation (n_epochs too: the schedules and decay ramps span all steps)
+    "batch_size", "learning_rate", "lr_schedule", "lr_warmup_steps", "lr_final_fraction",
+    "weight_decay", "weight_decay_mode", "weight_decay_final", "weight_decay_start",
+    "weight_decay_stop", "n_epochs", "n_steps", "precision", "init_from", "seed",
+    # what the run directory records (history.csv, gridness.csv): changing them mid-run
+    # would mix two cadences or two measurements in one file
+    "log_every", "eval_every", "eval_units", "eval_batches",
+})
+"""The fields that define a training run: the model, its data, the optimisation, the seed
+and what the run records. Resuming a run (``train(..., resume=True)``, the training
+chapter's ``resume="auto"``) requires these to equal the stored ``config.yaml``; every other
+field (:data:`ANALYSIS_FIELDS`) may change, so a chapter can be rerun with a new lag window,
+bin count or shuffle count on the same trained network."""
+
+ANALYSIS_FIELDS = FIELD_NAMES - TRAINING_FIELDS
+"""Fields that do not change the trained weights: ``device`` (where the run continues),
+``pretrained`` (which shipped model the chapters analyse instead of training), rate maps and
+analysis (``nbins``, ``n_batches``, ``analysis_*``, ``Ng_use``, thresholds, ``max_lag``,
+``shuffle_*``, ``ablation_*``, ``rng_seed``, ...) and pattern formation (``pf_*``)."""
+
 
 def _check_value(f: dataclasses.Field, hint, value) -> None:
     name, meta = f.name, f.metadata

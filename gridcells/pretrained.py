@@ -23,7 +23,7 @@ from .checkpoints import (
     model_from_state,
     save_tensors,
 )
-from .config import config_from_dict, read_params
+from .config import ConfigError, config_from_dict, read_params
 from .evaluation import evaluate
 from .model import PathRNN
 from .training import read_csv
@@ -159,15 +159,26 @@ def model_card(name: str = "default", root: str | Path = DATA) -> dict:
     """The model card of a shipped model."""
     path = Path(root) / name / "model_card.json"
     if not path.is_file():
-        available = sorted(p.name for p in Path(root).glob("*/model_card.json"))
+        available = sorted(p.parent.name for p in Path(root).glob("*/model_card.json"))
         raise CheckpointError(f"no pretrained model {name!r} in {root}; available: {available}")
-    return json.loads(path.read_text())
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise CheckpointError(f"model card {str(path)!r} is damaged ({type(exc).__name__}); "
+                              "expected a JSON mapping") from None
+    if not isinstance(card, dict) or not isinstance(card.get("config"), dict):
+        raise CheckpointError(f"model card {str(path)!r}: expected a JSON mapping with a "
+                              "'config' mapping")
+    return card
 
 
 def load_pretrained(name: str = "default", root: str | Path = DATA,
                     device: str | torch.device = "cpu") -> PathRNN:
     """The shipped network ``name`` (float16 weights, computed in float32)."""
-    cfg = config_from_dict(model_card(name, root)["config"])
+    try:
+        cfg = config_from_dict(model_card(name, root)["config"])
+    except ConfigError as exc:
+        raise CheckpointError(f"model card of {name!r}: stored config is invalid: {exc}") from None
     state = {}
     for f in sorted((Path(root) / name).glob("*.safetensors")):
         tensors, _ = load_tensors(f)
@@ -181,7 +192,7 @@ def install_pretrained(name: str, run_dir: str | Path, root: str | Path = DATA) 
     existing run directory is only accepted if it already holds this model."""
     from .checkpoints import latest_checkpoint, save_model
     from .config import save_config
-    from .training import RunDirError
+    from .rundir import RunDirError, entries
 
     model = load_pretrained(name, root)
     run = Path(run_dir)
@@ -194,7 +205,7 @@ def install_pretrained(name: str, run_dir: str | Path, root: str | Path = DATA) 
             raise RunDirError(f"run directory {str(run)!r} holds another model; choose a new "
                               "run_dir for the pretrained one")
         return existing
-    if run.exists() and any(run.iterdir()):
+    if entries(run):
         raise RunDirError(f"run directory {str(run)!r} is not empty")
     ckpt = run / "checkpoints" / "epoch_0001"
     ckpt.mkdir(parents=True)

@@ -26,6 +26,7 @@ import platform
 import shutil
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,26 +38,31 @@ from . import __version__
 from .checkpoints import (
     CheckpointError,
     atomic_write_text,
+    checkpoint_dirs,
     latest_checkpoint,
     load_model,
     load_tensors,
     save_model,
     save_tensors,
 )
-from .config import Config, ConfigError, config_from_dict, read_params, save_config
+from .config import (
+    TRAINING_FIELDS,
+    Config,
+    ConfigError,
+    config_from_dict,
+    read_params,
+    save_config,
+)
 from .evaluation import evaluate
 from .model import PathRNN
 from .place_cells import PlaceCells
+from .rundir import RunDirError, RunLock, entries, unstarted
 from .trajectories import TrajectoryGenerator
 
 HISTORY_FIELDS = ("step", "loss", "err_cm", "lr", "elapsed_s")
 GRIDNESS_FIELDS = ("step", "err_cm", "frac_above_03", "best64_mean", "best_score",
                    "median_score", "map_corr", "n_units", "frac_silent", "hex_order",
                    "square_order", "stripe_order")
-
-
-class RunDirError(ValueError):
-    """The run directory cannot be used as asked (would overwrite, or nothing to resume)."""
 
 
 class TrainingDiverged(RuntimeError):
@@ -137,9 +143,22 @@ def read_csv(path: str | Path) -> list[dict[str, float]]:
     path = Path(path)
     if not path.is_file():
         return []
-    with open(path) as fh:
-        return [{k: float(v) for k, v in row.items() if v not in ("", None)}
-                for row in csv.DictReader(fh)]
+    rows = []
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            for line, row in enumerate(csv.DictReader(fh), 2):
+                try:
+                    values = {k: float(v) for k, v in row.items() if v not in ("", None)}
+                except (TypeError, ValueError):
+                    raise RunDirError(f"{str(path)}: line {line}: expected numbers in the "
+                                      f"columns {list(row)[:6]}, got {list(row.values())[:6]}"
+                                      ) from None
+                if "step" not in values:
+                    raise RunDirError(f"{str(path)}: line {line}: expected a 'step' column")
+                rows.append(values)
+    except UnicodeDecodeError:
+        raise RunDirError(f"{str(path)}: not a text CSV file") from None
+    return rows
 
 
 def read_stages(run_dirs) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
@@ -220,18 +239,37 @@ class Trainer:
         self.run_dir = Path(run_dir)
         self.progress = progress
         self.device = resolve_device(cfg.device)
+        if self.run_dir.exists() and not self.run_dir.is_dir():
+            raise RunDirError(f"run directory {str(self.run_dir)!r} is a file; expected a "
+                              "directory (absent, empty, or a run to resume)")
+        existed = self.run_dir.exists()
+        self.lock = RunLock(self.run_dir).acquire()  # one training per directory
+        try:
+            self._open(mode)
+        except BaseException:
+            self.lock.discard()  # a refusal leaves the directory as it was
+            if not existed and not entries(self.run_dir):
+                self.run_dir.rmdir()
+            raise
+
+    def _open(self, mode: str) -> None:
+        cfg = self.cfg
         has_ckpt = latest_checkpoint(self.run_dir) is not None
+        restart = not has_ckpt and unstarted(self.run_dir)  # died before its first checkpoint
         if mode == "auto":
             mode = "resume" if has_ckpt else "new"
         if mode == "new":
-            if self.run_dir.exists() and any(self.run_dir.iterdir()):
+            if has_ckpt or (entries(self.run_dir) and not restart):
                 raise RunDirError(f"run directory {str(self.run_dir)!r} is not empty; choose a "
                                   "new one or resume it (--resume)")
         elif not has_ckpt:
-            raise RunDirError(f"nothing to resume in {str(self.run_dir)!r}: no checkpoint")
-        ckpt = self._checked_checkpoint() if mode == "resume" else None
-        self.model = (load_model(ckpt / "model.safetensors", device=self.device) if ckpt
-                      else initial_model(cfg).to(self.device))
+            if not (restart and (self.run_dir / "config.yaml").is_file()):
+                raise RunDirError(f"nothing to resume in {str(self.run_dir)!r}: no checkpoint "
+                                  "and no run started there")
+            self._check_config()  # a run that died before its first checkpoint: from step 0
+            mode = "new"
+        loaded = self._load_checkpoint() if mode == "resume" else None
+        self.model = loaded[0] if loaded else initial_model(cfg).to(self.device)
         self.place_cells = PlaceCells(cfg, self.model.centers.cpu())
         self.rng = np.random.default_rng(cfg.seed)
         self.gen = TrajectoryGenerator(cfg, self.place_cells, self.rng)
@@ -240,64 +278,122 @@ class Trainer:
         self.elapsed = 0.0
         self.history: list[dict[str, float]] = []
         self.gridness: list[dict[str, float]] = []
-        if ckpt:
-            self._restore(ckpt)
+        if loaded:
+            self._restore(*loaded[1:])
         else:
+            if restart:  # what a run that never checkpointed left: nothing to keep
+                for f in ("history.csv", "gridness.csv"):
+                    (self.run_dir / f).unlink(missing_ok=True)
+                shutil.rmtree(self.run_dir / "checkpoints", ignore_errors=True)
             self.run_dir.mkdir(parents=True, exist_ok=True)
             save_config(cfg, self.run_dir / "config.yaml")
             atomic_write_text(self.run_dir / "provenance.json",
                               json.dumps(provenance(self.device), indent=1))
 
     # ---- checkpoints -------------------------------------------------------------------
-    def _checked_checkpoint(self) -> Path:
-        """The latest checkpoint, after checking the stored config equals the given one."""
-        stored = config_from_dict(read_params(self.run_dir / "config.yaml"))
-        if stored != self.cfg:
-            diff = {k: (v, getattr(self.cfg, k)) for k, v in stored.to_dict().items()
-                    if getattr(self.cfg, k) != v}
-            raise RunDirError(f"cannot resume {str(self.run_dir)!r} with a different config: "
-                              f"(stored, given) = {diff}")
-        return latest_checkpoint(self.run_dir)
+    def _check_config(self) -> None:
+        """The stored config must equal the given one in every field that defines training
+        (:data:`~gridcells.config.TRAINING_FIELDS`); analysis fields may differ."""
+        path = self.run_dir / "config.yaml"
+        try:
+            stored = config_from_dict(read_params(path))
+        except ConfigError as exc:
+            raise RunDirError(f"cannot resume {str(self.run_dir)!r}: its config.yaml is "
+                              f"unreadable ({exc})") from None
+        diff = {k: (getattr(stored, k), getattr(self.cfg, k)) for k in sorted(TRAINING_FIELDS)
+                if getattr(stored, k) != getattr(self.cfg, k)}
+        if diff:
+            raise RunDirError(f"cannot resume {str(self.run_dir)!r} with a different config "
+                              f"in fields that define training: (stored, given) = {diff}")
 
-    def _restore(self, ckpt: Path) -> None:
+    def _load_checkpoint(self) -> tuple[PathRNN, Path, dict, dict]:
+        """The newest checkpoint that loads completely (weights, optimizer tensors, state),
+        after checking the config; a damaged newest one falls back to the previous epoch
+        with a warning. Returns (model, folder, state, optimizer tensors)."""
+        self._check_config()
+        errors = []
+        for ckpt in checkpoint_dirs(self.run_dir):
+            if not (ckpt / "state.json").is_file() and not errors:
+                errors.append(f"{str(ckpt / 'state.json')!r} not found")
+                continue
+            if not (ckpt / "state.json").is_file():
+                continue  # older epochs keep weights only
+            try:
+                model = load_model(ckpt / "model.safetensors", device=self.device)
+                state = _read_state(ckpt / "state.json")
+                tensors, _ = load_tensors(ckpt / "state.safetensors")
+                for key, value in tensors.items():
+                    if value.is_floating_point() and not torch.isfinite(value).all():
+                        raise CheckpointError(f"{str(ckpt / 'state.safetensors')!r}: {key} "
+                                              "holds non-finite values")
+            except CheckpointError as exc:
+                errors.append(str(exc))
+                continue
+            if errors:
+                warnings.warn(f"{errors[0]}; resuming from the previous checkpoint "
+                              f"{str(ckpt)!r} instead", stacklevel=3)
+            return model, ckpt, state, tensors
+        raise CheckpointError(f"cannot resume {str(self.run_dir)!r}: no complete checkpoint; "
+                              f"the newest: {errors[0] if errors else 'none'}")
+
+    def _restore(self, ckpt: Path, state: dict, tensors: dict) -> None:
         """Optimizer state, trajectory RNG, step and history from checkpoint ``ckpt``."""
-        state = json.loads((ckpt / "state.json").read_text())
-        tensors, _ = load_tensors(ckpt / "state.safetensors")
         opt_state = {"param_groups": state["param_groups"], "state": {}}
-        for key, value in tensors.items():
-            idx, name = key.split(".", 1)
-            opt_state["state"].setdefault(int(idx), {})[name] = value.to(self.device) \
-                if name != "step" else value
-        self.opt.load_state_dict(opt_state)
-        self.rng.bit_generator.state = state["rng"]
+        try:
+            for key, value in tensors.items():
+                idx, name = key.split(".", 1)
+                opt_state["state"].setdefault(int(idx), {})[name] = value.to(self.device) \
+                    if name != "step" else value
+            self.opt.load_state_dict(opt_state)
+            self.rng.bit_generator.state = state["rng"]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise CheckpointError(f"{str(ckpt)!r}: optimizer or RNG state does not fit this "
+                                  f"model ({type(exc).__name__}: {exc})") from None
         self.step, self.elapsed = state["step"], state["elapsed_s"]
         self.history = [r for r in read_csv(self.run_dir / "history.csv")
                         if r["step"] <= self.step]
         self.gridness = [r for r in read_csv(self.run_dir / "gridness.csv")
                          if r["step"] <= self.step]
 
+    def _last_good(self) -> str:
+        """Where the run stands, truthfully: its newest checkpoint, or that it has none."""
+        latest = latest_checkpoint(self.run_dir)
+        if latest is None:
+            return (f"no checkpoint was written, so {str(self.run_dir)!r} holds none (start it "
+                    "again, e.g. with a lower learning_rate)")
+        return (f"the last good checkpoint, {str(latest)!r}, is kept (resume it, or start "
+                "again with a lower learning_rate)")
+
     def _checkpoint(self, epoch: int) -> None:
+        """Write epoch ``epoch``: refused (TrainingDiverged) unless every weight and optimizer
+        tensor is finite. Order: epoch folder under a temporary name, history files, rename,
+        ``latest`` pointer; the optimizer state of the two newest epochs is kept (the older
+        one is the fallback when the newest is damaged)."""
+        opt = self.opt.state_dict()
+        tensors = {f"{i}.{k}": v for i, st in opt["state"].items() for k, v in st.items()}
+        bad = [k for k, v in [*self.model.state_dict().items(), *tensors.items()]
+               if v.is_floating_point() and not torch.isfinite(v).all()]
+        if bad:
+            raise TrainingDiverged(f"non-finite values in {bad[:3]} at step {self.step}; epoch "
+                                   f"{epoch} is not saved and {self._last_good()}")
         root = self.run_dir / "checkpoints"
         name = f"epoch_{epoch:04d}"
         tmp = root / f".{name}.partial"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         save_model(self.model, tmp / "model.safetensors", {"step": self.step, "epoch": epoch})
-        opt = self.opt.state_dict()
-        tensors = {f"{i}.{k}": v for i, st in opt["state"].items() for k, v in st.items()}
         save_tensors(tmp / "state.safetensors", tensors)
         atomic_write_text(tmp / "state.json", json.dumps({
             "step": self.step, "epoch": epoch, "elapsed_s": self.elapsed,
             "rng": self.rng.bit_generator.state, "param_groups": opt["param_groups"]}))
-        previous = latest_checkpoint(self.run_dir)
-        shutil.rmtree(root / name, ignore_errors=True)
-        tmp.rename(root / name)
         _write_csv(self.run_dir / "history.csv", HISTORY_FIELDS, self.history)
         _write_csv(self.run_dir / "gridness.csv", GRIDNESS_FIELDS, self.gridness)
+        shutil.rmtree(root / name, ignore_errors=True)
+        tmp.rename(root / name)
         atomic_write_text(root / "latest", name)
-        if previous is not None and previous.name != name:  # optimizer state: latest only
+        for old in sorted(root.glob("epoch_*"))[:-2]:  # optimizer state: two newest epochs
             for f in ("state.safetensors", "state.json"):
-                (previous / f).unlink(missing_ok=True)
+                (old / f).unlink(missing_ok=True)
 
     # ---- the loop ----------------------------------------------------------------------
     def _measure(self) -> None:
@@ -310,12 +406,22 @@ class Trainer:
     def run(self, until_step: int | None = None) -> TrainResult:
         """Train to the end, or stop early at ``until_step`` (a multiple of ``n_steps``, so that
         the run stops on a checkpoint and can be resumed exactly)."""
-        cfg, model = self.cfg, self.model
+        cfg = self.cfg
         total = cfg.total_steps
         stop = total if until_step is None else min(until_step, total)
-        if stop % cfg.n_steps and stop != total:
-            raise ValueError(f"until_step: expected a multiple of n_steps ({cfg.n_steps}), "
-                             f"got {until_step}")
+        try:  # the lock taken in __init__ is released when this returns or raises
+            if stop % cfg.n_steps and stop != total:
+                raise ValueError(f"until_step: expected a multiple of n_steps ({cfg.n_steps}), "
+                                 f"got {until_step}")
+            if not self.lock.held:  # run() again after an earlier run() released it
+                self.lock.acquire()
+            return self._run(stop)
+        finally:
+            self.lock.release()
+
+    def _run(self, stop: int) -> TrainResult:
+        cfg, model = self.cfg, self.model
+        total = cfg.total_steps
         bar = None
         if self.progress:
             from tqdm.auto import tqdm
@@ -339,10 +445,8 @@ class Trainer:
                 loss, logits = train_step(model, self.opt, batch, autocast,
                                           0.0 if decoupled else wd, lr * wd if decoupled else 0)
             except TrainingDiverged as exc:
-                raise TrainingDiverged(
-                    f"{exc} at step {self.step + 1}; training stopped and the last good "
-                    f"checkpoint in {str(self.run_dir)!r} is kept (try a lower learning_rate)"
-                ) from None
+                raise TrainingDiverged(f"{exc} at step {self.step + 1}; training stopped and "
+                                       f"{self._last_good()}") from None
             self.step += 1
             with torch.no_grad():
                 window_err.append(model.decoding_error_cm(logits, batch.positions))
@@ -379,3 +483,19 @@ def train(cfg: Config, run_dir: str | Path, resume: bool | str = False,
     if mode is None:
         raise ValueError(f"resume: expected False, True or 'auto', got {resume!r}")
     return Trainer(cfg, run_dir, mode, progress).run()
+
+
+def _read_state(path: Path) -> dict:
+    """A checkpoint's state.json, checked: a mapping with step, elapsed_s, rng and
+    param_groups."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CheckpointError(f"{str(path)!r} not found") from None
+    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise CheckpointError(f"{str(path)!r} is damaged ({type(exc).__name__}); expected the "
+                              "JSON training state") from None
+    need = ("step", "elapsed_s", "rng", "param_groups")
+    if not isinstance(state, dict) or any(k not in state for k in need):
+        raise CheckpointError(f"{str(path)!r}: expected a JSON mapping with {list(need)}")
+    return state

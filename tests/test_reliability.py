@@ -1,9 +1,11 @@
 """Issue 17: each hole reproduced, then a one-line error or correct behaviour with nothing
 lost. Tiny configs (params/smoke.yaml, a few steps): every test runs in about a second."""
 
+import json
 import math
 
 import pytest
+import torch
 
 import gridcells as gc
 from gridcells.config import ConfigError
@@ -57,3 +59,253 @@ def test_override_error_does_not_blame_the_file(tmp_path):
     with pytest.raises(ConfigError, match=r"ok\.yaml.*unknown parameter 'Nx'"):
         p.write_text("Nx: 64\n")
         gc.load_config(p)
+
+
+# ---- hole 1: one training per run directory ---------------------------------------------
+
+def tiny(smoke_cfg, **kw):
+    return smoke_cfg.replace(**{"n_epochs": 2, "n_steps": 5, "eval_every": 0, **kw})
+
+
+def test_second_training_into_a_locked_directory_is_refused(smoke_cfg, tmp_path):
+    from gridcells.rundir import RunDirError, RunLock
+
+    run = tmp_path / "r"
+    gc.train(tiny(smoke_cfg, seed=1), run, progress=False)
+    before = {p: p.read_bytes() for p in run.rglob("*") if p.is_file()}
+    lock = RunLock(run).acquire()  # as a training in another process holds it
+    try:
+        for resume in (False, True, "auto"):
+            with pytest.raises(RunDirError, match=r"in use by another training \(process \d+"
+                               ) as exc:
+                gc.train(tiny(smoke_cfg, seed=1), run, resume=resume, progress=False)
+            one_line(exc)
+    finally:
+        lock.release()
+    assert {p: p.read_bytes() for p in run.rglob("*") if p.is_file()} == before
+
+
+def test_lock_of_a_killed_process_is_not_stale(smoke_cfg, tmp_path):
+    import subprocess
+    import sys
+
+    run = tmp_path / "r"
+    module = str(ROOT / "gridcells" / "rundir.py")
+    code = ("import importlib.util as u, os, signal\n"  # rundir alone: no torch import
+            f"spec = u.spec_from_file_location('rundir', {module!r})\n"
+            "m = u.module_from_spec(spec); spec.loader.exec_module(m)\n"
+            f"m.RunLock({str(run)!r}).acquire(); os.kill(os.getpid(), signal.SIGKILL)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT)
+    assert done.returncode == -9 and (run / ".lock").is_file()  # the dead holder's file
+    res = gc.train(tiny(smoke_cfg), run, progress=False)
+    assert res.history[-1]["step"] == 10
+
+
+def test_a_refused_training_leaves_no_lock_file(smoke_cfg, tmp_path):
+    from gridcells.rundir import RunDirError
+
+    with pytest.raises(RunDirError, match="nothing to resume"):
+        gc.train(tiny(smoke_cfg), tmp_path / "absent", resume=True, progress=False)
+    assert not (tmp_path / "absent").exists()
+
+
+# ---- hole 2: only finite checkpoints; truthful messages; fallback ------------------------
+
+def test_divergence_before_any_checkpoint_says_there_is_none(smoke_cfg, tmp_path):
+    run = tmp_path / "r"
+    with pytest.raises(gc.TrainingDiverged) as exc:
+        gc.train(tiny(smoke_cfg, learning_rate=1e9, n_steps=10), run, progress=False)
+    msg = one_line(exc)
+    assert "no checkpoint was written" in msg and "last good" not in msg
+    assert gc.list_checkpoints(run) == []
+
+
+def test_non_finite_weights_are_never_checkpointed(smoke_cfg, tmp_path, monkeypatch):
+    from gridcells import training
+
+    run = tmp_path / "r"
+    cfg = tiny(smoke_cfg, n_epochs=3)
+    real = training.train_step
+
+    def poisoning(model, opt, batch, *a, **kw):  # finite loss, infinite weights at step 10
+        out = real(model, opt, batch, *a, **kw)
+        if opt.state[model.RNN.weight_hh_l0]["step"] == 10:
+            with torch.no_grad():
+                model.RNN.weight_hh_l0[0, 0] = math.inf
+        return out
+
+    monkeypatch.setattr(training, "train_step", poisoning)
+    with pytest.raises(gc.TrainingDiverged, match=r"epoch 2 is not saved and the last good "
+                       r"checkpoint, .*epoch_0001.*, is kept") as exc:
+        gc.train(cfg, run, progress=False)
+    one_line(exc)
+    assert [p.parent.name for p in gc.list_checkpoints(run)] == ["epoch_0001"]
+    assert all(torch.isfinite(t).all() for t in gc.load_model(run).state_dict().values())
+
+
+def test_load_model_refuses_non_finite_weights(smoke_cfg, tmp_path):
+    model = gc.PathRNN(smoke_cfg)
+    with torch.no_grad():
+        model.decoder.weight[3, 1] = math.nan
+    gc.save_model(model, tmp_path / "m.safetensors")
+    with pytest.raises(gc.CheckpointError, match=r"decoder.weight holds 1 non-finite") as exc:
+        gc.load_model(tmp_path / "m.safetensors")
+    one_line(exc)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "nan", "state_json", "no_state"])
+def test_damaged_latest_epoch_falls_back_to_the_previous(smoke_cfg, tmp_path, damage):
+    from gridcells.training import Trainer
+
+    cfg = tiny(smoke_cfg, n_epochs=3)
+    full = gc.train(cfg, tmp_path / "full", progress=False)
+    run = tmp_path / "r"
+    Trainer(cfg, run, progress=False).run(until_step=10)
+    ep2 = run / "checkpoints" / "epoch_0002"
+    if damage == "truncate":
+        data = (ep2 / "model.safetensors").read_bytes()
+        (ep2 / "model.safetensors").write_bytes(data[: len(data) // 2])
+    elif damage == "nan":
+        model = gc.load_model(ep2 / "model.safetensors")
+        with torch.no_grad():
+            model.encoder.weight.fill_(math.nan)
+        gc.save_model(model, ep2 / "model.safetensors")
+    elif damage == "state_json":
+        (ep2 / "state.json").write_text("")
+    else:
+        (ep2 / "state.json").unlink()
+    if damage in ("truncate", "nan"):
+        with pytest.warns(UserWarning, match="loaded the previous checkpoint .*epoch_0001"):
+            gc.load_model(run)
+    with pytest.warns(UserWarning, match="resuming from the previous checkpoint .*epoch_0001"):
+        resumed = gc.train(cfg, run, resume=True, progress=False)
+    for a, b in zip(resumed.model.parameters(), full.model.parameters()):
+        assert torch.equal(a, b)  # redone from epoch 1: bit-identical to the unbroken run
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "elapsed_s"} for r in rows]  # noqa: E731
+    assert strip(resumed.history) == strip(full.history)
+
+
+# ---- hole 4: a run that died before its first checkpoint ---------------------------------
+
+def died_before_first_checkpoint(cfg, run, monkeypatch):
+    from gridcells import training
+
+    def killed(*a, **kw):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(training, "save_model", killed)
+        with pytest.raises(KeyboardInterrupt):
+            gc.train(cfg, run, progress=False)
+    assert (run / "config.yaml").is_file() and gc.list_checkpoints(run) == []
+
+
+@pytest.mark.parametrize("resume", [False, True, "auto"])
+def test_run_that_died_before_its_first_checkpoint_can_start_again(smoke_cfg, tmp_path,
+                                                                   monkeypatch, resume):
+    cfg, run = tiny(smoke_cfg), tmp_path / "r"
+    died_before_first_checkpoint(cfg, run, monkeypatch)
+    assert (run / "checkpoints" / ".epoch_0001.partial").is_dir()
+    res = gc.train(cfg, run, resume=resume, progress=False)
+    assert res.history[-1]["step"] == 10 and len(gc.list_checkpoints(run)) == 2
+    assert not (run / "checkpoints" / ".epoch_0001.partial").exists()
+
+
+def test_restart_keeps_refusing_a_directory_with_other_files(smoke_cfg, tmp_path, monkeypatch):
+    from gridcells.rundir import RunDirError
+
+    cfg, run = tiny(smoke_cfg), tmp_path / "r"
+    died_before_first_checkpoint(cfg, run, monkeypatch)
+    (run / "notes.txt").write_text("precious")
+    with pytest.raises(RunDirError, match="not empty"):
+        gc.train(cfg, run, progress=False)
+    assert (run / "notes.txt").read_text() == "precious"
+
+
+def test_resume_from_nothing_still_checks_the_training_config(smoke_cfg, tmp_path, monkeypatch):
+    from gridcells.rundir import RunDirError
+
+    cfg, run = tiny(smoke_cfg), tmp_path / "r"
+    died_before_first_checkpoint(cfg, run, monkeypatch)
+    with pytest.raises(RunDirError, match=r"different config.*'seed': \(0, 5\)"):
+        gc.train(cfg.replace(seed=5), run, resume=True, progress=False)
+
+
+# ---- hole 5: resume compares only what defines training ----------------------------------
+
+def test_every_field_is_either_training_or_analysis():
+    from gridcells.config import ANALYSIS_FIELDS, FIELD_NAMES, TRAINING_FIELDS
+
+    assert TRAINING_FIELDS | ANALYSIS_FIELDS == FIELD_NAMES
+    assert not TRAINING_FIELDS & ANALYSIS_FIELDS
+    assert {"max_lag", "shuffle_trials", "nbins", "pf_iterations", "device"} <= ANALYSIS_FIELDS
+    assert {"Ng", "learning_rate", "seed", "sequence_length", "n_steps"} <= TRAINING_FIELDS
+
+
+def test_resume_accepts_new_analysis_parameters(smoke_cfg, tmp_path):
+    from gridcells.rundir import RunDirError
+
+    cfg, run = tiny(smoke_cfg), tmp_path / "r"
+    gc.train(cfg, run, progress=False)
+    stored = (run / "config.yaml").read_text()
+    changed = cfg.replace(max_lag=4, shuffle_trials=3, nbins=12, pf_iterations=10,
+                          Ng_use=16, device="cpu", rng_seed=9)
+    res = gc.train(changed, run, resume="auto", progress=False)
+    assert res.history[-1]["step"] == 10
+    assert (run / "config.yaml").read_text() == stored  # the training record is unchanged
+    with pytest.raises(RunDirError, match=r"'learning_rate'"):
+        gc.train(cfg.replace(learning_rate=0.01), run, resume="auto", progress=False)
+
+
+# ---- hole 9: loaders raise CheckpointError for every malformed input ---------------------
+
+def shipped(tmp_path, smoke_cfg):
+    from gridcells.pretrained import write_weights
+
+    out = tmp_path / "models" / "mine"
+    model = gc.PathRNN(smoke_cfg)
+    write_weights(model, out)
+    (out / "model_card.json").write_text(json.dumps({"name": "mine",
+                                                     "config": smoke_cfg.to_dict()}))
+    return out
+
+
+@pytest.mark.parametrize("card", ["{not json", "[1, 2]", '{"name": "mine"}',
+                                  '{"config": [1]}', '{"config": {"Ng": -1}}'])
+def test_malformed_model_card_is_a_checkpoint_error(tmp_path, smoke_cfg, card):
+    from gridcells.pretrained import load_pretrained
+
+    out = shipped(tmp_path, smoke_cfg)
+    assert load_pretrained("mine", out.parent).cfg.Ng == smoke_cfg.Ng
+    (out / "model_card.json").write_text(card)
+    with pytest.raises(gc.CheckpointError, match="mine") as exc:
+        load_pretrained("mine", out.parent)
+    one_line(exc)
+
+
+def test_unknown_pretrained_lists_model_names(tmp_path, smoke_cfg):
+    from gridcells.pretrained import load_pretrained
+
+    shipped(tmp_path, smoke_cfg)
+    with pytest.raises(gc.CheckpointError, match=r"available: \['mine'\]"):
+        load_pretrained("nope", tmp_path / "models")
+    with pytest.raises(gc.CheckpointError, match=r"available: \[.*'default'"):
+        gc.load_pretrained("nope")
+
+
+def test_stored_config_that_is_a_json_list(tmp_path, smoke_cfg):
+    from safetensors.torch import save_file
+
+    state = {k: v.contiguous() for k, v in gc.PathRNN(smoke_cfg).state_dict().items()}
+    save_file(state, str(tmp_path / "m.safetensors"), metadata={"config": "[1, 2]"})
+    with pytest.raises(gc.CheckpointError, match="stored config is invalid.*list") as exc:
+        gc.load_model(tmp_path / "m.safetensors")
+    one_line(exc)
+
+
+def test_original_state_dict_with_a_non_tensor_encoder(tmp_path):
+    state = {"encoder.weight": [[1.0, 2.0]], "RNN.weight_ih_l0": torch.zeros(4, 2),
+             "RNN.weight_hh_l0": torch.zeros(4, 4), "decoder.weight": torch.zeros(3, 4)}
+    torch.save(state, tmp_path / "w.pth")
+    with pytest.raises(gc.CheckpointError, match=r"encoder.weight is a list; expected a tensor"):
+        gc.load_model(tmp_path / "w.pth")

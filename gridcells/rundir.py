@@ -1,0 +1,122 @@
+"""Run directories: one training at a time, and telling a run that never started from one
+that holds results.
+
+* :class:`RunLock`: an exclusive ``flock`` on ``<run_dir>/.lock`` held while a training
+  writes there. The kernel drops it when the process ends, however it ends (kill -9
+  included), so a lock can never be stale; the file only records the last holder's
+  process id for the error message, and stays.
+* :func:`unstarted`: a directory that holds only what a run writes before its first
+  checkpoint (``config.yaml``, ``provenance.json``, temporary files, an unfinished epoch
+  folder) can be started again: nothing in it is a result.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from pathlib import Path
+
+LOCK_NAME = ".lock"
+# what a run writes before its first complete checkpoint (history files come with it)
+UNSTARTED_NAMES = frozenset({LOCK_NAME, "config.yaml", "provenance.json", "history.csv",
+                             "gridness.csv", "checkpoints"})
+_TEMPORARY = re.compile(r"^\..*\.tmp$|^\.epoch_\d+\.partial$")
+
+
+class RunDirError(ValueError):
+    """The run directory cannot be used as asked (would overwrite, in use, nothing to
+    resume)."""
+
+
+def entries(run_dir: str | Path) -> list[Path]:
+    """What a run directory holds, the lock file left out (empty if it does not exist)."""
+    run = Path(run_dir)
+    if not run.is_dir():
+        return []
+    return [p for p in run.iterdir() if p.name != LOCK_NAME]
+
+
+def unstarted(run_dir: str | Path) -> bool:
+    """True when ``run_dir`` exists and holds only what a run leaves before its first
+    complete checkpoint (so starting it again loses no result)."""
+    run = Path(run_dir)
+    if not run.is_dir():
+        return False
+    for p in entries(run):
+        if _TEMPORARY.match(p.name):
+            continue
+        if p.name not in UNSTARTED_NAMES:
+            return False
+        if p.name == "checkpoints":
+            if not p.is_dir() or any(not (_TEMPORARY.match(c.name) or c.name == "latest")
+                                     for c in p.iterdir()):
+                return False
+    return True
+
+
+class RunLock:
+    """Exclusive lock of a run directory (see the module docstring).
+
+    >>> lock = RunLock("runs/mine").acquire()   # RunDirError if another process holds it
+    >>> lock.release()
+    """
+
+    def __init__(self, run_dir: str | Path):
+        self.run_dir = Path(run_dir)
+        self.path = self.run_dir / LOCK_NAME
+        self._fd: int | None = None
+        self.created = False
+
+    def acquire(self) -> RunLock:
+        """Take the lock (creating the directory); RunDirError naming the holder if another
+        process has it."""
+        import fcntl
+
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        while True:
+            self.created = not self.path.exists()
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+                try:
+                    holder = self.path.read_text().strip() or "unknown"
+                except OSError:
+                    holder = "unknown"
+                raise RunDirError(f"run directory {str(self.run_dir)!r} is in use by another "
+                                  f"training (process {holder}, lock {str(self.path)!r}); wait "
+                                  "for it to end or choose another run directory") from None
+            try:  # locked a file another process removed meanwhile (see discard): again
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def discard(self) -> None:
+        """Release, removing the lock file if this lock created it (a refused training
+        leaves the directory as it found it)."""
+        if self._fd is not None and self.created:
+            self.path.unlink(missing_ok=True)  # while still held: see the check in acquire
+        self.release()
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the flock
+            self._fd = None
+
+    def __del__(self):
+        self.release()
