@@ -76,11 +76,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _os_error(exc: OSError) -> str:
+    """One line for a failed file operation: the file, what went wrong, what was expected."""
+    import errno
+
+    expected = {errno.ENOSPC: "free space on that disk, then resume (the last checkpoint is "
+                              "kept)",
+                errno.EDQUOT: "free space on that disk, then resume (the last checkpoint is "
+                              "kept)",
+                errno.EACCES: "a writable (or readable) path", errno.EPERM: "a writable path",
+                errno.EROFS: "a directory on a writable file system",
+                errno.EISDIR: "a file, not a directory",
+                errno.ENOTDIR: "a directory, but a part of the path is a file",
+                errno.ENOENT: "an existing path"}.get(exc.errno)
+    if exc.filename is None:
+        return str(exc)
+    what = f"{str(exc.filename)!r}: {exc.strerror or type(exc).__name__}"
+    return f"{what}; expected {expected}" if expected else what
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # key=value on both sides of an option: train --params P a=1 --run-dir R b=2
+        if isinstance(getattr(args, "overrides", None), list) and \
+                all("=" in e and not e.startswith("-") for e in extra):
+            args.overrides += extra
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
-    except (ConfigError, FileExistsError, ValueError, RuntimeError) as exc:
+    except OSError as exc:  # full disk, read-only or missing paths, a file for a directory
+        print(f"gridcells {args.command}: error: {_os_error(exc)}", file=sys.stderr)
+        return 2
+    except (ConfigError, ValueError, RuntimeError) as exc:
         print(f"gridcells {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

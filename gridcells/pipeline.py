@@ -67,6 +67,7 @@ def run_notebook(notebook: str | Path, params_file: str | Path,
     """Execute one notebook; returns the executed .ipynb path."""
     import jupytext
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     src = notebook_path(notebook)
     parameters = validate_parameters(params_file, overrides or {})
@@ -82,6 +83,11 @@ def run_notebook(notebook: str | Path, params_file: str | Path,
     except pm.PapermillExecutionError as exc:
         raise NotebookFailed(f"{src.name} failed in cell {exc.exec_count}: {exc.ename}: "
                              f"{exc.evalue} (partial output kept in {partial})") from None
+    except (DeadKernelError, CellTimeoutError) as exc:  # out of memory, killed, hung
+        raise NotebookFailed(f"{src.name}: the kernel died or timed out "
+                             f"({type(exc).__name__}; out of memory? expected sizes within the "
+                             f"limits of `Config.describe()`); partial output kept in "
+                             f"{partial}") from None
     finally:
         os.environ["PATH"] = env_path
     partial.replace(out)

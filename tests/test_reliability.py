@@ -309,3 +309,109 @@ def test_original_state_dict_with_a_non_tensor_encoder(tmp_path):
     torch.save(state, tmp_path / "w.pth")
     with pytest.raises(gc.CheckpointError, match=r"encoder.weight is a list; expected a tensor"):
         gc.load_model(tmp_path / "w.pth")
+
+
+# ---- hole 8: every CLI error is one line naming the file ---------------------------------
+
+def cli(capsys, *argv) -> tuple[int, str]:
+    from gridcells.cli import main
+
+    code = main([str(a) for a in argv])
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err, err
+    return code, err
+
+
+def train_args(run, *extra):
+    return ("train", "--params", SMOKE, "--run-dir", run, "--quiet", "n_epochs=1", "n_steps=5",
+            "eval_every=0", *extra)
+
+
+def test_cli_run_dir_that_is_a_file(capsys, tmp_path):
+    (tmp_path / "f").write_text("precious")
+    code, err = cli(capsys, *train_args(tmp_path / "f"))
+    assert code == 2 and "'" + str(tmp_path / "f") + "' is a file; expected a directory" in err
+    assert (tmp_path / "f").read_text() == "precious"
+
+
+def test_cli_missing_notebook(capsys):
+    code, err = cli(capsys, "run", "notebooks/99_nope.py", "--params", SMOKE)
+    assert code == 2 and "notebook 'notebooks/99_nope.py' not found; expected one of" in err
+
+
+@pytest.mark.parametrize("content", [b"\x00\xff\xfe binary", b"Ng: [1, 2\n"])
+def test_cli_unreadable_params_file_is_named(capsys, tmp_path, content):
+    (tmp_path / "p.yaml").write_bytes(content)
+    code, err = cli(capsys, "train", "--params", tmp_path / "p.yaml", "--run-dir", tmp_path / "r")
+    assert code == 2 and f"params file '{tmp_path / 'p.yaml'}'" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_cli_params_file_that_is_a_directory(capsys, tmp_path):
+    code, err = cli(capsys, "train", "--params", tmp_path, "--run-dir", tmp_path / "r")
+    assert code == 2 and "is a directory; expected a YAML file" in err
+
+
+def test_cli_unwritable_directory(capsys, tmp_path, monkeypatch):
+    import pathlib
+
+    real = pathlib.Path.mkdir
+
+    def denied(self, *a, **kw):  # as a read-only directory does (root ignores chmod)
+        if self.name == "r":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(pathlib.Path, "mkdir", denied)
+    code, err = cli(capsys, *train_args(tmp_path / "r"))
+    assert code == 2 and f"'{tmp_path / 'r'}': Permission denied; expected a writable" in err
+
+
+@pytest.mark.parametrize("damage", ["missing", "empty", "list"])
+def test_cli_resume_with_damaged_state_json(capsys, tmp_path, damage):
+    run = tmp_path / "r"
+    assert cli(capsys, *train_args(run))[0] == 0
+    state = run / "checkpoints" / "epoch_0001" / "state.json"
+    if damage == "missing":
+        state.unlink()
+    else:
+        state.write_text("" if damage == "empty" else "[1, 2]")
+    code, err = cli(capsys, *train_args(run, "--resume"))
+    assert code == 2 and str(state) in err and "cannot resume" in err
+
+
+def test_cli_resume_with_a_bad_history(capsys, tmp_path):
+    run = tmp_path / "r"
+    assert cli(capsys, *train_args(run, "n_epochs=2"))[0] == 0
+    (run / "history.csv").write_text("step,loss\n5,0.1\nfive,oops\n")
+    (run / "checkpoints" / "latest").write_text("epoch_0001")
+    code, err = cli(capsys, *train_args(run, "n_epochs=2", "--resume"))
+    assert code == 2 and f"{run / 'history.csv'}: line 3: expected numbers" in err
+
+
+def test_kernel_death_names_the_notebook(monkeypatch, tmp_path):
+    import papermill
+    from nbclient.exceptions import DeadKernelError
+
+    from gridcells.pipeline import NotebookFailed, run_notebook
+
+    def dies(*a, **kw):
+        raise DeadKernelError("Kernel died")
+
+    monkeypatch.setattr(papermill, "execute_notebook", dies)
+    with pytest.raises(NotebookFailed, match=r"^05_pattern_formation.py: the kernel died") as exc:
+        run_notebook("05_pattern_formation", SMOKE, output=tmp_path / "o.ipynb")
+    one_line(exc)
+
+
+# ---- hole 10: overrides on both sides of --run-dir --------------------------------------
+
+def test_cli_overrides_before_and_after_run_dir(capsys, tmp_path):
+    run = tmp_path / "r"
+    code, _ = cli(capsys, "train", "--params", SMOKE, "n_epochs=1", "--run-dir", run, "seed=3",
+                  "n_steps=5", "--quiet", "eval_every=0")
+    assert code == 0
+    cfg = gc.load_config(run / "config.yaml")
+    assert (cfg.seed, cfg.n_epochs, cfg.n_steps) == (3, 1, 5)
+    with pytest.raises(SystemExit):
+        cli(capsys, "train", "--params", SMOKE, "--run-dir", run, "--bogus")
