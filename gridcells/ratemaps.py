@@ -7,6 +7,7 @@ over samples. Maps are [units, nbins_y, nbins_x] with row 0 at the bottom of the
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -29,21 +30,41 @@ class RateMaps:
     occupancy: np.ndarray
 
 
+class PositionsClipped(UserWarning):
+    """Positions slightly outside the box were clipped into its edge bins."""
+
+
+ROUNDING_M = 1e-6  # positions this close outside the box are on its wall (rounding)
+
+
 def bin_index(pos, box_width: float, box_height: float, nbins: int,
-              tol: float = 1e-6) -> torch.Tensor:
+              tol: float | None = None) -> torch.Tensor:
     """Flat bin index [N] (iy * nbins + ix) of positions [N, 2] (m).
 
-    Positions on the boundary go to the edge bins. Positions further than ``tol`` (m)
-    outside the box raise ValueError (they would otherwise be silently misplaced).
+    Positions on the boundary go to the edge bins. Positions at most ``tol`` (m; default
+    half a bin, ``min(box_width, box_height) / nbins / 2``) outside the box are clipped into
+    the edge bins, which are their nearest, and a :class:`PositionsClipped` warning reports
+    how many and how far (the original generator overshoots the walls by up to about
+    2 mm; recordings have tracking jitter). Positions further out raise ValueError: they
+    are not this box's (wrong units, wrong box, a bad sample) and would be misplaced.
     """
     pos = torch.as_tensor(pos, dtype=torch.float64)
     half = torch.tensor([box_width / 2, box_height / 2], dtype=torch.float64)
-    outside = (pos.abs() > half + tol).any(-1)
+    if tol is None:
+        tol = 0.5 * min(box_width, box_height) / nbins
+    excess = (pos.abs() - half).clamp(min=0).amax(-1) if len(pos) else pos.new_zeros(0)
+    outside = excess > max(tol, ROUNDING_M)
     if outside.any():
         bad = pos[outside][0].tolist()
-        raise ValueError(f"{int(outside.sum())} positions lie outside the {box_width} x "
-                         f"{box_height} m box (first: {bad}); expected |x| <= {box_width / 2}, "
-                         f"|y| <= {box_height / 2}")
+        raise ValueError(f"{int(outside.sum())} positions lie more than {tol * 100:.2g} cm "
+                         f"outside the {box_width} x {box_height} m box (first: {bad}); "
+                         f"expected |x| <= {box_width / 2}, |y| <= {box_height / 2} (m)")
+    clipped = excess > ROUNDING_M
+    if clipped.any():
+        warnings.warn(f"{int(clipped.sum())} of {len(pos)} positions up to "
+                      f"{float(excess.max()) * 1000:.2g} mm outside the box were clipped into "
+                      f"the edge bins (tolerance {tol * 1000:.3g} mm)", PositionsClipped,
+                      stacklevel=2)
     frac = (pos + half) / (2 * half)
     ij = (frac * nbins).long().clamp_(0, nbins - 1)
     return ij[:, 1] * nbins + ij[:, 0]

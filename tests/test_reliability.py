@@ -415,3 +415,31 @@ def test_cli_overrides_before_and_after_run_dir(capsys, tmp_path):
     assert (cfg.seed, cfg.n_epochs, cfg.n_steps) == (3, 1, 5)
     with pytest.raises(SystemExit):
         cli(capsys, "train", "--params", SMOKE, "--run-dir", run, "--bogus")
+
+
+# ---- hole 12: positions a hair outside the box ------------------------------------------
+
+def test_positions_a_hair_outside_are_clipped_with_a_count():
+    from gridcells.ratemaps import PositionsClipped, bin_index
+
+    pos = torch.tensor([[1.102, 0.0], [-1.1, -1.1], [0.0, -1.1015], [0.3, 0.2]])  # 2 mm over
+    with pytest.warns(PositionsClipped, match=r"^2 of 4 positions up to 2 mm outside"):
+        idx = bin_index(pos, 2.2, 2.2, 20)
+    assert idx.tolist() == [10 * 20 + 19, 0, 10, 11 * 20 + 12]  # edge bins, as on the wall
+
+
+def test_positions_far_outside_are_refused():
+    from gridcells.ratemaps import bin_index
+
+    with pytest.raises(ValueError, match=r"^1 positions lie more than 5.5 cm outside") as exc:
+        bin_index(torch.tensor([[0.0, 0.0], [1.2, 0.0]]), 2.2, 2.2, 20)  # 10 cm: wrong box
+    one_line(exc)
+    with pytest.raises(ValueError, match="more than 0.1 cm outside"):
+        bin_index(torch.tensor([[1.102, 0.0]]), 2.2, 2.2, 20, tol=1e-3)
+
+
+def test_on_the_wall_and_rounding_are_not_reported(recwarn):
+    from gridcells.ratemaps import bin_index
+
+    bin_index(torch.tensor([[1.1, 1.1], [-1.1 - 1e-12, 0.0]]), 2.2, 2.2, 20)
+    assert not recwarn.list
