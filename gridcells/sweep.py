@@ -401,7 +401,8 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
           dashboard: str | None = ":8787", judge_batches: int = 50,
           screen_only: bool = False, progress: bool = True) -> list[dict[str, Any]]:
     """Train ``runs`` of ``params`` (+ ``overrides``) into ``sweep_dir/<run.name>``, screened
-    by ``rule`` (default :class:`ScreenRule`), on Dask; returns :func:`read_sweep`'s rows.
+    by ``rule`` (default :class:`ScreenRule`), on Dask; returns :func:`read_sweep`'s rows of
+    these runs, in their order.
 
     Where: ``client`` (a ``distributed.Client``, left open), else ``scheduler`` (an address,
     e.g. ``tcp://host:8786``), else a new ``LocalCluster`` of ``workers`` worker processes
@@ -534,8 +535,9 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
             if row["stage"] == "screen" and row["verdict"] == "continue" and not screen_only:
                 queue.add(submit(name, "final"))
             fut.release()
-    rows = read_sweep(table)
-    say(format_table([r for r in rows if r["name"] in spec]), flush=True)
+    by_name = {r["name"]: r for r in read_sweep(table)}
+    rows = [by_name[r.name] for r in runs if r.name in by_name]
+    say(format_table(rows), flush=True)
     return rows
 
 

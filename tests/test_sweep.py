@@ -1,0 +1,184 @@
+"""gridcells.sweep: seeds on Dask, screened at a step, restartable, failures recorded.
+
+Tiny params (smoke.yaml, 4 epochs of 10 steps, screened at step 20); every sweep is closed
+before its test returns."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import gridcells as gc
+from gridcells.checkpoints import load_tensors
+from gridcells.sweep import (
+    ScreenRule,
+    SweepError,
+    parse_grid,
+    parse_seeds,
+    plan_runs,
+    read_sweep,
+    sweep,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMS = str(ROOT / "params" / "smoke.yaml")
+OVER = {"n_epochs": 4, "device": "cpu"}
+KEEP_ALL = ScreenRule(step=20, min_hex=0.0, min_margin=-1.0)  # every run continues
+STOP_ALL = ScreenRule(step=20, min_hex=2.0)  # orders are <= 1: every run stops
+SEEDS = [0, 1]
+TIMED = ("elapsed_s", "wall_s", "train_s", "time", "hardware")
+
+
+def run_sweep(folder, rule=KEEP_ALL, seeds=SEEDS, **kw):
+    kw = {"processes": False, "workers": 1, "threads": 1, "dashboard": ":0",
+          "judge_batches": 2, "progress": False, **kw}
+    return sweep(PARAMS, folder, plan_runs(seeds), OVER, rule, **kw)
+
+
+def untimed(rows):
+    return [{k: v for k, v in r.items() if k not in TIMED} for r in rows]
+
+
+def weights(ckpt):
+    """The tensors (as bytes) and metadata of a checkpoint's weights file."""
+    tensors, meta = load_tensors(ckpt / "model.safetensors")
+    return {k: v.numpy().tobytes() for k, v in tensors.items()}, meta
+
+
+def outcome(folder, seeds=SEEDS):
+    """What must not depend on how a sweep ran: each run's history (without wall times),
+    in-training measurements, last checkpoint and the table's figures."""
+    out = {}
+    for s in seeds:
+        run = Path(folder) / f"seed{s}"
+        out[s] = {"history": untimed(gc.read_csv(run / "history.csv")),
+                  "gridness": gc.read_csv(run / "gridness.csv"),
+                  "latest": (run / "checkpoints" / "latest").read_text(),
+                  "weights": weights(gc.checkpoints.latest_checkpoint(run))}
+    rows = sorted(untimed(read_sweep(folder)), key=lambda r: r["name"])
+    return out, [{k: v for k, v in r.items() if k != "commit"} for r in rows]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """An uninterrupted sweep of seeds 0 and 1 on an in-process cluster (one worker thread)."""
+    folder = tmp_path_factory.mktemp("reference")
+    rows = run_sweep(folder)
+    return folder, rows
+
+
+def test_seeds_grid_and_rule_parsing():
+    assert parse_seeds("0-3,8,2") == [0, 1, 2, 3, 8]
+    assert parse_seeds("5") == [5]
+    for bad in ("3-1", "a", "1,,2", "-1"):
+        with pytest.raises(SweepError, match="seeds"):
+            parse_seeds(bad)
+    grid = parse_grid(["learning_rate=1e-3,2e-3", "DoG=False,True"])
+    assert grid == {"learning_rate": [1e-3, 2e-3], "DoG": [False, True]}
+    names = [r.name for r in plan_runs([0, 3], grid)]
+    assert names[:3] == ["learning_rate=0.001_DoG=False_seed0",
+                         "learning_rate=0.001_DoG=False_seed3",
+                         "learning_rate=0.001_DoG=True_seed0"]
+    assert len(names) == 8 and [r.name for r in plan_runs([2])] == ["seed2"]
+    with pytest.raises(SweepError, match="expected key=value1,value2"):
+        parse_grid(["Ng"])
+    with pytest.raises(SweepError, match="--seeds"):
+        parse_grid(["seed=1,2"])
+    rule = ScreenRule()
+    assert rule.passes({"hex_order": 0.35, "square_order": 0.2, "stripe_order": 0.1})
+    assert not rule.passes({"hex_order": 0.35, "square_order": 0.1, "stripe_order": 0.33})
+    assert not rule.passes({"hex_order": 0.2, "square_order": 0.0, "stripe_order": 0.0})
+    assert not rule.passes({"hex_order": float("nan"), "square_order": 0.0})
+    with pytest.raises(SweepError, match="min_hex"):
+        ScreenRule(min_hex=float("nan"))
+
+
+def test_bad_screen_step_is_refused_before_anything_runs(tmp_path):
+    with pytest.raises(SweepError, match=r"multiple of n_steps \(10\).*got 15"):
+        run_sweep(tmp_path / "s", ScreenRule(step=15))
+    assert not (tmp_path / "s").exists()
+
+
+def test_reference_sweep_screens_then_finishes(reference):
+    folder, rows = reference
+    assert [r["name"] for r in rows] == ["seed0", "seed1"]
+    stages = read_sweep(folder, stages=True)
+    assert [(r["name"], r["stage"]) for r in stages if r["name"] == "seed0"] == \
+        [("seed0", "screen"), ("seed0", "final")]
+    for r in rows:
+        assert r["status"] == "finished" and r["step"] == 40 and r["verdict"] == "continue"
+        assert r["screen_step"] == 20 and r["err_cm"] > 0 and isinstance(r["meets"], bool)
+        run_row = gc.read_csv(folder / r["name"] / "gridness.csv")
+        at20 = next(g for g in run_row if g["step"] == 20)
+        assert r["screen_hex_order"] == at20["hex_order"]  # the in-training measurement
+        assert r["hardware"] and r["commit"]
+
+
+def test_local_cluster_of_two_processes_equals_in_process(reference, tmp_path):
+    folder = tmp_path / "cluster"
+    run_sweep(folder, processes=True, workers=2, threads=1)
+    assert outcome(folder) == outcome(reference[0])
+
+
+def test_stopped_runs_keep_checkpoints_and_a_later_call_finishes_them(reference, tmp_path):
+    folder = tmp_path / "s"
+    rows = run_sweep(folder, STOP_ALL)
+    assert [(r["status"], r["verdict"], r["passes_rule"], r["step"]) for r in rows] == \
+        [("stopped", "stop", False, 20)] * 2
+    for s in SEEDS:
+        assert (folder / f"seed{s}" / "checkpoints" / "latest").read_text() == "epoch_0002"
+    rows = run_sweep(folder, ScreenRule(step=20, min_hex=2.0, continue_all=True))
+    assert [(r["status"], r["verdict"], r["passes_rule"]) for r in rows] == \
+        [("finished", "continue", False)] * 2
+    assert outcome(folder)[0] == outcome(reference[0])[0]
+    assert read_sweep(folder, stages=True)[2]["note"] == "judged again"
+    # a third call finds everything done and trains nothing
+    before = (folder / "sweep.jsonl").read_text()
+    run_sweep(folder, ScreenRule(step=20, min_hex=2.0, continue_all=True))
+    assert (folder / "sweep.jsonl").read_text() == before
+
+
+def test_client_killed_midway_then_rerun_equals_uninterrupted(reference, tmp_path):
+    folder = tmp_path / "k"
+    cmd = [sys.executable, "-m", "gridcells.cli", "sweep", "--params", PARAMS,
+           "--sweep-dir", str(folder), "--seeds", "0,1", "--screen-step", "20",
+           "--min-hex", "0", "--min-margin", "-1", "--in-process", "--workers", "1",
+           "--threads", "1", "--dashboard", ":0", "--judge-batches", "2", "--quiet",
+           "n_epochs=4", "device=cpu"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    latest = folder / "seed0" / "checkpoints" / "latest"
+    deadline = time.monotonic() + 60
+    while not latest.is_file() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    _, err = proc.communicate()
+    assert proc.returncode == -signal.SIGKILL, err.decode()[-2000:]
+    finals = [r for r in read_sweep(folder, stages=True) if r["stage"] == "final"]
+    assert len(finals) < 2  # killed before the sweep was done
+    run_sweep(folder)
+    assert outcome(folder) == outcome(reference[0])
+
+
+def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path, capsys):
+    from gridcells.cli import main
+
+    folder = tmp_path / "f"
+    code = main(["sweep", "--params", PARAMS, "--sweep-dir", str(folder), "--seeds", "0",
+                 "--grid", "learning_rate=1e3,1e-3", "--screen-step", "0", "--in-process",
+                 "--workers", "1", "--threads", "1", "--dashboard", ":0",
+                 "--judge-batches", "2", "n_epochs=2", "device=cpu"])
+    assert code == 1
+    rows = {r["name"]: r for r in read_sweep(folder)}
+    bad, good = rows["learning_rate=1000_seed0"], rows["learning_rate=0.001_seed0"]
+    assert bad["status"] == "failed" and "TrainingDiverged" in bad["error"]
+    assert good["status"] == "finished" and good["step"] == 20 and good["error"] is None
+    out = capsys.readouterr().out
+    assert "FAILED" in out and "failed 1" in out
+    lines = (folder / "sweep.jsonl").read_text().splitlines()
+    assert all(json.loads(line)["stage"] in ("failed", "final") for line in lines)
