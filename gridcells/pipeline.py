@@ -75,6 +75,7 @@ def run_notebook(notebook: str | Path, params_file: str | Path,
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.stem + ".partial.ipynb")
     nb = jupytext.read(src)
+    nb.metadata["gridcells"] = run_record(parameters)  # what --no-execute compares
     env_path = os.environ.get("PATH", "")
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env_path}"
     try:
@@ -94,6 +95,57 @@ def run_notebook(notebook: str | Path, params_file: str | Path,
     return out
 
 
+def run_record(parameters: dict[str, Any]) -> dict[str, Any]:
+    """What an executed chapter came from: the resolved config, run directory, params file
+    and git commit (stored in the notebook's metadata as ``gridcells``)."""
+    from .training import git_commit
+
+    config = {k: v for k, v in parameters.items() if k in FIELD_NAMES}
+    return {"config": load_config(parameters["params_file"], **config).to_dict(),
+            "run_dir": parameters["run_dir"], "params_file": parameters["params_file"],
+            "git_commit": git_commit()}
+
+
+def check_executed(generated: Path = GENERATED) -> None:
+    """Before building from notebooks already executed: NotebookFailed unless every chapter
+    exists, none failed in its last execution (a ``.partial.ipynb`` left) and all come from
+    the same config and run directory; a warning (stderr) when they come from different
+    commits."""
+    import json
+
+    missing = [n for n in NOTEBOOKS if not (generated / f"{n}.ipynb").is_file()]
+    if missing:
+        raise NotebookFailed(f"no executed notebook for {missing}; run without --no-execute")
+    failed = [n for n in NOTEBOOKS if (generated / f"{n}.partial.ipynb").is_file()]
+    if failed:
+        raise NotebookFailed(f"{failed[0]} failed in its last execution "
+                             f"({generated / failed[0]}.partial.ipynb), so its chapter is from "
+                             "an earlier build; run without --no-execute (or delete the "
+                             "partial file to publish the earlier one)")
+    records = {}
+    for n in NOTEBOOKS:
+        path = generated / f"{n}.ipynb"
+        try:
+            records[n] = json.loads(path.read_text(encoding="utf-8"))["metadata"]["gridcells"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise NotebookFailed(f"{path} carries no record of the config it ran with "
+                                 "(damaged, or executed by an older version); run without "
+                                 "--no-execute") from None
+    first, ref = NOTEBOOKS[0], records[NOTEBOOKS[0]]
+    for n, rec in records.items():
+        diff = sorted(k for k in set(ref.get("config", {})) | set(rec.get("config", {}))
+                      if ref.get("config", {}).get(k) != rec.get("config", {}).get(k))
+        if rec.get("run_dir") != ref.get("run_dir"):
+            diff.append("run_dir")
+        if diff:
+            raise NotebookFailed(f"executed chapters come from different runs: {first} and {n} "
+                                 f"differ in {diff[:5]}; run without --no-execute")
+        if rec.get("git_commit") != ref.get("git_commit"):
+            print(f"warning: executed chapters {first} and {n} come from different commits "
+                  f"({str(ref.get('git_commit'))[:12]}, {str(rec.get('git_commit'))[:12]}) "
+                  "with the same config", file=sys.stderr)
+
+
 def build_book(params_file: str | Path, overrides: dict[str, Any] | None = None,
                execute: bool = True) -> Path:
     """Run every notebook in order, then build the HTML book; returns the index page."""
@@ -102,9 +154,8 @@ def build_book(params_file: str | Path, overrides: dict[str, Any] | None = None,
         for name in NOTEBOOKS:
             print(f"running {name} with {params_file} ...", flush=True)
             run_notebook(name, params_file, overrides)
-    missing = [n for n in NOTEBOOKS if not (GENERATED / f"{n}.ipynb").is_file()]
-    if missing:
-        raise NotebookFailed(f"no executed notebook for {missing}; run without --no-execute")
+    else:
+        check_executed()
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder",
            "html", "-W", "-n", "--keep-going"]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)

@@ -3,6 +3,8 @@ rendered as Markdown (no analysis happens here)."""
 
 from __future__ import annotations
 
+import ast
+import difflib
 import json
 from dataclasses import fields
 from datetime import datetime, timezone
@@ -11,7 +13,7 @@ from pathlib import Path
 import torch
 
 from . import __version__
-from .config import Config
+from .config import FIELD_NAMES, Config, ConfigError
 from .training import git_commit, resolve_device
 
 
@@ -104,14 +106,48 @@ def stages_table(card: dict) -> str:
                            for k, s in enumerate(card["stages"], 1)])
 
 
+def injected_names(namespace: dict) -> list[str]:
+    """Names assigned by the cell papermill injects (its source begins ``# Parameters``),
+    found in IPython's input history ``In`` of ``namespace`` (empty outside IPython)."""
+    names = []
+    for src in namespace.get("In") or []:
+        if not (isinstance(src, str) and src.lstrip().startswith("# Parameters")):
+            continue
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:
+            continue
+        names += [t.id for node in tree.body if isinstance(node, ast.Assign)
+                  for t in node.targets if isinstance(t, ast.Name)]
+    return names
+
+
+def check_injected(namespace: dict) -> None:
+    """ConfigError for a papermill parameter (``-p NAME VALUE``) that no notebook reads: a
+    misspelt name would otherwise run silently with the default."""
+    from .pipeline import NOTEBOOK_PARAMETERS
+
+    known = FIELD_NAMES | NOTEBOOK_PARAMETERS
+    for name in injected_names(namespace):
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"papermill parameter {name!r} is not a parameter of the "
+                              f"notebooks{hint} (expected a config field or one of "
+                              f"{sorted(NOTEBOOK_PARAMETERS)})")
+
+
 def start_notebook(params_file: str, run_dir: str | None, namespace: dict) -> tuple[Config, str]:
     """The opening of every results notebook: the config from the params file and any config
     names papermill injected into ``namespace``, the run directory (default
-    ``runs/<params file name>``), and the provenance shown as Markdown."""
+    ``runs/<params file name>``), and the provenance shown as Markdown. A papermill
+    parameter that is neither a config field nor ``params_file``/``run_dir`` is a
+    ConfigError (see :func:`check_injected`)."""
     from IPython.display import Markdown, display
 
     from .config import config_from_namespace
 
+    check_injected(namespace)
     cfg = config_from_namespace(params_file, namespace)
     run_dir = run_dir or f"runs/{Path(params_file).stem}"
     display(Markdown(provenance(cfg, params_file)))

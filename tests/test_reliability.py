@@ -443,3 +443,76 @@ def test_on_the_wall_and_rounding_are_not_reported(recwarn):
 
     bin_index(torch.tensor([[1.1, 1.1], [-1.1 - 1e-12, 0.0]]), 2.2, 2.2, 20)
     assert not recwarn.list
+
+
+# ---- hole 6: --no-execute refuses chapters from different runs ---------------------------
+
+def executed_chapters(tmp_path, **changed):
+    """book/generated as run_notebook leaves it, without executing anything: each chapter's
+    metadata carries the record run_record makes; ``changed``: chapter -> config changes."""
+    from gridcells.pipeline import NOTEBOOKS, run_record, validate_parameters
+
+    gen = tmp_path / "generated"
+    gen.mkdir()
+    for n in NOTEBOOKS:
+        params = validate_parameters(SMOKE, changed.get(n, {}))
+        nb = {"cells": [], "metadata": {"gridcells": run_record(params)}, "nbformat": 4,
+              "nbformat_minor": 5}
+        (gen / f"{n}.ipynb").write_text(json.dumps(nb))
+    return gen
+
+
+def test_no_execute_accepts_chapters_of_one_run(tmp_path):
+    from gridcells.pipeline import check_executed
+
+    check_executed(executed_chapters(tmp_path))
+
+
+def test_no_execute_refuses_chapters_of_different_runs(tmp_path):
+    from gridcells.pipeline import NotebookFailed, check_executed
+
+    gen = executed_chapters(tmp_path, **{"03_predictive": {"max_lag": 4}})
+    with pytest.raises(NotebookFailed, match=r"01_training and 03_predictive differ in "
+                       r"\['max_lag'\]") as exc:
+        check_executed(gen)
+    one_line(exc)
+
+
+def test_no_execute_refuses_after_a_failed_chapter(tmp_path):
+    from gridcells.pipeline import NotebookFailed, check_executed
+
+    gen = executed_chapters(tmp_path)
+    (gen / "04_ablations.partial.ipynb").write_text("{}")
+    with pytest.raises(NotebookFailed, match=r"04_ablations failed in its last execution"):
+        check_executed(gen)
+
+
+def test_no_execute_refuses_chapters_without_a_record(tmp_path):
+    from gridcells.pipeline import NotebookFailed, check_executed
+
+    gen = executed_chapters(tmp_path)
+    (gen / "02_ratemaps.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
+    with pytest.raises(NotebookFailed, match=r"02_ratemaps.ipynb carries no record"):
+        check_executed(gen)
+
+
+# ---- hole 7: plain papermill with a misspelt parameter -----------------------------------
+
+def test_start_notebook_refuses_an_unknown_injected_name():
+    from gridcells import report
+
+    ns = {"In": ["", 'params_file = "params/default.yaml"\nrun_dir = None\n',
+                 f'# Parameters\nparams_file = "{SMOKE}"\npf_iteration = 50\n']}
+    with pytest.raises(ConfigError, match=r"papermill parameter 'pf_iteration'.*did you mean "
+                       r"'pf_iterations'") as exc:
+        report.start_notebook(str(SMOKE), None, {**ns, "pf_iteration": 50})
+    one_line(exc)
+
+
+def test_start_notebook_accepts_known_injected_names():
+    from gridcells import report
+
+    ns = {"In": ["", f'# Parameters\nparams_file = "{SMOKE}"\npf_iterations = 50\n'
+                     'run_dir = "runs/x"\n'], "pf_iterations": 50}
+    cfg, run_dir = report.start_notebook(str(SMOKE), "runs/x", ns)
+    assert cfg.pf_iterations == 50 and run_dir == "runs/x"
