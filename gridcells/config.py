@@ -29,7 +29,9 @@ class ConfigError(ValueError):
 
 
 def _p(default, doc, *, lo=None, hi=None, lo_open=False, choices=None):
-    """A config field with its documentation and its allowed range or choices."""
+    """A config field with its documentation and its allowed range or choices. On sizes,
+    ``hi`` bounds memory (Ng, Np, batch and analysis sizes, nbins, max_lag, pf_*), so a slip
+    such as nbins 500 is a one-line error rather than a kernel killed for memory."""
     meta = {"doc": doc, "lo": lo, "hi": hi, "lo_open": lo_open, "choices": choices}
     return field(default=default, metadata=meta)
 
@@ -39,7 +41,7 @@ class Config:
     """Every parameter of a gridcells experiment (units: metres, seconds, steps)."""
 
     # --- place cells and box -------------------------------------------------------------
-    Np: int = _p(512, "number of place cells (output units)", lo=1)
+    Np: int = _p(512, "number of place cells (output units)", lo=1, hi=16384)
     place_cell_rf: float = _p(0.12, "place-cell tuning width sigma (m)", lo=0, lo_open=True)
     surround_scale: float = _p(2.0, "DoG surround: sigma2^2 = surround_scale * sigma^2", lo=1,
                                lo_open=True)
@@ -52,14 +54,14 @@ class Config:
     place_cell_seed: int | None = _p(None, "seed of the place-cell centres (None: use seed)",
                                      lo=0)
     # --- network -------------------------------------------------------------------------
-    Ng: int = _p(4096, "number of grid (hidden) units", lo=1)
+    Ng: int = _p(4096, "number of grid (hidden) units (W_hh: Ng^2 floats)", lo=1, hi=16384)
     RNN_type: str = _p("RNN", "recurrent cell", choices=("RNN", "LSTM"))
     activation: str = _p("relu", "nonlinearity of the vanilla RNN", choices=("relu", "tanh"))
     init_recurrent: str = _p("uniform", "W_hh init: uniform (PyTorch default, as the original), "
                              "identity (IRNN) or orthogonal",
                              choices=("uniform", "identity", "orthogonal"))
     # --- trajectories --------------------------------------------------------------------
-    sequence_length: int = _p(20, "time steps per training trajectory", lo=1)
+    sequence_length: int = _p(20, "time steps per training trajectory", lo=1, hi=1000)
     dt: float = _p(0.02, "time step (s)", lo=0, lo_open=True)
     traj_speed_scale: float = _p(1.0, "multiplies the Rayleigh speed scale 0.13*2*pi m/s", lo=0,
                                  lo_open=True)
@@ -72,7 +74,7 @@ class Config:
     traj_wall_slowdown: float = _p(0.25, "speed factor while avoiding a wall", lo=0, hi=1)
     traj_wall_turn_scale: float = _p(1.0, "strength of the turn away from a wall", lo=0)
     # --- training ------------------------------------------------------------------------
-    batch_size: int = _p(200, "trajectories per training step", lo=1)
+    batch_size: int = _p(200, "trajectories per training step", lo=1, hi=4096)
     learning_rate: float = _p(1e-4, "Adam learning rate (peak, if scheduled)", lo=0,
                               lo_open=True)
     lr_schedule: str = _p("constant", "learning-rate schedule after warm-up",
@@ -110,11 +112,13 @@ class Config:
                                "and cell type must match, its place-cell centres are kept")
     seed: int = _p(0, "seed of initial weights and training trajectories", lo=0)
     # --- rate maps and analysis (names as in the earlier predictive-analysis scripts) ----
-    nbins: int = _p(20, "rate-map bins per side", lo=2)
+    nbins: int = _p(20, "rate-map bins per side (maps: Ng_use x nbins^2 per lag)", lo=2,
+                     hi=100)
     n_batches: int = _p(20, "analysis trajectory batches", lo=1)
-    analysis_batch_size: int = _p(200, "trajectories per analysis batch", lo=1)
-    analysis_sequence_length: int = _p(200, "time steps per analysis trajectory", lo=2)
-    Ng_use: int = _p(512, "units analysed (the first Ng_use)", lo=1)
+    analysis_batch_size: int = _p(200, "trajectories per analysis batch", lo=1, hi=2000)
+    analysis_sequence_length: int = _p(200, "time steps per analysis trajectory", lo=2,
+                                       hi=2000)
+    Ng_use: int = _p(512, "units analysed (the first Ng_use)", lo=1, hi=16384)
     gridness_threshold: float = _p(0.5, "best-shift gridness needed for a class")
     zero_shift_threshold: float = _p(0.5, "zero-shift gridness needed (fork criterion)")
     low_grid_threshold: float = _p(0.5, "below this at every lag: low-grid")
@@ -122,8 +126,8 @@ class Config:
                              lo=0)
     peak_estimator: str = _p("centroid", "preferred shift: centroid of the gridness peak, or "
                              "argmax (the earlier code's)", choices=("centroid", "argmax"))
-    max_lag: int = _p(20, "largest time shift analysed (steps)", lo=0)
-    shuffle_trials: int = _p(100, "circular shuffles per unit", lo=0)
+    max_lag: int = _p(20, "largest time shift analysed (steps)", lo=0, hi=200)
+    shuffle_trials: int = _p(100, "circular shuffles per unit", lo=0, hi=10000)
     shuffle_alpha: float = _p(0.05, "significance level of the shuffle test", lo=0, hi=1,
                               lo_open=True)
     shuffle_min_offset: int = _p(20, "smallest circular shift (steps)", lo=1)
@@ -131,8 +135,9 @@ class Config:
     ablation_random_trials: int = _p(20, "random unit sets per ablation control", lo=0)
     rng_seed: int = _p(0, "seed of analysis trajectories, shuffles and random sets", lo=0)
     # --- pattern formation ---------------------------------------------------------------
-    pf_resolution: int = _p(64, "grid points per side of the pattern-formation box", lo=8)
-    pf_cells: int = _p(64, "independent patterns simulated per condition", lo=1)
+    pf_resolution: int = _p(64, "grid points per side of the pattern-formation box", lo=8,
+                            hi=256)
+    pf_cells: int = _p(64, "independent patterns simulated per condition", lo=1, hi=1024)
     pf_iterations: int = _p(2000, "gradient steps", lo=1)
     pf_lr: float = _p(0.05, "step size of the pattern dynamics", lo=0, lo_open=True)
 
@@ -171,20 +176,15 @@ class Config:
 
     @classmethod
     def describe(cls) -> dict[str, str]:
-        """Field name -> one-line documentation with default."""
-        return {f.name: f"{f.metadata['doc']} (default {f.default!r})"
+        """Field name -> one-line documentation with default and, where one is set, the
+        largest allowed value."""
+        return {f.name: f"{f.metadata['doc']} (default {f.default!r}"
+                        + (f", at most {f.metadata['hi']})" if f.metadata["hi"] is not None
+                           else ")")
                 for f in dataclasses.fields(cls)}
 
 
 FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Config))
-
-
-def _reject_unknown(keys) -> None:
-    for key in keys:
-        if key not in FIELD_NAMES:
-            close = difflib.get_close_matches(key, sorted(FIELD_NAMES), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ConfigError(f"unknown parameter {key!r}{hint}")
 
 TRAINING_FIELDS = frozenset({
     # place cells and box: the targets the network learns
@@ -214,6 +214,14 @@ ANALYSIS_FIELDS = FIELD_NAMES - TRAINING_FIELDS
 ``pretrained`` (which shipped model the chapters analyse instead of training), rate maps and
 analysis (``nbins``, ``n_batches``, ``analysis_*``, ``Ng_use``, thresholds, ``max_lag``,
 ``shuffle_*``, ``ablation_*``, ``rng_seed``, ...) and pattern formation (``pf_*``)."""
+
+
+def _reject_unknown(keys) -> None:
+    for key in keys:
+        if key not in FIELD_NAMES:
+            close = difflib.get_close_matches(key, sorted(FIELD_NAMES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"unknown parameter {key!r}{hint}")
 
 
 def _check_value(f: dataclasses.Field, hint, value) -> None:

@@ -516,3 +516,22 @@ def test_start_notebook_accepts_known_injected_names():
                      'run_dir = "runs/x"\n'], "pf_iterations": 50}
     cfg, run_dir = report.start_notebook(str(SMOKE), "runs/x", ns)
     assert cfg.pf_iterations == 50 and run_dir == "runs/x"
+
+
+# ---- hole 11: sizes that would exhaust memory ------------------------------------------
+
+@pytest.mark.parametrize("key, value, hi", [("nbins", 500, 100), ("Ng", 100_000, 16384),
+                                            ("max_lag", 1000, 200), ("pf_resolution", 4096, 256),
+                                            ("analysis_batch_size", 10**6, 2000)])
+def test_memory_exhausting_sizes_are_refused(key, value, hi):
+    with pytest.raises(ConfigError, match=rf"^{key}: expected a value <= {hi}, got {value}$"):
+        gc.load_config(SMOKE, **{key: value})
+    assert f"at most {hi}" in gc.Config.describe()[key]
+    gc.load_config(SMOKE, **{key: hi})  # the bound itself is allowed
+
+
+def test_cli_run_with_nbins_500_is_one_line(capsys):
+    code, err = cli(capsys, "run", "notebooks/02_ratemaps.py", "--params", SMOKE, "-p", "nbins",
+                    "500")
+    assert code == 2 and err == ("gridcells run: error: nbins: expected a value <= 100, got "
+                                 "500")
