@@ -382,7 +382,7 @@ def _connect(client, scheduler: str | None, workers: int | None, threads: int | 
     if scheduler is not None:
         with Client(scheduler) as c:
             n = len(c.scheduler_info().get("workers", {}))
-            yield c, threads or 1, f"scheduler {scheduler} ({n} workers now)"
+            yield c, threads or 1, f"scheduler {scheduler} (workers now: {n})"
         return
     cores = machine_cores()
     workers = workers or max(1, cores // (threads or 1))
@@ -441,9 +441,16 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
                 f"{counts['finished']}, failed {counts['failed']}; {counts['done']}/"
                 f"{len(runs)} runs done]")
 
-    def record(name: str, res: dict[str, Any]) -> dict[str, Any]:
+    def goes_on(name: str, verdict: str, step: int) -> bool:
+        """After screening: continue by the verdict, or judge a run already trained to the
+        end (before this sweep screened it) whatever the verdict."""
+        return (verdict == "continue" and not screen_only) or step >= cfgs[name].total_steps
+
+    def record(name: str, res: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """Append a stage's row, report it; returns (row, whether the final stage follows)."""
         row = _stage_row(spec[name], res, rule, params_s, cfgs[name].total_steps)
         _append(table, row)
+        go = False
         if row["stage"] == "failed":
             counts["failed"] += 1
             counts["done"] += 1
@@ -451,7 +458,7 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
                 f"{row['error']} {status()}", flush=True)
         elif row["stage"] == "screen":
             counts["screened"] += 1
-            go = row["verdict"] == "continue" and not screen_only
+            go = goes_on(name, row["verdict"], row["step"])
             counts["continued" if row["verdict"] == "continue" else "stopped"] += 1
             counts["done"] += not go
             say(f"{name}: step {rule.step}: hex {_num(row['hex_order']):.3f} square "
@@ -464,14 +471,13 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
             say(f"{name}: finished step {row['step']}: {row['err_cm']:.2f} cm, >0.3 "
                 f"{row['frac_above_03']:.0%}, best-64 {row['best64_mean']:.2f}, meets "
                 f"recipe: {row['meets']} {status()}", flush=True)
-        return row
+        return row, go
 
     # what each run needs, from its run directory and the table
     previous = read_sweep(table, stages=True)
     todo: list[tuple[str, str]] = []  # (name, first stage to submit)
     for run in runs:
         name, cfg = run.name, cfgs[run.name]
-        run_dir = root / name
         done_final = any(r["name"] == name and r["stage"] == "final"
                          and r.get("step") == cfg.total_steps for r in previous)
         if done_final:
@@ -492,17 +498,13 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
                     timespec="seconds"), "verdict": verdict, "passes_rule": rule.passes(last),
                        "rule": rule.row(), "wall_s": 0.0, "note": "judged again"}
                 _append(table, row)
-            if verdict == "continue" and not screen_only:
-                counts["continued"] += 1
+            counts["continued" if verdict == "continue" else "stopped"] += 1
+            if goes_on(name, verdict, run_step(root / name, cfg)):
                 todo.append((name, "final"))
             else:
-                counts["stopped" if verdict == "stop" else "continued"] += 1
                 counts["done"] += 1
             continue
-        if run_step(run_dir, cfg) >= cfg.total_steps:  # finished elsewhere: judged only
-            todo.append((name, "final"))
-        else:
-            todo.append((name, "screen"))
+        todo.append((name, "screen"))  # trained or not: measured at the screening step
 
     with _connect(client, scheduler, workers, threads, processes, dashboard) as (c, nthr, how):
         say(f"sweep {root}: {len(runs)} runs of {params_s} on {how}; dashboard "
@@ -531,8 +533,8 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
             except Exception as exc:  # e.g. KilledWorker: a worker died on this run
                 res = {"stage": stage, "error": f"{type(exc).__name__}: {exc}",
                        "step": run_step(root / name, cfgs[name])}
-            row = record(name, res)
-            if row["stage"] == "screen" and row["verdict"] == "continue" and not screen_only:
+            _, go = record(name, res)
+            if go:
                 queue.add(submit(name, "final"))
             fut.release()
     by_name = {r["name"]: r for r in read_sweep(table)}

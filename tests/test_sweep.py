@@ -143,6 +143,16 @@ def test_stopped_runs_keep_checkpoints_and_a_later_call_finishes_them(reference,
     assert (folder / "sweep.jsonl").read_text() == before
 
 
+def test_runs_trained_by_gridcells_train_are_adopted(reference, tmp_path):
+    folder = tmp_path / "adopt"
+    cfg = gc.load_config(PARAMS, **OVER)
+    gc.train(cfg.replace(seed=0), folder / "seed0", progress=False)  # finished
+    gc.training.Trainer(cfg.replace(seed=1), folder / "seed1", progress=False).run(30)
+    rows = run_sweep(folder)
+    assert outcome(folder) == outcome(reference[0])
+    assert [(r["verdict"], r["status"]) for r in rows] == [("continue", "finished")] * 2
+
+
 def test_client_killed_midway_then_rerun_equals_uninterrupted(reference, tmp_path):
     folder = tmp_path / "k"
     cmd = [sys.executable, "-m", "gridcells.cli", "sweep", "--params", PARAMS,
