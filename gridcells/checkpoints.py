@@ -60,7 +60,13 @@ def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor],
                  metadata: dict[str, str] | None = None) -> None:
     """Atomically write a safetensors file."""
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
-    atomic_write(path, lambda p: save_file(tensors, str(p), metadata=metadata))
+    try:
+        atomic_write(path, lambda p: save_file(tensors, str(p), metadata=metadata))
+    except SafetensorError as exc:  # its I/O errors (a full disk) as the OSError they are
+        code = re.search(r"os error (\d+)", str(exc))
+        if code is None:
+            raise CheckpointError(f"cannot write {str(path)!r}: {exc}") from None
+        raise OSError(int(code.group(1)), os.strerror(int(code.group(1))), str(path)) from None
 
 
 def load_tensors(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
