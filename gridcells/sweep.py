@@ -380,7 +380,13 @@ def _connect(client, scheduler: str | None, workers: int | None, threads: int | 
         yield client, threads, "the given client"
         return
     if scheduler is not None:
-        with Client(scheduler) as c:
+        try:
+            c = Client(scheduler)
+        except (OSError, ValueError, TypeError) as exc:
+            raise SweepError(f"scheduler {scheduler!r}: cannot connect ({exc}); expected the "
+                             "address of a running Dask scheduler, e.g. tcp://host:8786"
+                             ) from None
+        with c:
             n = len(c.scheduler_info().get("workers", {}))
             yield c, threads or 1, f"scheduler {scheduler} (workers now: {n})"
         return
@@ -427,7 +433,6 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
             raise SweepError(f"screen step: expected a multiple of n_steps ({cfg.n_steps}) "
                              f"so that runs stop on a checkpoint, got {rule.step}")
     root = Path(sweep_dir)
-    root.mkdir(parents=True, exist_ok=True)
     table = root / TABLE
     say = print if progress else (lambda *a, **k: None)
     params_s = None if params is None else str(params)

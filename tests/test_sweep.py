@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -120,8 +121,30 @@ def test_reference_sweep_screens_then_finishes(reference):
 
 
 def test_local_cluster_of_two_processes_equals_in_process(reference, tmp_path):
+    """Two worker processes (one killed with SIGKILL once seed 0 has its first checkpoint:
+    the nanny restarts it and the run resumes) give the in-process sweep's results."""
+    from distributed import Client, LocalCluster
+
     folder = tmp_path / "cluster"
-    run_sweep(folder, processes=True, workers=2, threads=1)
+    killed = []
+
+    def kill_a_worker(client):
+        latest = folder / "seed0" / "checkpoints" / "latest"
+        deadline = time.monotonic() + 60
+        while not latest.is_file() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        pid = next(iter(client.run(os.getpid).values()))
+        os.kill(pid, signal.SIGKILL)
+        killed.append(latest.read_text())
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        killer = threading.Thread(target=kill_a_worker, args=(client,), daemon=True)
+        killer.start()
+        rows = run_sweep(folder, client=client, threads=1)
+        killer.join()
+    assert killed and killed[0] != "epoch_0004"
+    assert [r["status"] for r in rows] == ["finished"] * 2
     assert outcome(folder) == outcome(reference[0])
 
 
