@@ -42,6 +42,7 @@ file; :func:`read_sweep` reads it (one summary row per run, or every stage row).
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import itertools
 import json
 import os
@@ -219,6 +220,13 @@ def run_step(run_dir: str | Path, cfg: Config) -> int:
     return 0 if ckpt is None else int(ckpt.name.split("_")[1]) * cfg.n_steps
 
 
+def _step_or_zero(run_dir: Path, cfg: Config) -> int:
+    try:
+        return run_step(run_dir, cfg)
+    except (OSError, ValueError, IndexError):  # an unreadable checkpoint folder
+        return 0
+
+
 def screen_figures(run_dir: str | Path, cfg: Config, step: int) -> dict[str, float]:
     """The in-training measurement of a run at ``step``: its ``gridness.csv`` row there, or,
     when the run did not measure at that step, the same measurement (``eval_units`` units,
@@ -275,7 +283,7 @@ def run_stage(config: dict[str, Any], run_dir: str, stage: str, screen_step: int
                 out["figures"] = {**ev.row(), "meets": ev.meets_recipe()}
     except Exception as exc:  # the run failed: recorded, the sweep goes on
         out["error"] = f"{type(exc).__name__}: {exc}"
-        out["step"] = run_step(run_dir_p, cfg)
+        out["step"] = _step_or_zero(run_dir_p, cfg)
     finally:
         if threads:
             torch.set_num_threads(old_threads)
@@ -303,8 +311,9 @@ def read_sweep(path: str | Path, stages: bool = False) -> list[dict[str, Any]]:
     None if the run has since succeeded)."""
     table = _table_path(path)
     if not table.is_file():
-        return []
-    rows = [json.loads(line) for line in table.read_text().splitlines() if line.strip()]
+        raise SweepError(f"sweep table {str(table)!r} not found; expected a sweep folder made "
+                         "by gridcells sweep, or its sweep.jsonl")
+    rows = _rows(table)
     if stages:
         return rows
     runs: dict[str, dict[str, Any]] = {}
@@ -335,6 +344,13 @@ def read_sweep(path: str | Path, stages: bool = False) -> list[dict[str, Any]]:
                                              "map_corr", "meets")})
             s["status"] = "finished"
     return list(runs.values())
+
+
+def _rows(table: Path) -> list[dict[str, Any]]:
+    """Every row of a sweep table (none if the file does not exist yet)."""
+    if not table.is_file():
+        return []
+    return [json.loads(line) for line in table.read_text().splitlines() if line.strip()]
 
 
 def _num(value) -> float:
@@ -479,7 +495,7 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
         return row, go
 
     # what each run needs, from its run directory and the table
-    previous = read_sweep(table, stages=True)
+    previous = _rows(table)
     todo: list[tuple[str, str]] = []  # (name, first stage to submit)
     for run in runs:
         name, cfg = run.name, cfgs[run.name]
@@ -504,7 +520,7 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
                        "rule": rule.row(), "wall_s": 0.0, "note": "judged again"}
                 _append(table, row)
             counts["continued" if verdict == "continue" else "stopped"] += 1
-            if goes_on(name, verdict, run_step(root / name, cfg)):
+            if goes_on(name, verdict, _step_or_zero(root / name, cfg)):
                 todo.append((name, "final"))
             else:
                 counts["done"] += 1
@@ -512,8 +528,10 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
         todo.append((name, "screen"))  # trained or not: measured at the screening step
 
     with _connect(client, scheduler, workers, threads, processes, dashboard) as (c, nthr, how):
-        say(f"sweep {root}: {len(runs)} runs of {params_s} on {how}; dashboard "
-            f"{c.dashboard_link}", flush=True)
+        board = c.dashboard_link if importlib.util.find_spec("bokeh") else \
+            f"{c.dashboard_link} (served once bokeh is installed)"
+        say(f"sweep {root}: {len(runs)} runs of {params_s} on {how}; dashboard {board}",
+            flush=True)
         if any(screens.values()):
             say(f"screening rule: {rule.describe()}"
                 f"{' (screening only)' if screen_only else ''}", flush=True)
@@ -537,12 +555,12 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
                 res = fut.result()
             except Exception as exc:  # e.g. KilledWorker: a worker died on this run
                 res = {"stage": stage, "error": f"{type(exc).__name__}: {exc}",
-                       "step": run_step(root / name, cfgs[name])}
+                       "step": _step_or_zero(root / name, cfgs[name])}
             _, go = record(name, res)
             if go:
                 queue.add(submit(name, "final"))
             fut.release()
-    by_name = {r["name"]: r for r in read_sweep(table)}
+    by_name = {r["name"]: r for r in (read_sweep(table) if table.is_file() else [])}
     rows = [by_name[r.name] for r in runs if r.name in by_name]
     say(format_table(rows), flush=True)
     return rows
