@@ -8,7 +8,8 @@ its own run directory under one sweep folder::
     SWEEP/sweep.jsonl                 the sweep table: one row per run per stage
 
 A run directory made by ``gridcells train --params P --run-dir SWEEP/seed3 seed=3`` is the
-same run: the sweep adopts it (resumes it if unfinished, only judges it if finished).
+same run: the sweep adopts it (resumes it if unfinished; a run already past the screening
+step is measured there from its records, and judged if finished).
 
 **Screening (successive halving).** Every run first trains to the screening step
 (``ScreenRule.step``, default 3000: by then the lattice the units share is settled, training
@@ -20,12 +21,13 @@ default rule, :class:`ScreenRule`, is::
 
     hex_order >= 0.25  and  hex_order - max(square_order, stripe_order) >= 0.05
 
-chosen from the screens of recipe v3 (``benchmarks/results/lattice_*.jsonl``): at step 3000
-its seeds that went on to hexagonal grids had hexagonal order 0.25-0.47, at least 0.09 above
-both other orders, while the undecided seeds stayed below 0.2. A finished run is judged as
-the recipe is (:func:`gridcells.evaluation.criteria_evaluation`: all units, 50 batches of the
-paper's 20-step paths): decoding error, share of units above 0.3, best-64 mean and whether
-it meets the recipe.
+read off the step-3000 screens of recipe v3 (``benchmarks/results/lattice_odds.jsonl`` and
+``lattice_seeds.jsonl``, 256 units): the seeds whose units share a hexagonal lattice had
+hexagonal order 0.25-0.47, ahead of the square order (and of the stripe order, where it was
+measured) by at least 0.09; the three undecided seeds had at most 0.19. A finished run is
+judged as the recipe is (:func:`gridcells.evaluation.criteria_evaluation`: all units, 50
+batches of the paper's 20-step paths): decoding error, share of units above 0.3, best-64
+mean and whether it meets the recipe.
 
 **Restartable.** Training is resumed from each run's last checkpoint, so a sweep stopped at
 any moment (client or worker killed) and started again continues where its runs stopped
