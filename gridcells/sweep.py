@@ -437,12 +437,13 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
     workers' setting). judge_batches: batches of the final judgement; screen_only: stop
     every run at the screening step (a later call continues the ones that pass)."""
     rule = ScreenRule() if rule is None else rule
-    if judge_batches < 1:
-        raise SweepError(f"judge_batches: expected an integer >= 1, got {judge_batches!r}")
-    if workers is not None and workers < 1:
-        raise SweepError(f"workers: expected an integer >= 1, got {workers!r}")
-    if threads is not None and threads < 1:
-        raise SweepError(f"threads: expected an integer >= 1, got {threads!r}")
+    for key, value in (("judge_batches", judge_batches), ("workers", workers),
+                       ("threads", threads)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or value < 1):
+            raise SweepError(f"{key}: expected an integer >= 1, got {value!r}")
+    if len({r.name for r in runs}) != len(runs) or not runs:
+        raise SweepError("runs: expected at least one run, each with its own name")
     overrides = dict(overrides or {})
     cfgs = {r.name: load_config(params, **{**overrides, **r.overrides}) for r in runs}
     screens = {n: 0 < rule.step < c.total_steps for n, c in cfgs.items()}
