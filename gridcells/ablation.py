@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from .model import PathRNN
+from .stats import rank_p_value
 from .trajectories import Batch
 
 
@@ -56,7 +57,10 @@ class AblationResult:
 
     predictive_units: the set silenced; random_errors: errors for size-matched random sets of
     non-predictive units; zero_lag_errors: for size-matched sets of zero-lag units (empty when
-    there are fewer zero-lag than predictive units); note: plain-language caveats."""
+    there are fewer zero-lag than predictive units); p_random: the rank p-value of the
+    predictive set's error among the random sets' ((1 + #random >= predictive) / (n + 1):
+    small when silencing the predictive units hurts more than silencing as many others);
+    note: plain-language caveats."""
 
     intact_error_cm: float
     predictive_error_cm: float | None
@@ -66,6 +70,7 @@ class AblationResult:
     n_zero_lag: int
     seed: int
     note: str
+    p_random: float | None = None
 
     def save(self, path: str | Path) -> None:
         from .checkpoints import atomic_write_text
@@ -92,5 +97,6 @@ def ablation_experiment(model: PathRNN, batches: list[Batch], predictive, zero_l
     notes = []
     if len(zero_lag) < k:
         notes.append(f"only {len(zero_lag)} zero-lag units for sets of {k}: no zero-lag control")
-    return AblationResult(intact, decoding_error(silence(model, predictive), batches), k, rand,
-                          zl, len(zero_lag), seed, "; ".join(notes))
+    err = decoding_error(silence(model, predictive), batches)
+    return AblationResult(intact, err, k, rand, zl, len(zero_lag), seed, "; ".join(notes),
+                          rank_p_value(err, rand) if rand else None)

@@ -124,15 +124,23 @@ class Config:
     low_grid_threshold: float = _p(0.5, "below this at every lag: low-grid")
     min_shift_cm: float = _p(5.0, "a preferred shift beyond +-this is predictive/retrospective",
                              lo=0)
-    peak_estimator: str = _p("centroid", "preferred shift: centroid of the gridness peak, or "
-                             "argmax (the earlier code's)", choices=("centroid", "argmax"))
+    peak_estimator: str = _p("sharpness", "preferred shift: peak of the shifted maps' spatial "
+                             "sharpness (variance explained by position), the centroid of the "
+                             "gridness peak, or its argmax (the earlier code's)",
+                             choices=("sharpness", "centroid", "argmax"))
     max_lag: int = _p(20, "largest time shift analysed (steps)", lo=0, hi=200)
     shuffle_trials: int = _p(100, "circular shuffles per unit", lo=0, hi=10000)
     shuffle_alpha: float = _p(0.05, "significance level of the shuffle test", lo=0, hi=1,
                               lo_open=True)
     shuffle_min_offset: int = _p(20, "smallest circular shift (steps)", lo=1)
+    shuffle_groups: int = _p(10, "trajectory groups, each with its own circular offset in every "
+                             "shuffle (and the jackknife groups of the shift estimate)", lo=1,
+                             hi=100)
+    shuffle_lag_step: int = _p(4, "the shuffle tests examine every k-th lag (0, +-k, +-2k, ...)",
+                               lo=1)
     ablation_batches: int = _p(10, "evaluation batches for ablation", lo=1)
-    ablation_random_trials: int = _p(20, "random unit sets per ablation control", lo=0)
+    ablation_random_trials: int = _p(100, "random unit sets per ablation control (the "
+                                    "predictive set's rank among them is its p-value)", lo=0)
     rng_seed: int = _p(0, "seed of analysis trajectories, shuffles and random sets", lo=0)
     # --- pattern formation ---------------------------------------------------------------
     pf_resolution: int = _p(64, "grid points per side of the pattern-formation box", lo=8,

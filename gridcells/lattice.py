@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import scipy.ndimage as ndi
 
+from .stats import wilson_interval
+
 ORDERS = (2, 4, 6)  # stripe, square, hexagonal
 
 
@@ -125,11 +127,6 @@ def hexagonal_odds(measurements: list[dict], z: float = 1.96) -> dict[str, float
     95 %)."""
     n = len(measurements)
     k = sum(r["hex_order"] > r["square_order"] for r in measurements)
-    if n == 0:
-        return {"n": 0, "hexagonal": 0, "share": float("nan"), "lo": float("nan"),
-                "hi": float("nan")}
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return {"n": n, "hexagonal": int(k), "share": p, "lo": float(centre - half),
-            "hi": float(centre + half)}
+    lo, hi = wilson_interval(k, n, z)
+    return {"n": n, "hexagonal": int(k), "share": k / n if n else float("nan"), "lo": lo,
+            "hi": hi}

@@ -14,7 +14,7 @@ from .ratemaps import smooth
 from .scores import ring_parameters
 
 CLASS_COLORS = {"predictive": "tab:red", "retrospective": "tab:blue", "zero-lag": "tab:green",
-                "low-grid": "tab:gray", "unclassified": "tab:olive"}
+                "low-grid": "tab:gray", "unresolved": "tab:purple", "unclassified": "tab:olive"}
 
 
 def _ax(ax, figsize=(4, 3)):

@@ -1,281 +1,77 @@
-"""Predictive grid cells: gridness as a function of a time or distance shift, classification,
-shuffle controls.
+"""Predictive grid cells: classification of units by the shift at which they map best.
 
-For a unit with activity a(t) on trajectories x(t), the rate map at time shift k pairs
-a(t) with x(t + k) inside each trajectory (k > 0: the unit fires for where the animal
-*will be*). A unit whose gridness peaks at k > 0 is predictive, at k < 0 retrospective
-(phase precession), at k ~ 0 zero-lag (phase locked). Shifts are converted to cm with the
-measured mean displacement per step. The distance shift of Ouchi & Fujisawa (2024) instead
-takes the position a given path length ahead along the trajectory (interpolated).
+The pieces live where their idea does: shifted maps and sweeps in :mod:`gridcells.shifted`,
+the preferred-shift estimate in :mod:`gridcells.shift_estimate`, the shuffle tests in
+:mod:`gridcells.shuffles`. This module labels units and stores the result.
 
-Shuffles: the activity of every trajectory is shifted circularly in time by one common
-random offset s, and the map at lag k is rebuilt; s is drawn so that at every lag the
-shuffled pairing stays at least ``shuffle_min_offset`` steps (mod T) from the true one.
-The shuffled map (s, k) pairs a(t) with x((t + k + s) mod T), so it depends only on
-(k + s) mod T: every shuffle at every lag is read from at most T circular-lag maps, each
-computed and scored once. That is what makes 100 shuffles x 41 lags cheap, and every
-number still comes from a genuine shuffle.
+Classes (names from this model, which has no theta rhythm):
 
-Two criteria (``fork`` and ``ouchi``) are described in :func:`classify`.
+* predictive: the unit's map is sharpest for a future position (shift >= +min_shift_cm);
+* retrospective: for a past position (shift <= -min_shift_cm);
+* zero-lag: for the current position (|shift| < min_shift_cm);
+* low-grid: not a grid cell at any shift;
+* unresolved: a grid cell whose preferred shift cannot be placed: its peak is on the edge of
+  the analysed window, or (``shift`` criterion) its 95 % interval is wider than
+  +-min_shift_cm or straddles zero beyond +-min_shift_cm;
+* unclassified: fits no rule (``ouchi`` and ``fork``).
+
+Three criteria:
+
+``shift`` (this project's): a grid cell is one whose best gridness over the tested lags is
+significant against the calibrated shuffles (test ``any``) and at least gridness_threshold;
+its preferred shift is the sharpness peak (:func:`gridcells.shift_estimate.estimate_shift`)
+with a jackknife 95 % interval; predictive / retrospective need that interval to exclude 0.
+
+``ouchi`` (Ouchi & Fujisawa 2024, calibrated): predictive when the best future gridness is
+significant (max statistic over future lags) while gridness at shift 0 is not, and the best
+shift (gridness argmax) is >= +min_shift_cm; retrospective mirrored; zero-lag when shift 0 is
+significant and the best shift lies within +-min_shift_cm. Ouchi & Fujisawa's other two classes
+(phase precession, phase locking) are defined by theta phase and have no counterpart here.
+
+``fork`` (the earlier public analysis, exactly): zero-shift gridness >= zero_shift_threshold
+and best gridness >= gridness_threshold; the argmax shift decides predictive / retrospective /
+zero-lag at +-min_shift_cm, with no test and no edge rule; every other unit is low-grid (so a
+unit with gridness 0.4 at shift 0 and 0.9 at +10 cm is low-grid, as there). The earlier code
+ran it on 20-step trajectories with lags that drop samples (:mod:`gridcells.earlier`).
 """
 
 from __future__ import annotations
 
 import json
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from .config import Config
-from .ratemaps import Activity, RateMapAccumulator, bin_index
-from .scores import GridScorer
+from .ratemaps import Activity
+from .shift_estimate import estimate_shift
+from .shifted import (  # noqa: F401 (re-exported: the predictive analysis's vocabulary)
+    ShiftedMaps,
+    Sweep,
+    cm_per_step,
+    distance_shifted_positions,
+    distance_sweep,
+    lag_sweep,
+)
+from .shuffles import ShuffleTest, shuffle_test
 
-CLASSES = ("predictive", "retrospective", "zero-lag", "low-grid", "unclassified")
-
-
-def cm_per_step(velocities: np.ndarray) -> float:
-    """Mean displacement per step (cm) of velocities [..., 2] (m / step)."""
-    return float(100 * np.linalg.norm(velocities, axis=-1).mean())
-
-
-class ShiftedMaps:
-    """Rate maps of activity [n, T, U] against positions [n, T, 2] re-paired in time.
-
-    Every time-shifted and shuffled map uses the same activity samples, those at
-    t in [margin, T - margin) of each trajectory, so that lags up to ``margin`` steps never
-    leave the trajectory and all maps (real or shuffled) rest on the same number of samples
-    (otherwise a shorter lag-map would be noisier, and its gridness more variable, than the
-    shuffles it is tested against). Bin indices are computed once; a shift only re-indexes
-    them (no copy of the activity).
-    """
-
-    def __init__(self, activity: Activity, cfg: Config, margin: int | None = None):
-        self.cfg = cfg
-        self.act = torch.as_tensor(activity.activations)
-        n, T, U = self.act.shape
-        self.T, self.U = T, U
-        self.margin = cfg.max_lag if margin is None else margin
-        if 2 * self.margin >= T:
-            raise ValueError(f"max_lag ({self.margin}) is not shorter than half the trajectories "
-                             f"({T} steps); raise analysis_sequence_length or lower max_lag")
-        self.idx = bin_index(torch.as_tensor(activity.positions).reshape(-1, 2), cfg.box_width,
-                             cfg.box_height, cfg.nbins).reshape(n, T)
-        self.skip = cfg.nbins ** 2
-
-    def _maps(self, idx: torch.Tensor) -> tuple[np.ndarray, int]:
-        acc = RateMapAccumulator(self.cfg, self.U)
-        acc.add_indexed(idx, self.act)
-        return acc.result().maps, int((idx != self.skip).sum())
-
-    def _window(self, positions_idx: torch.Tensor) -> torch.Tensor:
-        idx = torch.full_like(self.idx, self.skip)
-        m = self.margin
-        idx[:, m:self.T - m] = positions_idx
-        return idx
-
-    def lag(self, k: int) -> tuple[np.ndarray, int]:
-        """Maps [U, nb, nb] of a(t) against x(t + k) within each trajectory, and the number of
-        samples used."""
-        if abs(k) > self.margin:
-            raise ValueError(f"lag {k} exceeds max_lag ({self.margin})")
-        m = self.margin
-        return self._maps(self._window(self.idx[:, m + k:self.T - m + k]))
-
-    def circular(self, c: int) -> np.ndarray:
-        """Maps of a(t) against x((t + c) mod T) (a circular shuffle)."""
-        rolled = torch.roll(self.idx, -c, dims=1)
-        return self._maps(self._window(rolled[:, self.margin:self.T - self.margin]))[0]
-
-    def positions_at(self, positions: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, int]:
-        """Maps of a(t) against arbitrary positions [n, T, 2] where ``valid`` [n, T] (all t)."""
-        idx = torch.full_like(self.idx, self.skip)
-        v = torch.as_tensor(valid)
-        idx[v] = bin_index(torch.as_tensor(positions)[v], self.cfg.box_width,
-                           self.cfg.box_height, self.cfg.nbins)
-        return self._maps(idx)
-
-
-@dataclass
-class Sweep:
-    """Gridness against shift.
-
-    shifts: [L] in steps (time sweep) or cm (distance sweep); shifts_cm: [L];
-    score_60, score_90: [L, U]; n_samples: [L]; units: [U] network indices."""
-
-    shifts: np.ndarray
-    shifts_cm: np.ndarray
-    score_60: np.ndarray
-    score_90: np.ndarray
-    n_samples: np.ndarray
-    units: np.ndarray
-
-    @property
-    def zero(self) -> int:
-        return int(np.argmin(np.abs(self.shifts_cm)))
-
-
-def _score_all(maps_list, scorer) -> tuple[np.ndarray, np.ndarray]:
-    """Scores [len(maps_list), U] of a list of map stacks [U, n, n], scored in one batch."""
-    s = scorer.score(np.concatenate(maps_list))
-    shape = (len(maps_list), -1)
-    return s.score_60.reshape(shape), s.score_90.reshape(shape)
-
-
-def lag_sweep(activity: Activity, cfg: Config, max_lag: int | None = None,
-              maps: ShiftedMaps | None = None) -> Sweep:
-    """Gridness of every unit at time shifts -max_lag..max_lag steps."""
-    max_lag = cfg.max_lag if max_lag is None else max_lag
-    maps = maps or ShiftedMaps(activity, cfg, max_lag)
-    lags = np.arange(-max_lag, max_lag + 1)
-    built = [maps.lag(int(k)) for k in lags]
-    s60, s90 = _score_all([b[0] for b in built], GridScorer.cached(cfg.nbins))
-    step_cm = cm_per_step(activity.velocities)
-    return Sweep(lags, lags * step_cm, s60, s90, np.array([b[1] for b in built]),
-                 activity.units)
-
-
-def distance_shifted_positions(positions: np.ndarray, shift_m: float
-                               ) -> tuple[np.ndarray, np.ndarray]:
-    """Positions a path length ``shift_m`` (m) ahead (> 0) or behind (< 0) each sample along
-    its trajectory, linearly interpolated; returns positions [n, T, 2] and valid [n, T] (the
-    shifted point lies within the trajectory)."""
-    n, T, _ = positions.shape
-    seg = np.linalg.norm(np.diff(positions, axis=1), axis=-1)
-    s = np.concatenate([np.zeros((n, 1)), np.cumsum(seg, 1)], 1)  # path length [n, T]
-    target = s + shift_m
-    valid = (target >= 0) & (target <= s[:, -1:])
-    out = np.empty_like(positions)
-    for i in range(n):  # np.interp is 1-d; n trajectories of T samples each
-        for d in range(2):
-            out[i, :, d] = np.interp(target[i], s[i], positions[i, :, d])
-    return out, valid
-
-
-def distance_sweep(activity: Activity, cfg: Config, shifts_cm: np.ndarray,
-                   maps: ShiftedMaps | None = None) -> Sweep:
-    """Gridness at path-length shifts ``shifts_cm`` (Ouchi & Fujisawa 2024)."""
-    maps = maps or ShiftedMaps(activity, cfg)
-    built = [maps.positions_at(*distance_shifted_positions(activity.positions, d / 100))
-             for d in shifts_cm]
-    s60, s90 = _score_all([b[0] for b in built], GridScorer.cached(cfg.nbins))
-    shifts_cm = np.asarray(shifts_cm, dtype=float)
-    return Sweep(shifts_cm, shifts_cm, s60, s90, np.array([b[1] for b in built]),
-                 activity.units)
-
-
-@dataclass
-class ShuffleNull:
-    """Shuffle controls for a time sweep.
-
-    offsets: [S] circular offsets (steps); scores: [S, L, U] score 60 of every shuffle at every
-    lag; threshold: [L, U] the (1 - alpha) percentile per lag; max_future, max_past: [S, U]
-    the best shuffled score over positive / negative lags (the null of a best-shift test,
-    which accounts for picking the best of many lags)."""
-
-    offsets: np.ndarray
-    scores: np.ndarray
-    threshold: np.ndarray
-    alpha: float
-    max_future: np.ndarray
-    max_past: np.ndarray
-
-    def percentile(self, values: np.ndarray) -> np.ndarray:
-        """The (1 - alpha) percentile over shuffles (axis 0); NaN where a unit has no score."""
-        return upper_percentile(values, self.alpha)
-
-
-def upper_percentile(values: np.ndarray, alpha: float) -> np.ndarray:
-    """The (1 - alpha) percentile of ``values`` over axis 0, ignoring undefined (non-finite)
-    scores; NaN where none is defined (silent units)."""
-    v = np.where(np.isfinite(values), values, np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: silent units
-        return np.nanpercentile(v, 100 * (1 - alpha), axis=0)
-
-
-def shuffle_null(activity: Activity, cfg: Config, sweep: Sweep, trials: int | None = None,
-                 rng: np.random.Generator | None = None,
-                 maps: ShiftedMaps | None = None) -> ShuffleNull:
-    """``trials`` circular shuffles of activity against position, scored at every lag of
-    ``sweep``. Offsets are drawn without replacement when enough distinct ones exist."""
-    trials = cfg.shuffle_trials if trials is None else trials
-    rng = rng if rng is not None else np.random.default_rng([cfg.rng_seed, 0x5F])
-    maps = maps or ShiftedMaps(activity, cfg)
-    T = maps.T
-    # at every lag k the shuffled pairing (k + s) mod T stays >= shuffle_min_offset steps away
-    # from the true pairing 0
-    reach = int(np.abs(sweep.shifts).max())
-    lo, hi = cfg.shuffle_min_offset + reach, T - cfg.shuffle_min_offset - reach
-    if hi < lo:
-        raise ValueError(f"shuffle_min_offset ({cfg.shuffle_min_offset}) and max_lag ({reach}) "
-                         f"leave no shuffle offset in trajectories of {T} steps; expected "
-                         f"analysis_sequence_length >= {2 * (cfg.shuffle_min_offset + reach)}")
-    alpha = cfg.shuffle_alpha
-    if trials == 0:  # no shuffles: an empty null (the fork criterion needs none)
-        empty = np.zeros((0, sweep.score_60.shape[1]))
-        return ShuffleNull(np.zeros(0, int), np.zeros((0, *sweep.score_60.shape)),
-                           np.full(sweep.score_60.shape, np.nan), alpha, empty, empty)
-    choices = np.arange(lo, hi + 1)
-    offsets = rng.choice(choices, trials, replace=trials > len(choices))
-    needed = sorted({int((k + s) % T) for s in offsets for k in sweep.shifts})
-    scorer = GridScorer.cached(cfg.nbins)
-    circ = {}
-    for i in range(0, len(needed), 16):  # score 16 circular shifts per batch
-        part = needed[i:i + 16]
-        s60, _ = _score_all([maps.circular(c) for c in part], scorer)
-        circ.update(zip(part, s60))
-    scores = np.stack([[circ[int((k + s) % T)] for k in sweep.shifts] for s in offsets])
-    future, past = sweep.shifts > 0, sweep.shifts < 0
-    # silent units have no score (NaN) in any map: their maxima are -inf, thresholds NaN
-    finite = np.nan_to_num(scores, nan=-np.inf)
-    none = np.full(scores.shape[::2], -np.inf)
-    max_f = finite[:, future].max(1) if future.any() else none
-    max_p = finite[:, past].max(1) if past.any() else none
-    return ShuffleNull(offsets, scores, upper_percentile(scores, alpha), alpha, max_f, max_p)
-
-
-def peak_centroid(scores: np.ndarray, shifts: np.ndarray) -> np.ndarray:
-    """Preferred shift [U] of gridness curves scores [L, U]: the centroid of the contiguous run
-    of shifts around the maximum where gridness stays above half-way between the curve's
-    minimum and maximum, weighted by the height above that level.
-
-    Gridness is nearly flat over shifts that blur a clean grid isotropically (blur keeps the
-    hexagonal symmetry), so the raw argmax lands anywhere on the plateau; the plateau's
-    centre is a far more stable estimate of where the map is sharpest.
-    """
-    s = np.nan_to_num(scores, nan=-np.inf)
-    out = np.empty(s.shape[1])
-    for u in range(s.shape[1]):
-        col = s[:, u]
-        top = int(np.argmax(col))
-        finite = col[np.isfinite(col)]
-        if finite.size == 0:
-            out[u] = shifts[top]
-            continue
-        level = (finite.max() + finite.min()) / 2
-        lo = top
-        while lo > 0 and col[lo - 1] >= level:
-            lo -= 1
-        hi = top
-        while hi < len(col) - 1 and col[hi + 1] >= level:
-            hi += 1
-        w = col[lo:hi + 1] - level
-        out[u] = shifts[top] if w.sum() <= 0 else float((w * shifts[lo:hi + 1]).sum() / w.sum())
-    return out
+CLASSES = ("predictive", "retrospective", "zero-lag", "low-grid", "unresolved", "unclassified")
+CRITERIA = ("shift", "ouchi", "fork")
 
 
 @dataclass
 class Classification:
-    """labels: [U] class names; preferred_shift: [U] preferred shift (sweep units);
-    preferred_cm: [U]; zero_score, peak_score: [U]; significant_*: [U] bools (ouchi only)."""
+    """labels: [U] class names; preferred_shift: [U] (sweep units); preferred_cm: [U];
+    se_cm: [U] standard error of the preferred shift (NaN when not estimated); zero_score,
+    peak_score: [U] gridness at shift 0 and at its best; extra: [U] arrays (p-values,
+    significance)."""
 
     criterion: str
     labels: np.ndarray
     preferred_shift: np.ndarray
     preferred_cm: np.ndarray
+    se_cm: np.ndarray
     zero_score: np.ndarray
     peak_score: np.ndarray
     extra: dict = field(default_factory=dict)
@@ -284,60 +80,59 @@ class Classification:
         return {c: int((self.labels == c).sum()) for c in CLASSES}
 
 
-def classify(sweep: Sweep, cfg: Config, criterion: str = "fork",
-             null: ShuffleNull | None = None) -> Classification:
-    """Label every unit.
+def _by_shift(labels, ok, shift_cm, edge, cfg, lo=None, hi=None):
+    """Label ``ok`` units by their shift; ``lo``/``hi``: interval bounds that must exclude 0
+    for predictive / retrospective (None: no interval)."""
+    lo = shift_cm if lo is None else lo
+    hi = shift_cm if hi is None else hi
+    labels[ok & (shift_cm >= cfg.min_shift_cm) & (lo > 0)] = "predictive"
+    labels[ok & (shift_cm <= -cfg.min_shift_cm) & (hi < 0)] = "retrospective"
+    labels[ok & (np.abs(shift_cm) < cfg.min_shift_cm)] = "zero-lag"
+    labels[ok & edge] = "unresolved"
 
-    The preferred shift is :func:`peak_centroid` (``peak_estimator: centroid``) or the raw
-    argmax of gridness (``argmax``, as the earlier code did).
 
-    ``fork`` (the earlier analysis code): zero-shift score >= zero_shift_threshold and
-    best-shift score >= gridness_threshold; a preferred shift >= +min_shift_cm is predictive,
-    <= -min_shift_cm retrospective, otherwise zero-lag. Low-grid: the score never reaches
-    low_grid_threshold. The rest: unclassified.
-
-    ``ouchi`` (Ouchi & Fujisawa 2024, with shuffles): predictive when the best future score
-    beats the (1 - alpha) percentile of the shuffles' best future scores while the zero-shift
-    score does not beat its own shuffle threshold, and the best shift overall is in the
-    future beyond min_shift_cm; retrospective mirrored; zero-lag when the zero shift is
-    significant and the best shift lies within +-min_shift_cm. Low-grid as above.
-    """
+def classify(sweep: Sweep, cfg: Config, criterion: str = "shift",
+             test: ShuffleTest | None = None) -> Classification:
+    """Label every unit of ``sweep`` under ``criterion`` (see the module doc)."""
     s = np.nan_to_num(sweep.score_60, nan=-np.inf)
-    best = np.argmax(s, 0)
-    cols = np.arange(s.shape[1])
-    if cfg.peak_estimator == "centroid":
-        pref = peak_centroid(sweep.score_60, sweep.shifts.astype(float))
-    else:
-        pref = sweep.shifts[best].astype(float)
-    pref_cm = np.interp(pref, sweep.shifts, sweep.shifts_cm)
-    zero = s[sweep.zero]
-    peak = s[best, cols]
-    low = peak < cfg.low_grid_threshold
-    labels = np.full(s.shape[1], "unclassified", dtype=object)
-    extra = {}
-    if criterion == "fork":
-        ok = (zero >= cfg.zero_shift_threshold) & (peak >= cfg.gridness_threshold)
-        labels[ok & (pref_cm >= cfg.min_shift_cm)] = "predictive"
-        labels[ok & (pref_cm <= -cfg.min_shift_cm)] = "retrospective"
-        labels[ok & (np.abs(pref_cm) < cfg.min_shift_cm)] = "zero-lag"
+    zero, peak = s[sweep.zero], s.max(0)
+    U = s.shape[1]
+    labels = np.full(U, "unclassified", dtype=object)
+    extra: dict = {}
+    if criterion in ("shift", "ouchi") and test is None:
+        raise ValueError(f"criterion {criterion!r} needs shuffles: shuffle_trials must be > 0")
+    if criterion == "shift":
+        est = estimate_shift(sweep, cfg.peak_estimator)
+        grid = test.significant("any") & (peak >= cfg.gridness_threshold)
+        half = 1.96 * np.nan_to_num(est.se_cm, nan=0.0)
+        labels[:] = "unresolved"
+        labels[~grid] = "low-grid"
+        _by_shift(labels, grid, est.shift_cm, est.at_edge | (half > cfg.min_shift_cm), cfg,
+                  est.shift_cm - half, est.shift_cm + half)
+        extra = {f"p_{t}": p for t, p in test.p.items()}
     elif criterion == "ouchi":
-        if null is None or null.scores.size == 0:
-            raise ValueError("criterion 'ouchi' needs shuffles: shuffle_trials must be > 0")
-        future, past = sweep.shifts_cm > 0, sweep.shifts_cm < 0
-        best_f = s[future].max(0) if future.any() else np.full(len(cols), -np.inf)
-        best_p = s[past].max(0) if past.any() else np.full(len(cols), -np.inf)
-        sig_zero = zero > null.threshold[sweep.zero]
-        sig_f = best_f > null.percentile(null.max_future)
-        sig_p = best_p > null.percentile(null.max_past)
-        labels[sig_f & ~sig_zero & (pref_cm >= cfg.min_shift_cm)] = "predictive"
-        labels[sig_p & ~sig_zero & (pref_cm <= -cfg.min_shift_cm)] = "retrospective"
-        labels[sig_zero & (np.abs(pref_cm) < cfg.min_shift_cm)] = "zero-lag"
-        extra = {"significant_zero": sig_zero, "significant_future": sig_f,
-                 "significant_past": sig_p}
+        est = estimate_shift(sweep, "argmax")
+        sig = {t: test.significant(t) for t in ("zero", "future", "past")}
+        ok = np.zeros(U, bool)
+        labels[sig["future"] & ~sig["zero"] & (est.shift_cm >= cfg.min_shift_cm)] = "predictive"
+        labels[sig["past"] & ~sig["zero"] & (est.shift_cm <= -cfg.min_shift_cm)] = \
+            "retrospective"
+        labels[sig["zero"] & (np.abs(est.shift_cm) < cfg.min_shift_cm)] = "zero-lag"
+        ok = (labels != "unclassified") & est.at_edge
+        labels[ok] = "unresolved"
+        labels[peak < cfg.low_grid_threshold] = "low-grid"
+        extra = {**{f"p_{t}": p for t, p in test.p.items()},
+                 **{f"significant_{t}": v for t, v in sig.items()}}
+    elif criterion == "fork":
+        est = estimate_shift(sweep, "argmax")
+        ok = (zero >= cfg.zero_shift_threshold) & (peak >= cfg.gridness_threshold)
+        _by_shift(labels, ok, est.shift_cm, np.zeros(U, bool), cfg)
+        labels[~ok] = "low-grid"  # the earlier code: every unit that fails either threshold
     else:
-        raise ValueError(f"criterion: expected 'fork' or 'ouchi', got {criterion!r}")
-    labels[low] = "low-grid"
-    return Classification(criterion, labels.astype(str), pref, pref_cm, zero, peak, extra)
+        raise ValueError(f"criterion: expected one of {CRITERIA}, got {criterion!r}")
+    return Classification(criterion, labels.astype(str), est.shift, est.shift_cm, est.se_cm,
+                          np.where(np.isfinite(zero), zero, np.nan),
+                          np.where(np.isfinite(peak), peak, np.nan), extra)
 
 
 def class_summary(c: Classification) -> dict:
@@ -361,45 +156,55 @@ def class_summary(c: Classification) -> dict:
     return out
 
 
+SUMMARY_KEYS = ("gridness_threshold", "zero_shift_threshold", "low_grid_threshold",
+                "min_shift_cm", "peak_estimator", "max_lag", "shuffle_trials", "shuffle_alpha",
+                "shuffle_min_offset", "shuffle_groups", "shuffle_lag_step", "rng_seed", "Ng_use",
+                "n_batches", "analysis_batch_size", "analysis_sequence_length")
+_SWEEP_FIELDS = ("shifts", "shifts_cm", "score_60", "score_90", "sharpness", "sharpness_jack",
+                 "n_samples", "units")
+_CLASS_FIELDS = ("labels", "preferred_shift", "preferred_cm", "se_cm", "zero_score",
+                 "peak_score")
+
+
 @dataclass
 class PredictiveResult:
-    """Everything the predictive analysis of one network produced."""
+    """Everything the predictive analysis of one network produced: the time sweep, the
+    shuffle test (None without shuffles), one Classification per criterion."""
 
     sweep: Sweep
-    null: ShuffleNull
-    fork: Classification
-    ouchi: Classification | None
+    test: ShuffleTest | None
+    classes: dict[str, Classification]
     cm_per_step: float
 
+    @property
+    def main(self) -> Classification:
+        """The ``shift`` classification when shuffles were run, else ``fork``."""
+        return self.classes.get("shift", self.classes["fork"])
+
     def summary(self, cfg: Config) -> dict:
-        keys = ("gridness_threshold", "zero_shift_threshold", "low_grid_threshold",
-                "min_shift_cm", "max_lag", "shuffle_trials", "shuffle_alpha",
-                "shuffle_min_offset", "rng_seed", "Ng_use", "n_batches",
-                "analysis_batch_size", "analysis_sequence_length")
         return {"cm_per_step": self.cm_per_step,
                 "lags": self.sweep.shifts.tolist(),
                 "n_samples_per_lag": self.sweep.n_samples.tolist(),
-                "parameters": {k: getattr(cfg, k) for k in keys},
+                "parameters": {k: getattr(cfg, k) for k in SUMMARY_KEYS},
                 "traj_knobs": {k: v for k, v in cfg.to_dict().items() if k.startswith("traj_")},
-                "fork": class_summary(self.fork),
-                "ouchi": class_summary(self.ouchi) if self.ouchi is not None else None}
+                **{name: class_summary(c) for name, c in self.classes.items()}}
 
     def save(self, out_dir: str | Path, cfg: Config) -> Path:
-        """Write summary.json and data.npz into ``out_dir``; returns it."""
+        """Write summary.json and data.npz into ``out_dir`` (read back by :meth:`load`)."""
         from .checkpoints import atomic_write, atomic_write_text
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out / "summary.json", json.dumps(self.summary(cfg), indent=1))
-        arrays = {
-            "lags": self.sweep.shifts, "lags_cm": self.sweep.shifts_cm,
-            "score_60": self.sweep.score_60, "score_90": self.sweep.score_90,
-            "n_samples": self.sweep.n_samples, "units": self.sweep.units,
-            "preferred_lag": self.fork.preferred_shift, "preferred_cm": self.fork.preferred_cm,
-            "labels_fork": self.fork.labels,
-            "shuffle_offsets": self.null.offsets, "shuffle_threshold": self.null.threshold,
-            "low_grid_units": self.sweep.units[self.fork.labels == "low-grid"]}
-        if self.ouchi is not None:
-            arrays["labels_ouchi"] = self.ouchi.labels
+        arrays = {f"sweep_{k}": getattr(self.sweep, k) for k in _SWEEP_FIELDS}
+        arrays["cm_per_step"] = np.array(self.cm_per_step)
+        for name, c in self.classes.items():
+            arrays.update({f"{name}_{k}": getattr(c, k) for k in _CLASS_FIELDS})
+            arrays.update({f"{name}_extra_{k}": v for k, v in c.extra.items()})
+        if self.test is not None:
+            t = self.test
+            arrays.update(test_lags=t.lags, test_offsets=t.offsets, test_observed=t.observed,
+                          test_null=t.null.astype(np.float32), test_alpha=np.array(t.alpha),
+                          **{f"test_p_{k}": v for k, v in t.p.items()})
 
         def write(p):
             with open(p, "wb") as fh:
@@ -407,12 +212,40 @@ class PredictiveResult:
         atomic_write(out / "data.npz", write)
         return out
 
+    @classmethod
+    def load(cls, out_dir: str | Path) -> PredictiveResult:
+        """The result :meth:`save` wrote into ``out_dir``."""
+        path = Path(out_dir) / "data.npz"
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no predictive analysis here; expected the output "
+                                    "of PredictiveResult.save (the predictive chapter)")
+        with np.load(path, allow_pickle=False) as z:
+            d = {k: z[k] for k in z.files}
+        sweep = Sweep(**{k: d[f"sweep_{k}"] for k in _SWEEP_FIELDS})
+        test = None
+        if "test_lags" in d:
+            test = ShuffleTest(d["test_lags"], d["test_offsets"], d["test_observed"],
+                               d["test_null"], {k[7:]: v for k, v in d.items()
+                                                if k.startswith("test_p_")},
+                               float(d["test_alpha"]))
+        classes = {}
+        for name in CRITERIA:
+            if f"{name}_labels" in d:
+                pre = f"{name}_extra_"
+                classes[name] = Classification(
+                    name, *(d[f"{name}_{k}"] for k in _CLASS_FIELDS),
+                    extra={k[len(pre):]: v for k, v in d.items() if k.startswith(pre)})
+        return cls(sweep, test, classes, float(d["cm_per_step"]))
+
 
 def analyse(activity: Activity, cfg: Config) -> PredictiveResult:
-    """Lag sweep, shuffles and both classifications for one network's activity."""
+    """Time sweep, shuffle tests and the three classifications of one network's activity
+    (``shift`` and ``ouchi`` only with shuffle_trials > 0)."""
     maps = ShiftedMaps(activity, cfg)
     sweep = lag_sweep(activity, cfg, maps=maps)
-    null = shuffle_null(activity, cfg, sweep, maps=maps)
-    fork = classify(sweep, cfg, "fork")
-    ouchi = classify(sweep, cfg, "ouchi", null) if cfg.shuffle_trials > 0 else None
-    return PredictiveResult(sweep, null, fork, ouchi, cm_per_step(activity.velocities))
+    test = shuffle_test(maps, sweep, cfg) if cfg.shuffle_trials > 0 else None
+    classes = {"fork": classify(sweep, cfg, "fork")}
+    if test is not None:
+        classes = {"shift": classify(sweep, cfg, "shift", test),
+                   "ouchi": classify(sweep, cfg, "ouchi", test), **classes}
+    return PredictiveResult(sweep, test, classes, cm_per_step(activity.velocities))

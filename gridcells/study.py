@@ -1,5 +1,6 @@
 """Running the analyses on trained networks: cached analysis trajectories, activity,
-predictive classification, ablation, and tables across checkpoints.
+predictive classification, the earlier analysis's classes, ablation, and tables across
+networks (the ensemble) and across the epochs of one run.
 
 The analysis trajectories are simulated once (seed ``rng_seed``) and reused for every
 checkpoint, so differences between checkpoints are not differences of paths. The ``traj_*``
@@ -18,10 +19,12 @@ import torch
 from .ablation import AblationResult, ablation_experiment
 from .checkpoints import load_model
 from .config import Config
+from .earlier import EARLIER_BATCH_SIZE, EARLIER_BATCHES, earlier_classification
 from .model import PathRNN
 from .place_cells import PlaceCells
-from .predictive import PredictiveResult, analyse, class_summary
+from .predictive import Classification, PredictiveResult, analyse
 from .ratemaps import Activity
+from .stats import t_interval
 from .trajectories import batches_from_paths, simulate
 
 TRAJ_KEYS = ("traj_speed_scale", "traj_speed_max", "traj_velocity_smoothing",
@@ -93,7 +96,8 @@ def evaluation_paths(model: PathRNN, cfg: Config) -> Paths:
 
 def ablation_study(model: PathRNN, cfg: Config, labels: np.ndarray, seed: int,
                    paths: Paths | None = None) -> AblationResult:
-    """Silence the predictive units of ``labels`` and size-matched controls."""
+    """Silence the predictive units of ``labels`` and size-matched controls
+    (``ablation_random_trials`` random sets; the predictive set's rank is its p-value)."""
     paths = paths or evaluation_paths(model, cfg)
     pc = PlaceCells(model.cfg, model.centers.cpu())
     batches = batches_from_paths(paths.positions, paths.velocities, pc, model.cfg.batch_size,
@@ -101,6 +105,58 @@ def ablation_study(model: PathRNN, cfg: Config, labels: np.ndarray, seed: int,
     return ablation_experiment(model, batches, np.flatnonzero(labels == "predictive"),
                                np.flatnonzero(labels == "zero-lag"), len(labels),
                                cfg.ablation_random_trials, seed)
+
+
+def earlier_study(model: PathRNN, cfg: Config) -> Classification:
+    """The earlier public analysis's classes (:mod:`gridcells.earlier`) of the first
+    ``Ng_use`` units: 10 batches of 100 paths of the model's training length."""
+    units = check_units(model, cfg)
+    acfg = analysis_config(model.cfg, cfg)
+    paths = simulate_paths(acfg, EARLIER_BATCHES * EARLIER_BATCH_SIZE,
+                           model.cfg.sequence_length, stream=3)
+    act = activity(model, paths, units, EARLIER_BATCH_SIZE)
+    return earlier_classification(act, cfg.replace(box_width=model.cfg.box_width,
+                                                   box_height=model.cfg.box_height))[0]
+
+
+def network_row(model: PathRNN, cfg: Config, paths: Paths | None = None,
+                ablate: bool = True) -> tuple[dict, PredictiveResult]:
+    """One network's predictive figures: class counts under every criterion (``earlier``:
+    the earlier analysis's rules on its own paths), the median preferred shift (cm) of the
+    predictive and retrospective units (``shift`` criterion), and the ablation of its
+    predictive units (error intact / silenced / mean of random sets, and the p-value)."""
+    result, _ = predictive_study(model, cfg, paths)
+    classes = {**result.classes, "earlier": earlier_study(model, cfg)}
+    row: dict = {}
+    for name, c in classes.items():
+        row.update({f"{name}_{k}": v for k, v in c.counts().items()})
+    main = result.main
+    for name in ("predictive", "retrospective"):
+        sel = main.labels == name
+        row[f"{name}_median_shift_cm"] = float(np.median(main.preferred_cm[sel])) \
+            if sel.any() else None
+    grid = ~np.isin(main.labels, ("low-grid",))
+    row["grid_units"] = int(grid.sum())
+    row["predictive_share_of_grid"] = row[f"{main.criterion}_predictive"] / max(1, grid.sum())
+    if ablate:
+        abl = ablation_study(model, cfg, main.labels, cfg.rng_seed)
+        row.update(err_intact_cm=abl.intact_error_cm, err_predictive_cm=abl.predictive_error_cm,
+                   err_random_mean_cm=float(np.mean(abl.random_errors_cm))
+                   if abl.random_errors_cm else None, ablation_p=abl.p_random)
+    return row, result
+
+
+def across(rows: list[dict]) -> dict:
+    """Mean and 95 % t-interval across networks of every numeric column of ``rows``:
+    column -> {"mean", "lo", "hi", "n"} (n: networks with a value)."""
+    out = {}
+    for key in rows[0]:
+        vals = [r[key] for r in rows if isinstance(r.get(key), (int, float))
+                and not isinstance(r.get(key), bool)]
+        if vals:
+            m, lo, hi = t_interval(vals)
+            out[key] = {"mean": m, "lo": lo, "hi": hi, "n": len(vals)}
+    return out
 
 
 def resolve_checkpoints(spec) -> list[Path]:
@@ -119,40 +175,15 @@ def resolve_checkpoints(spec) -> list[Path]:
     return found
 
 
-def checkpoint_table(checkpoints, cfg: Config, criterion: str = "fork") -> dict:
-    """Analyse several checkpoints on the same cached trajectories.
-
-    Returns {"rows": one dict per checkpoint (counts per class, mean preferred shift of the
-    predictive and retrospective units, ablation errors), "summary": mean and 95 % interval
-    (t-based) across checkpoints of every numeric column}."""
-    from scipy import stats
-
+def checkpoint_table(checkpoints, cfg: Config, ablate: bool = True) -> list[dict]:
+    """:func:`network_row` of several checkpoints (e.g. the epochs of one run) on the same
+    cached trajectories, one row each with its ``checkpoint`` path. The epochs of one run are
+    one network's development, not independent samples: no interval is computed across them
+    (use :func:`across` on independently trained networks)."""
     paths = resolve_checkpoints(checkpoints)
     models = [load_model(p) for p in paths]
     acfg = analysis_config(models[0].cfg, cfg)
     shared = simulate_paths(acfg, cfg.n_batches * cfg.analysis_batch_size,
                             cfg.analysis_sequence_length, stream=1)
-    rows = []
-    for i, (path, model) in enumerate(zip(paths, models)):
-        result, _ = predictive_study(model, cfg, shared)
-        cls = result.fork if criterion == "fork" else result.ouchi
-        summ = class_summary(cls)
-        abl = ablation_study(model, cfg, cls.labels, cfg.rng_seed + i)
-        row = {"checkpoint": str(path), **{f"n_{c}": v["count"] for c, v in summ.items()},
-               "pred_shift_cm": summ["predictive"]["mean_shift_cm"],
-               "retro_shift_cm": summ["retrospective"]["mean_shift_cm"],
-               "err_intact_cm": abl.intact_error_cm, "err_predictive_cm": abl.predictive_error_cm,
-               "err_random_mean_cm": float(np.mean(abl.random_errors_cm))
-               if abl.random_errors_cm else None}
-        rows.append(row)
-    summary = {}
-    for key in rows[0]:
-        vals = np.array([r[key] for r in rows if isinstance(r[key], (int, float))], float)
-        if key == "checkpoint" or len(vals) == 0:
-            continue
-        half = (stats.t.ppf(0.975, len(vals) - 1) * vals.std(ddof=1) / np.sqrt(len(vals))
-                if len(vals) > 1 else float("nan"))
-        summary[key] = {"mean": float(vals.mean()), "ci95": [float(vals.mean() - half),
-                                                              float(vals.mean() + half)],
-                        "n": int(len(vals))}
-    return {"criterion": criterion, "rows": rows, "summary": summary}
+    return [{"checkpoint": str(path), **network_row(model, cfg, shared, ablate)[0]}
+            for path, model in zip(paths, models)]

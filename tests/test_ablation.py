@@ -46,6 +46,9 @@ def test_experiment_and_no_predictive_units(trained, batches, tmp_path):
     assert len(res.random_errors_cm) == 3 and len(res.zero_lag_errors_cm) == 3
     again = ablation_experiment(trained, batches, [1, 2], [3, 4, 5], 32, trials=3, seed=0)
     assert again.random_errors_cm == res.random_errors_cm
+    # the p-value is the predictive set's rank among the random sets
+    hits = sum(e >= res.predictive_error_cm for e in res.random_errors_cm)
+    assert res.p_random == (1 + hits) / 4
     none = ablation_experiment(trained, batches, [], [3], 32, trials=3, seed=0)
     assert none.predictive_error_cm is None and "no predictive units" in none.note
     none.save(tmp_path / "a.json")

@@ -18,22 +18,27 @@ def runs(tmp_path_factory):
 
 def test_table_across_checkpoints(runs):
     root, cfg = runs
-    table = study.checkpoint_table(str(root / "s*" / "checkpoints" / "epoch_0002" /
-                                       "model.safetensors"), cfg)
-    assert len(table["rows"]) == 2
-    total = sum(table["rows"][0][f"n_{c}"] for c in
-                ("predictive", "retrospective", "zero-lag", "low-grid", "unclassified"))
-    assert total == cfg.Ng_use
-    assert table["summary"]["err_intact_cm"]["n"] == 2
-    lo, hi = table["summary"]["err_intact_cm"]["ci95"]
-    assert lo <= table["summary"]["err_intact_cm"]["mean"] <= hi
+    rows = study.checkpoint_table(str(root / "s*" / "checkpoints" / "epoch_0002" /
+                                      "model.safetensors"), cfg)
+    assert len(rows) == 2
+    for crit in ("shift", "ouchi", "fork", "earlier"):
+        assert sum(rows[0][f"{crit}_{c}"] for c in gc.predictive.CLASSES) == cfg.Ng_use
+    assert rows[0]["err_intact_cm"] > 0
+    p = rows[0]["ablation_p"]
+    assert p is None if rows[0]["shift_predictive"] == 0 else 0 < p <= 1
+    summary = study.across(rows)
+    assert summary["err_intact_cm"]["n"] == 2
+    assert summary["err_intact_cm"]["lo"] <= summary["err_intact_cm"]["mean"] \
+        <= summary["err_intact_cm"]["hi"]
 
 
-def test_same_paths_for_every_checkpoint(runs):
+def test_analysis_paths_are_seeded_by_stream(runs):
     root, cfg = runs
     a = study.simulate_paths(cfg, 4, 10, stream=1)
     b = study.simulate_paths(cfg, 4, 10, stream=1)
+    c = study.simulate_paths(cfg, 4, 10, stream=2)
     np.testing.assert_array_equal(a.positions, b.positions)
+    assert not np.array_equal(a.positions, c.positions)
 
 
 def test_traj_knobs_change_only_analysis_paths(runs):
