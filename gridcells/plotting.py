@@ -1,11 +1,14 @@
-"""Figures. Every helper takes ``ax=None`` (or ``fig=None`` for multi-panel figures),
-draws, and returns the figure. Rate maps are drawn with ``origin="lower"`` (row 0 = the
-bottom of the box)."""
+"""Figures. Every helper takes ``ax=None`` (or ``fig=None`` for multi-panel figures: a
+figure or subfigure to draw into), draws, and returns ``(fig, ax)`` (``(fig, axes)`` for
+multi-panel figures). Rate maps are drawn with ``origin="lower"`` (row 0 = the bottom of the
+box) in a perceptually uniform colour map with a colour bar. Importing this module sets the
+project's one plotting style (seaborn's ``ticks`` theme, :data:`MAP_CMAP` for images)."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import seaborn as sns
 from matplotlib.patches import Circle
 
 from .lattice import profile_symmetry, ring_profiles
@@ -15,6 +18,20 @@ from .scores import ring_parameters
 
 CLASS_COLORS = {"predictive": "tab:red", "retrospective": "tab:blue", "zero-lag": "tab:green",
                 "low-grid": "tab:gray", "unresolved": "tab:purple", "unclassified": "tab:olive"}
+MAP_CMAP = "viridis"  # rate maps, patterns, autocorrelograms (perceptually uniform)
+MAP_INCHES = 1.35     # one map of a gallery: about 135 px at the book's 100 dpi
+
+
+def set_style() -> None:
+    """The project's plotting style, set once when this module is imported."""
+    sns.set_theme(context="paper", style="ticks", palette="colorblind",
+                  rc={"image.cmap": MAP_CMAP, "figure.dpi": 100, "savefig.dpi": 100,
+                      "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize": 8,
+                      "xtick.labelsize": 8, "ytick.labelsize": 8,
+                      "axes.spines.top": False, "axes.spines.right": False})
+
+
+set_style()
 
 
 def _ax(ax, figsize=(4, 3)):
@@ -23,22 +40,44 @@ def _ax(ax, figsize=(4, 3)):
     return ax.figure, ax
 
 
-def _grid(fig, rows, cols, size=1.1):
+def _grid(fig, rows, cols, size=MAP_INCHES):
     if fig is None:
-        fig = plt.figure(figsize=(cols * size, rows * size + 0.4), layout="constrained")
+        fig = plt.figure(figsize=(cols * size + 0.8, rows * size + 0.5), layout="constrained")
     return fig, fig.subplots(rows, cols, squeeze=False)
 
 
-def show_map(m: np.ndarray, ax=None, title: str | None = None, cmap="jet", sigma=0.0):
-    """One rate map (or pattern) [n, n], optionally smoothed for display."""
-    fig, ax = _ax(ax, (2, 2))
-    ax.imshow(smooth(m, sigma) if sigma else m, origin="lower", cmap=cmap,
-              interpolation="nearest")
+def _bare(ax):
     ax.set_xticks([])
     ax.set_yticks([])
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def show_map(m: np.ndarray, ax=None, title: str | None = None, cmap=MAP_CMAP, sigma=0.0,
+             colorbar: str | None = "activity", vmin=None, vmax=None):
+    """One rate map (or pattern) [n, n], optionally smoothed for display, with a colour bar
+    labelled ``colorbar`` (None: no bar, e.g. when a gallery shares one). Returns (fig, ax)."""
+    fig, ax = _ax(ax, (2.4, 2))
+    im = ax.imshow(smooth(m, sigma) if sigma else m, origin="lower", cmap=cmap,
+                   interpolation="nearest", vmin=vmin, vmax=vmax)
+    _bare(ax)
     if title:
-        ax.set_title(title, fontsize=7)
-    return fig
+        ax.set_title(title, fontsize=8)
+    if colorbar:
+        fig.colorbar(im, ax=ax, shrink=0.8, label=colorbar)
+    return fig, ax
+
+
+def peak_normalised(m: np.ndarray, sigma: float) -> np.ndarray:
+    """A map smoothed for display and divided by its peak (0..1), NaNs kept."""
+    m = smooth(m, sigma) if sigma else np.asarray(m, float)
+    peak = np.nanmax(m) if np.isfinite(m).any() else np.nan
+    return m / peak if peak and np.isfinite(peak) and peak > 0 else m
+
+
+def shared_colorbar(fig, axes, label="activity / unit's peak"):
+    sm = plt.cm.ScalarMappable(cmap=MAP_CMAP, norm=plt.Normalize(0, 1))
+    fig.colorbar(sm, ax=axes, shrink=0.6, label=label, aspect=30)
 
 
 def best_first(scores: np.ndarray) -> np.ndarray:
@@ -47,16 +86,18 @@ def best_first(scores: np.ndarray) -> np.ndarray:
     return finite[np.argsort(scores[finite])[::-1]]
 
 
-def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 8, fig=None,
+def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 6, fig=None,
                     label: str = "grid score", sigma: float = 1.0):
     """Top, middle and bottom ``per_row`` maps of the score distribution, as in Fig. 2 of
-    Sorscher et al.; each row is titled with its score range."""
+    Sorscher et al.; each map is titled with its score, each row with its score range; maps
+    are divided by their peak and share one colour bar. Returns (fig, axes [3, per_row])."""
     order = best_first(scores)
     n = len(order)
     if n == 0:
         fig, ax = _ax(None)
         ax.text(0.5, 0.5, "no unit has a defined score", ha="center")
-        return fig
+        _bare(ax)
+        return fig, np.array([[ax]])
     k = min(per_row, n)
     picks = {"top": order[:k], "middle": order[max(n // 2 - k // 2, 0):][:k],
              "bottom": order[-k:]}
@@ -64,101 +105,117 @@ def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 8, fig=
     for row, (name, idx) in enumerate(picks.items()):
         vals = scores[idx]
         for j, u in enumerate(idx):
-            show_map(maps[u], axes[row, j], f"{scores[u]:.2f}", sigma=sigma)
-        axes[row, 0].set_ylabel(f"{name}\n{np.nanmin(vals):.2f}..{np.nanmax(vals):.2f}",
-                                fontsize=7)
+            show_map(peak_normalised(maps[u], sigma), axes[row, j], f"{scores[u]:.2f}",
+                     colorbar=None, vmin=0, vmax=1)
+        axes[row, 0].set_ylabel(f"{name}\n{np.nanmin(vals):.2f} to {np.nanmax(vals):.2f}",
+                                fontsize=8)
+    shared_colorbar(fig, axes)
     silent = len(scores) - n
-    fig.suptitle(f"rate maps by {label}" + (f" ({silent} of {len(scores)} units have no score:"
-                                             " silent or flat maps)" if silent else ""),
-                 fontsize=9)
-    return fig
+    if silent:
+        fig.suptitle(f"{silent} of {len(scores)} units have no {label} (silent or flat maps)",
+                     fontsize=8)
+    return fig, axes
 
 
 def top_maps(maps: np.ndarray, scores: np.ndarray, n: int = 64, per_row: int = 8, fig=None,
              sigma: float = 1.0):
     """The ``n`` best-scoring rate maps (maps [U, nbins, nbins], scores [U]), best first, each
-    titled with its score: the check that a network's top units are visibly hexagonal."""
+    titled with its score (peak-normalised, one colour bar): the check that a network's top
+    units are visibly hexagonal. Returns (fig, axes)."""
     order = best_first(scores)[:n]
     rows = max(-(-len(order) // per_row), 1)
     fig, axes = _grid(fig, rows, per_row)
     for ax in axes.flat:
         ax.axis("off")
     for ax, u in zip(axes.flat, order):
-        show_map(maps[u], ax, f"{scores[u]:.2f}", sigma=sigma)
-    fig.suptitle(f"the {len(order)} best rate maps by grid score "
-                 f"(mean {np.mean(scores[order]) if len(order) else np.nan:.2f})", fontsize=9)
-    return fig
+        ax.axis("on")
+        show_map(peak_normalised(maps[u], sigma), ax, f"{scores[u]:.2f}", colorbar=None,
+                 vmin=0, vmax=1)
+    shared_colorbar(fig, axes)
+    return fig, axes
 
 
-def plot_sac(sac: np.ndarray, ring: int, nbins: int = 20, ax=None, title: str | None = None):
-    """An autocorrelogram with the chosen ring (index into ``ring_parameters()``) drawn."""
-    fig, ax = _ax(ax, (3, 3))
-    ax.imshow(sac, origin="lower", cmap="jet", vmin=-1, vmax=1)
+def plot_sac(sac: np.ndarray, ring: int, nbins: int = 20, ax=None, title: str | None = None,
+             colorbar: bool = True):
+    """An autocorrelogram with the chosen ring (index into ``ring_parameters()``) drawn.
+    Returns (fig, ax)."""
+    fig, ax = _ax(ax, (3, 2.6))
+    im = ax.imshow(sac, origin="lower", cmap=MAP_CMAP, vmin=-1, vmax=1)
     c = sac.shape[0] // 2
     lo, hi = ring_parameters()[ring]
     for r in (lo * nbins, hi * nbins):
         ax.add_patch(Circle((c, c), r, fill=False, color="w", lw=1))
-    ax.set_xticks([])
-    ax.set_yticks([])
+    _bare(ax)
     if title:
         ax.set_title(title, fontsize=8)
-    return fig
+    if colorbar:
+        fig.colorbar(im, ax=ax, shrink=0.8, label="correlation")
+    return fig, ax
 
 
 def score_histogram(scores: dict[str, np.ndarray], ax=None, xlabel="grid score 60",
                     thresholds=(0.3,)):
-    """Histograms of one or more named score arrays (NaNs dropped)."""
+    """Histograms of one or more named score arrays (NaNs dropped). Returns (fig, ax)."""
     fig, ax = _ax(ax)
     bins = np.linspace(-1, 2, 46)
     for name, s in scores.items():
         s = s[np.isfinite(s)]
-        ax.hist(np.clip(s, -1, 2), bins, alpha=0.6, label=f"{name} (median {np.median(s):.2f})")
+        ax.hist(np.clip(s, -1, 2), bins, alpha=0.6,
+                label=f"{name} (median {np.median(s) if len(s) else np.nan:.2f})")
     for t in thresholds:
         ax.axvline(t, color="k", ls="--", lw=0.8)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("count")
+    ax.set_ylabel("units")
     ax.legend(fontsize=7)
-    return fig
+    return fig, ax
 
 
 def training_curves(history: list[dict], gridness: list[dict], fig=None):
-    """Loss, decoding error and the in-training gridness/diversity measurement over steps."""
+    """Four panels over training steps, one quantity each (two for the order panel): (a)
+    decoding error (cm, log scale), (b) share of the measured units above grid score 0.3 and
+    the best-64 mean grid score, (c) map correlation and share of silent units, (d) the
+    shared hexagonal, square and stripe order. Returns (fig, axes)."""
     if fig is None:
-        fig = plt.figure(figsize=(12, 2.8), layout="constrained")
-    axes = fig.subplots(1, 3)
+        fig = plt.figure(figsize=(10, 5), layout="constrained")
+    axes = fig.subplots(2, 2, sharex=True).ravel()
     steps = [r["step"] for r in history]
-    axes[0].plot(steps, [r["loss"] for r in history])
-    axes[0].set_ylabel("loss")
-    axes[1].plot(steps, [r["err_cm"] for r in history])
-    axes[1].set_ylabel("decoding error (cm)")
-    axes[1].set_yscale("log")
+    axes[0].plot(steps, [r["err_cm"] for r in history], color="k")
+    axes[0].set_ylabel("decoding error (cm)")
+    axes[0].set_yscale("log")
+    axes[0].set_title("(a) decoding error on training paths", loc="left")
+    gs = [r["step"] for r in gridness]
+
+    def series(ax, key, label, style):
+        ax.plot(gs, [r.get(key, np.nan) for r in gridness], style, label=label, ms=4)
+
     if gridness:
-        gs = [r["step"] for r in gridness]
-        axes[2].plot(gs, [r["frac_above_03"] for r in gridness], "o-", label="fraction > 0.3")
-        axes[2].plot(gs, [r["best64_mean"] for r in gridness], "s-", label="best-64 mean")
-        axes[2].plot(gs, [r["map_corr"] for r in gridness], "^-",
-                     label="mean |map corr| (collapse)")
-        axes[2].plot(gs, [r.get("frac_silent", np.nan) for r in gridness], "v-",
-                     label="fraction silent")
-        axes[2].plot(gs, [r.get("hex_order", np.nan) for r in gridness], "h:",
-                     label="shared hexagonal order")
-        axes[2].plot(gs, [r.get("square_order", np.nan) for r in gridness], "D:",
-                     label="shared square order")
-        axes[2].plot(gs, [r.get("stripe_order", np.nan) for r in gridness], "|:",
-                     label="shared stripe order")
-        axes[2].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-        axes[2].set_title(f"in-training measurement ({int(gridness[-1]['n_units'])} units)",
-                          fontsize=8)
-    for ax in axes:
-        ax.set_xlabel("step")
-    return fig
+        series(axes[1], "frac_above_03", "share of units > 0.3", "o-")
+        series(axes[1], "best64_mean", "best-64 mean grid score", "s-")
+        axes[1].set_ylabel("share / grid score")
+        axes[1].set_title("(b) grid-like units", loc="left")
+        series(axes[2], "map_corr", "mean |map correlation|", "^-")
+        series(axes[2], "frac_silent", "share of silent units", "v-")
+        axes[2].set_ylabel("correlation / share")
+        axes[2].set_title("(c) collapse and dead units", loc="left")
+        for key, name, style in (("hex_order", "hexagonal", "h-"),
+                                 ("square_order", "square", "D-"),
+                                 ("stripe_order", "stripe", "|-")):
+            series(axes[3], key, name, style)
+        axes[3].set_ylabel("shared order")
+        axes[3].set_title(f"(d) lattice shared by {int(gridness[-1]['n_units'])} measured "
+                          "units", loc="left")
+        for ax in axes[1:]:
+            ax.legend(fontsize=7)
+    for ax in axes[2:]:
+        ax.set_xlabel("training step")
+    return fig, axes
 
 
 def lattice_profile(maps: np.ndarray, ax=None, label: str | None = None):
     """The population's orientation profile (each unit's ring power at wave-vector
     orientations 5 degrees apart, normalised and averaged over units,
     :func:`gridcells.lattice.ring_profiles`) of rate maps [U, n, n]; the legend gives the
-    shared hexagonal, square and stripe order."""
+    shared hexagonal, square and stripe order. Returns (fig, ax)."""
     fig, ax = _ax(ax)
     theta, prof, cycles = ring_profiles(maps)
     sym = profile_symmetry(theta, prof, cycles)
@@ -170,15 +227,15 @@ def lattice_profile(maps: np.ndarray, ax=None, label: str | None = None):
     ax.set_xlabel("wave-vector orientation (deg)")
     ax.set_ylabel("share of ring power")
     ax.legend(fontsize=7)
-    return fig
+    return fig, ax
 
 
 def lattice_race(rows: list[dict], ax=None, threshold: float = 0.4):
     """Hexagonal minus square order over training for finished runs (rows of
     benchmarks/lattice_runs.py: ``seed``, ``frac_above_03`` and ``curve`` of per-epoch
     measurements), solid where the run ended with at least ``threshold`` of its units above
-    grid score 0.3, dashed otherwise."""
-    fig, ax = _ax(ax, figsize=(6.5, 3.2))
+    grid score 0.3, dashed otherwise. Returns (fig, ax)."""
+    fig, ax = _ax(ax, figsize=(7.5, 3.4))
     for r in rows:
         steps = [c["step"] for c in r["curve"]]
         diff = [c["hex_order"] - c["square_order"] for c in r["curve"]]
@@ -187,10 +244,10 @@ def lattice_race(rows: list[dict], ax=None, threshold: float = 0.4):
                 color="tab:green" if good else "tab:gray",
                 label=f"seed {r['seed']}: {100 * r['frac_above_03']:.0f} % > 0.3")
     ax.axhline(0, color="k", lw=0.6)
-    ax.set_xlabel("step")
+    ax.set_xlabel("training step")
     ax.set_ylabel("hexagonal - square order")
-    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    return fig
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    return fig, ax
 
 
 # ---- predictive ---------------------------------------------------------------------------
@@ -275,6 +332,31 @@ def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
     return fig
 
 
+def shift_profiles(shifts_cm: np.ndarray, gridness: np.ndarray, sharpness: np.ndarray,
+                   preferred_cm: np.ndarray, names, fig=None):
+    """Why the shift is read from sharpness, not gridness: for a few units (columns), gridness
+    (top row) and sharpness as a fraction of its peak (bottom row) against shift (cm), the
+    sharpness estimate marked. gridness, sharpness: [L, k]; preferred_cm: [k]; names: [k]
+    titles. Returns (fig, axes [2, k])."""
+    k = gridness.shape[1]
+    if fig is None:
+        fig = plt.figure(figsize=(2.6 * k, 4.2), layout="constrained")
+    axes = fig.subplots(2, k, squeeze=False, sharex=True)
+    for j in range(k):
+        top, bottom = axes[0, j], axes[1, j]
+        top.plot(shifts_cm, gridness[:, j], color="k")
+        rel = sharpness[:, j] / np.nanmax(sharpness[:, j])
+        bottom.plot(shifts_cm, rel, color=CLASS_COLORS["predictive"])
+        for ax in (top, bottom):
+            ax.axvline(preferred_cm[j], color="0.5", ls="--", lw=0.8)
+            ax.axvline(0, color="0.8", lw=0.6)
+        top.set_title(names[j], fontsize=9)
+        bottom.set_xlabel("shift (cm)")
+    axes[0, 0].set_ylabel("gridness")
+    axes[1, 0].set_ylabel("sharpness / peak")
+    return fig, axes
+
+
 def ablation_bars(intact: float, predictive: float | None, random: list[float],
                   zero_lag: list[float], ax=None):
     """Decoding error: intact and predictive-silenced bars, random and zero-lag control sets
@@ -296,16 +378,29 @@ def ablation_bars(intact: float, predictive: float | None, random: list[float],
 # ---- pattern formation --------------------------------------------------------------------
 
 
-def covariance_panels(kernel: np.ndarray, power: np.ndarray, k_peak: float, fig=None):
-    """Sigma (centred) and its Fourier power (centred), with the ring |k| = k_peak."""
+def covariance_panels(kernel: np.ndarray, power: np.ndarray, k_peak: float, fig=None,
+                      box_width: float | None = None):
+    """Sigma (centred) and its Fourier power (centred), each with a colour bar; the ring
+    |k| = k_peak named in the title. ``box_width`` (m) labels the offset axes. Returns
+    (fig, axes)."""
     if fig is None:
-        fig = plt.figure(figsize=(7, 3.2), layout="constrained")
+        fig = plt.figure(figsize=(8, 3.4), layout="constrained")
     a, b = fig.subplots(1, 2)
-    a.imshow(np.fft.fftshift(kernel), cmap="RdBu_r", origin="lower")
-    a.set_title("place-code covariance Sigma(dx)", fontsize=9)
-    b.imshow(np.fft.fftshift(power), cmap="magma", origin="lower")
-    b.set_title(f"Fourier power (peak |k| = {k_peak:.1f} rad/m)", fontsize=9)
-    for ax in (a, b):
-        ax.set_xticks([])
-        ax.set_yticks([])
-    return fig
+    k = np.fft.fftshift(kernel)
+    lim = np.abs(k).max()
+    ext = None if box_width is None else [-box_width / 2, box_width / 2] * 2
+    im = a.imshow(k, cmap="RdBu_r", origin="lower", vmin=-lim, vmax=lim, extent=ext)
+    fig.colorbar(im, ax=a, shrink=0.8, label="covariance")
+    a.set_title("place-code covariance Sigma(offset)", fontsize=9)
+    im = b.imshow(np.fft.fftshift(power), cmap="magma", origin="lower")
+    fig.colorbar(im, ax=b, shrink=0.8, label="Fourier power")
+    b.set_title(f"its Fourier power (peak at |k| = {k_peak:.1f} rad/m)", fontsize=9)
+    if ext is None:
+        _bare(a)
+    else:
+        a.set_xlabel("offset x (m)")
+        a.set_ylabel("offset y (m)")
+    _bare(b)
+    b.set_xlabel("wave vector k_x")
+    b.set_ylabel("wave vector k_y")
+    return fig, (a, b)

@@ -156,6 +156,14 @@ def class_summary(c: Classification) -> dict:
     return out
 
 
+def crosstab(a: Classification, b: Classification) -> list[dict]:
+    """Units of each class of ``a`` (rows) by their class under ``b`` (columns): one dict
+    per class of ``a`` that has units, {"<a.criterion>": class, <b class>: count, ...}."""
+    return [{a.criterion: ca, **{cb: int(((a.labels == ca) & (b.labels == cb)).sum())
+                                 for cb in CLASSES if (b.labels == cb).any()}}
+            for ca in CLASSES if (a.labels == ca).any()]
+
+
 SUMMARY_KEYS = ("gridness_threshold", "zero_shift_threshold", "low_grid_threshold",
                 "min_shift_cm", "peak_estimator", "max_lag", "shuffle_trials", "shuffle_alpha",
                 "shuffle_min_offset", "shuffle_groups", "shuffle_lag_step", "rng_seed", "Ng_use",

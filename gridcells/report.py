@@ -37,25 +37,90 @@ def markdown_table(rows: list[dict], columns: list[str] | None = None, digits: i
     return "\n".join(lines)
 
 
+def _dirty() -> str:
+    """' (dirty: N files changed)' when the working tree differs from the commit, else ''."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                             capture_output=True, text=True, cwd=Path(__file__).parent,
+                             timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return " (dirty: unknown)"
+    n = len([line for line in out.stdout.splitlines() if line.strip()])
+    return f" (dirty: {n} files changed)" if out.returncode == 0 and n else ""
+
+
+def _hardware(cfg: Config) -> str:
+    """The GPU name, or the CPU model with torch's thread count."""
+    import platform
+
+    device = resolve_device(cfg.device)
+    if device.type == "cuda":
+        return torch.cuda.get_device_name()
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"CPU: {model}, {torch.get_num_threads()} torch threads"
+
+
+_PAGE_STARTED: list[float] = []  # when start_notebook ran (for the page's wall time)
+
+
+EVAL_LABELS = {"err_cm": "decoding error (cm)", "frac_above_03": "share of units above 0.3",
+               "best64_mean": "mean grid score of the best 64", "best_score": "best grid score",
+               "median_score": "median grid score", "map_corr": "mean |map correlation|",
+               "n_units": "units measured", "frac_silent": "share of silent units",
+               "hex_order": "shared hexagonal order", "square_order": "shared square order",
+               "stripe_order": "shared stripe order"}
+
+
+def evaluation_table(columns: dict[str, dict], digits: int = 3) -> str:
+    """Evaluation rows (``Evaluation.row()`` or a model card's ``evaluation``) side by side:
+    one line per quantity (readable names, :data:`EVAL_LABELS`), one column per name."""
+    keys = [k for k in EVAL_LABELS if any(k in row for row in columns.values())]
+    return markdown_table([{"quantity": EVAL_LABELS[k], **{name: row.get(k)
+                                                           for name, row in columns.items()}}
+                           for k in keys], digits=digits)
+
+
 def provenance(cfg: Config, params_file: str | Path) -> str:
-    """Markdown: package version, git commit, date, device, params file, and every parameter
-    that differs from the defaults."""
+    """Markdown: package, torch and Python versions, the full git commit with a dirty flag,
+    date, hardware (GPU name or CPU model and threads), wall time of the page so far, the
+    params file, and every parameter that differs from the defaults."""
+    import platform
+    import time
+
     default = Config()
     changed = {f.name: getattr(cfg, f.name) for f in fields(Config)
                if getattr(cfg, f.name) != getattr(default, f.name)}
-    device = resolve_device(cfg.device)
-    dev = torch.cuda.get_device_name() if device.type == "cuda" else \
-        f"cpu ({torch.get_num_threads()} threads)"
     head = [{"item": "gridcells", "value": __version__},
-            {"item": "git commit", "value": git_commit()[:12]},
+            {"item": "torch", "value": torch.__version__},
+            {"item": "Python", "value": platform.python_version()},
+            {"item": "git commit", "value": f"`{git_commit()}`{_dirty()}"},
             {"item": "executed",
              "value": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")},
-            {"item": "device", "value": dev},
-            {"item": "params file", "value": Path(params_file).name}]
-    params = [{"parameter": k, "value": repr(v)} for k, v in changed.items()]
+            {"item": "hardware", "value": _hardware(cfg)},
+            {"item": "params file", "value": f"`{Path(params_file).name}`"}]
+    if _PAGE_STARTED:
+        head.append({"item": "wall time of this page",
+                     "value": f"{time.perf_counter() - _PAGE_STARTED[-1]:.0f} s"})
+    params = [{"parameter": k, "value": f"`{v!r}`"} for k, v in changed.items()]
     return ("**Provenance**\n\n" + markdown_table(head) +
             "\n\n**Parameters that differ from the original model's defaults**\n\n" +
             markdown_table(params))
+
+
+def show_provenance(cfg: Config, params_file: str | Path) -> None:
+    """Display the provenance (the last cell of a page: the wall time is then the page's)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(provenance(cfg, params_file)))
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
@@ -64,6 +129,25 @@ def read_jsonl(path: str | Path) -> list[dict]:
     if not path.is_file():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def read_json(path: str | Path) -> dict:
+    """A recorded JSON result (e.g. a benchmark's); a one-line error naming the file and the
+    script that writes it when missing."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no recorded result; expected the output of the "
+                                f"script of the same name in benchmarks/ or experiments/")
+    return json.loads(path.read_text())
+
+
+def latest_rows(path: str | Path, key: str) -> list[dict]:
+    """The newest row (last in the file) of every distinct ``key`` of a JSONL record, in
+    order of first appearance; [] when the file does not exist."""
+    latest: dict = {}
+    for row in read_jsonl(path):
+        latest[row[key]] = row
+    return list(latest.values())
 
 
 def recipe_search_table(path: str | Path) -> str:
@@ -137,12 +221,14 @@ def check_injected(namespace: dict) -> None:
                               f"{sorted(NOTEBOOK_PARAMETERS)})")
 
 
-def start_notebook(params_file: str, run_dir: str | None, namespace: dict) -> tuple[Config, str]:
+def start_notebook(params_file: str, run_dir: str | None, namespace: dict,
+                   show: bool = True) -> tuple[Config, str]:
     """The opening of every results notebook: the config from the params file and any config
     names papermill injected into ``namespace``, the run directory (default
     ``runs/<params file name>``), and the provenance shown as Markdown. A papermill
     parameter that is neither a config field nor ``params_file``/``run_dir`` is a
-    ConfigError (see :func:`check_injected`)."""
+    ConfigError (see :func:`check_injected`). ``show=False`` leaves the provenance for
+    :func:`show_provenance` at the end of the page."""
     from IPython.display import Markdown, display
 
     from .config import config_from_namespace
@@ -150,5 +236,9 @@ def start_notebook(params_file: str, run_dir: str | None, namespace: dict) -> tu
     check_injected(namespace)
     cfg = config_from_namespace(params_file, namespace)
     run_dir = run_dir or f"runs/{Path(params_file).stem}"
-    display(Markdown(provenance(cfg, params_file)))
+    import time
+
+    _PAGE_STARTED.append(time.perf_counter())
+    if show:
+        display(Markdown(provenance(cfg, params_file)))
     return cfg, run_dir

@@ -80,12 +80,16 @@ class ShiftedMaps:
         self.act = np.ascontiguousarray(win.reshape(-1, U), dtype=np.float32)  # [n W, U]
         self.group = np.arange(n) % self.G  # [n]
         self._row_base = np.repeat(self.group * self.B, self.W)  # [n W]
-        a64 = win.astype(np.float64)
         # per-group totals for variance explained and its jackknife: [G], [G, U], [G, U]
-        gsel = [self.group == g for g in range(self.G)]
-        self.n_group = np.array([s.sum() * self.W for s in gsel], float)
-        self.sum_group = np.stack([a64[s].sum((0, 1)) for s in gsel])
-        self.sumsq_group = np.stack([(a64[s] ** 2).sum((0, 1)) for s in gsel])
+        # (one group in float64 at a time)
+        self.n_group = np.zeros(self.G)
+        self.sum_group = np.zeros((self.G, U))
+        self.sumsq_group = np.zeros((self.G, U))
+        for g in range(self.G):
+            x = win[self.group == g].reshape(-1, U).astype(np.float64)
+            self.n_group[g] = len(x)
+            self.sum_group[g] = x.sum(0)
+            self.sumsq_group[g] = np.einsum("nu,nu->u", x, x)
 
     def _sums(self, idx_window: np.ndarray) -> GroupSums:
         """Group sums of the window's activity at bin indices [n, W] (B = skip)."""

@@ -120,12 +120,15 @@ def earlier_study(model: PathRNN, cfg: Config) -> Classification:
 
 
 def network_row(model: PathRNN, cfg: Config, paths: Paths | None = None,
-                ablate: bool = True) -> tuple[dict, PredictiveResult]:
+                ablate: bool = True, result: PredictiveResult | None = None
+                ) -> tuple[dict, PredictiveResult]:
     """One network's predictive figures: class counts under every criterion (``earlier``:
     the earlier analysis's rules on its own paths), the median preferred shift (cm) of the
     predictive and retrospective units (``shift`` criterion), and the ablation of its
-    predictive units (error intact / silenced / mean of random sets, and the p-value)."""
-    result, _ = predictive_study(model, cfg, paths)
+    predictive units (error intact / silenced / mean of random sets, and the p-value).
+    ``result``: the network's predictive analysis when already computed."""
+    if result is None:
+        result, _ = predictive_study(model, cfg, paths)
     classes = {**result.classes, "earlier": earlier_study(model, cfg)}
     row: dict = {}
     for name, c in classes.items():
