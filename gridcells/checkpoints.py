@@ -27,7 +27,7 @@ from safetensors.torch import load_file, safe_open, save_file
 
 from .config import Config, ConfigError, config_from_dict
 from .model import PathRNN
-from .place_cells import PlaceCells
+from .place_cells import PlaceCells, original_centers
 
 ORIGINAL_KEYS = ("encoder.weight", "RNN.weight_ih_l0", "RNN.weight_hh_l0", "decoder.weight")
 
@@ -156,10 +156,16 @@ def load_model(path: str | Path, cfg: Config | None = None, centers=None,
     original-repository state dict (``.pth``/``.pt``).
 
     For original-format files, Ng and Np are read from the shapes, the rest of ``cfg``
-    (default: the paper's defaults) is used, and ``centers`` [Np, 2] (m) should be the
-    place-cell centres it was trained with: without them decoding is meaningless and a
-    warning says so.
+    (default: the paper's defaults) is used, and ``centers`` should be the place-cell
+    centres it was trained with: an array [Np, 2] (m), or ``"original"`` for those the
+    original repository draws (:func:`gridcells.place_cells.original_centers`: its seed 0
+    and ``cfg``'s box, right for any checkpoint its code trained unchanged). Without them
+    decoding is meaningless and a warning says so. Files of this package carry their own
+    centres; ``centers`` is not used for them.
     """
+    if isinstance(centers, str) and centers != "original":
+        raise ValueError(f"centers={centers!r}: expected 'original', an array [Np, 2] (m) "
+                         "or None")
     path = Path(path)
     if path.is_dir():  # the newest loadable epoch; a damaged one falls back to the previous
         dirs = checkpoint_dirs(path)
@@ -218,9 +224,13 @@ def _load_original(path: Path, cfg: Config | None, centers) -> PathRNN:
                               "[Ng, Np]")
     Ng, Np = enc.shape
     cfg = (cfg or Config()).replace(Ng=int(Ng), Np=int(Np), RNN_type="RNN")
-    if centers is None:
+    if isinstance(centers, str):  # "original", checked by load_model
+        centers = original_centers(cfg)
+    elif centers is None:
         warnings.warn(f"{path.name}: no place-cell centres given; drawing them from the config "
-                      "seed, so decoding errors of this model are meaningless", stacklevel=3)
+                      "seed, so decoding errors of this model are meaningless; for a "
+                      "checkpoint of the original repository pass centers='original', else "
+                      "centers=<its centres [Np, 2] (m)>", stacklevel=3)
         centers = PlaceCells(cfg).centers
     state = {k: state[k] for k in ORIGINAL_KEYS}
     state["centers"] = torch.as_tensor(np.asarray(centers), dtype=torch.float32)

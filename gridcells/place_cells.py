@@ -22,6 +22,31 @@ def decode_topk(code: torch.Tensor, centers: torch.Tensor, k: int = 3) -> torch.
     return centers[torch.topk(code, k, dim=-1).indices].mean(-2)
 
 
+ORIGINAL_SEED = 0  # the original repository seeds numpy's global generator with 0
+
+
+def original_centers(cfg: Config) -> np.ndarray:
+    """The place-cell centres [Np, 2] (m) that the original repository
+    (ganguli-lab/grid-pattern-formation) draws for ``cfg.Np`` and ``cfg.box_width``.
+
+    The original seeds numpy's legacy generator with 0, then draws all Np x coordinates,
+    then all Np y coordinates, each uniform in [-box_width / 2, box_width / 2): y comes
+    from the box *width* too (its quirk; the same thing in its square default box). Drawn
+    here from a private ``np.random.RandomState(0)``, so numpy's global state is untouched.
+    Pass these to a model loaded from one of its checkpoints
+    (``load_model(path, centers="original")``): they fix both the code that initialises
+    the network and the readout of position.
+    """
+    if cfg.arena != "square":
+        raise ValueError(f"original centres: the original repository has only the square box; "
+                         f"got arena={cfg.arena!r} (expected 'square')")
+    rng = np.random.RandomState(ORIGINAL_SEED)
+    half = cfg.box_width / 2
+    x = rng.uniform(-half, half, cfg.Np)
+    y = rng.uniform(-half, half, cfg.Np)
+    return np.stack([x, y], -1)
+
+
 class PlaceCells:
     """Np place cells in the arena.
 
