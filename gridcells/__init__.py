@@ -19,7 +19,7 @@ from .evaluation import Evaluation, evaluate
 from .lattice import LatticeSymmetry, lattice_symmetry
 from .model import PathRNN
 from .place_cells import PlaceCells
-from .pretrained import load_pretrained, model_card
+from .pretrained import load_ensemble, load_pretrained, model_card
 from .ratemaps import (
                        Activity,
                        RateMapAccumulator,
@@ -39,6 +39,7 @@ __all__ = [
     "GridScores", "LatticeSymmetry", "PathRNN", "PlaceCells", "RateMapAccumulator", "RateMaps",
     "RunDirError", "TrainingDiverged", "TrajectoryGenerator", "border_score", "collect_activity",
     "config_from_namespace", "evaluate", "iter_activity", "lattice_symmetry", "list_checkpoints",
-    "load_config", "load_model", "load_pretrained", "model_card", "model_rate_maps", "rate_maps",
-    "read_csv", "save_model", "smooth", "spacing_orientation", "train",
+    "load_config", "load_ensemble", "load_model", "load_pretrained", "model_card",
+    "model_rate_maps", "rate_maps", "read_csv", "save_model", "smooth", "spacing_orientation",
+    "train",
 ]

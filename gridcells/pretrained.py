@@ -186,6 +186,24 @@ def load_pretrained(name: str = "default", root: str | Path = DATA,
     return model_from_state(unshard_state(state), cfg, str(Path(root) / name)).to(device)
 
 
+def ensemble_members(name: str = "ensemble", root: str | Path = DATA) -> list[str]:
+    """Names of the networks of a shipped ensemble (``<root>/<name>/<member>/``), sorted."""
+    members = sorted(p.parent.name for p in (Path(root) / name).glob("*/model_card.json"))
+    if not members:
+        raise CheckpointError(f"no shipped ensemble {name!r} in {root}; expected folders "
+                              f"{name}/<member>/model_card.json")
+    return members
+
+
+def load_ensemble(name: str = "ensemble", root: str | Path = DATA,
+                  device: str | torch.device = "cpu") -> dict[str, PathRNN]:
+    """Every network of the shipped ensemble ``name`` by member name (e.g. ``seed10``):
+    independently trained networks of one recipe (see each member's :func:`model_card`,
+    ``model_card(f"{name}/{member}")``, and the sweep table ``<name>/sweep.jsonl``)."""
+    return {m: load_pretrained(f"{name}/{m}", root, device)
+            for m in ensemble_members(name, root)}
+
+
 def install_pretrained(name: str, run_dir: str | Path, root: str | Path = DATA) -> PathRNN:
     """Make ``run_dir`` a run directory holding the shipped model ``name`` (its config and
     weights as the last checkpoint), so every analysis reads it like a trained run. An

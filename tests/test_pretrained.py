@@ -1,4 +1,3 @@
-import json
 
 import pytest
 import torch
@@ -33,7 +32,25 @@ def test_export_and_load_round_trip(tmp_path):
         load_pretrained("nope", tmp_path / "data")
 
 
-@pytest.mark.parametrize("name", sorted(p.parent.name for p in DATA.glob("*/model_card.json")))
+SHIPPED = sorted(str(p.parent.relative_to(DATA)) for pattern in ("*/model_card.json",
+                                                                 "*/*/model_card.json")
+                 for p in DATA.glob(pattern))
+
+
+def test_ensemble_loads_as_a_group(tmp_path):
+    cfg = gc.load_config(ROOT / "params" / "smoke.yaml", device="cpu")
+    for seed in (3, 4):
+        gc.train(cfg.replace(seed=seed), tmp_path / f"r{seed}", progress=False)
+        export_pretrained(tmp_path / f"r{seed}", f"ens/seed{seed}", "test", eval_batches=1,
+                          out_root=tmp_path / "d")
+    nets = gc.load_ensemble("ens", tmp_path / "d")
+    assert list(nets) == ["seed3", "seed4"]
+    assert [n.cfg.seed for n in nets.values()] == [3, 4]
+    with pytest.raises(CheckpointError, match="no shipped ensemble 'none'"):
+        gc.load_ensemble("none", tmp_path / "d")
+
+
+@pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_model_matches_its_card(name):
     card = model_card(name)
     model = gc.load_pretrained(name)
@@ -41,7 +58,7 @@ def test_shipped_model_matches_its_card(name):
     ev, _, _ = gc.evaluate(model, n_batches=q["n_batches"], seed=EVAL_SEED,
                            batch_size=q["batch_size"])
     assert ev.err_cm == pytest.approx(q["err_cm"], rel=1e-4)
-    assert json.dumps(card["config"])  # the card is complete JSON
+    assert gc.load_config(**card["config"]) == model.cfg  # the card's config is the model's
 
 
 def test_install_into_a_run_directory(tmp_path):
