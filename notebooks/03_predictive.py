@@ -180,6 +180,13 @@ for key, name in (("live_pred", "predictive"), ("live_retro", "retrospective"),
 glue("live_pred_share", f"{100 * counts['predictive'] / max(grid, 1):.1f}", display=False)
 glue("live_pred_median", f"{np.median(main.preferred_cm[pred]):.1f}" if pred.any() else "n/a",
      display=False)
+g = main.labels != "low-grid"
+q25, q50, q75 = (np.percentile(main.preferred_cm[g], [25, 50, 75]) if g.any()
+                 else (np.nan,) * 3)
+glue("live_shift_median", f"{q50:.1f}", display=False)
+glue("live_shift_iqr", f"{q25:.1f} to {q75:.1f}", display=False)
+glue("live_se_median", f"{np.nanmedian(main.se_cm[g]):.2f}" if g.any() else "n/a",
+     display=False)
 glue("window_cm", f"{cfg.max_lag * result.cm_per_step:.1f}", display=False)
 glue("cm_per_step", f"{result.cm_per_step:.2f}", display=False)
 fig = plotting.classification_panels(main, cfg.min_shift_cm, title="shift criterion")
@@ -189,7 +196,9 @@ glue("fig_classes", fig, display=False)
 # Of the {glue:text}`live_units` units analysed, {glue:text}`live_grid` are grid cells at
 # some shift. The analysed window reaches ±{glue:text}`window_cm` cm
 # ({glue:text}`cm_per_step` cm per step); {numref}`fig-classes` shows the classes and where
-# the grid units' maps are sharpest.
+# the grid units' maps are sharpest: at a median shift of {glue:text}`live_shift_median` cm
+# (interquartile range {glue:text}`live_shift_iqr` cm; median jackknife standard error
+# {glue:text}`live_se_median` cm).
 #
 # ```{glue:figure} fig_classes
 # :name: fig-classes
