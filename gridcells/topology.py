@@ -155,9 +155,9 @@ def subsample(points: np.ndarray, n_points: int = 1000, k: int = 15,
     """Indices [m <= n_points] (sorted) of an even subsample of points [P, D].
 
     If ``drop_fraction`` > 0, that fraction of points with the largest mean distance to
-    their ``k`` nearest neighbours (the sparsest: outliers) is discarded first; from the rest, greedy farthest-point
-    sampling starting at a point drawn with ``seed`` picks ``n_points`` (all of them if fewer
-    remain)."""
+    their ``k`` nearest neighbours (the sparsest: outliers) is discarded first; from the
+    rest, greedy farthest-point sampling starting at a point drawn with ``seed`` picks
+    ``n_points`` (all of them if fewer remain)."""
     points = np.asarray(points, dtype=float)
     P = len(points)
     keep = np.arange(P)
@@ -179,7 +179,7 @@ def subsample(points: np.ndarray, n_points: int = 1000, k: int = 15,
 
 
 def persistence(points: np.ndarray, maxdim: int = 2, coeff: int = 47,
-                max_scale: float = 0.5) -> tuple[list[np.ndarray], float]:
+                max_scale: float = 0.7) -> tuple[list[np.ndarray], float]:
     """Vietoris-Rips persistence diagrams of points [m, D] up to H``maxdim``.
 
     Distances are in units of the cloud's median pairwise distance; the filtration stops at
@@ -244,7 +244,9 @@ class Topology:
     bar per dimension (over all draws; H0 without its never-dying class), the counting
     thresholds; betti: bars per dimension longer than the threshold (H0: plus the never-dying
     class); cloud: [m, n_components] the subsampled points (PCA coordinates, not rescaled);
-    bins: [m] the flat bin index (iy * n + ix) of each point; explained: [n_components]
+    bins: [m] the flat bin index (iy * n + ix) of each point; points, point_bins: all P
+    population vectors [P, n_components] and their bins [P], before subsampling;
+    explained: [n_components]
     variance fractions of the components; n_units, n_bins: units and bins that went in;
     max_scale, coeff, n_null, seed: the settings; seconds: wall time of the whole analysis.
     """
@@ -255,6 +257,8 @@ class Topology:
     betti: tuple[int, ...]
     cloud: np.ndarray
     bins: np.ndarray
+    points: np.ndarray
+    point_bins: np.ndarray
     explained: np.ndarray
     n_units: int
     n_bins: int
@@ -290,12 +294,12 @@ class Topology:
 def _cloud(maps, n_components, sigma, n_points, drop_fraction, seed):
     points, bins, explained = point_cloud(maps, n_components, sigma)
     idx = subsample(points, n_points, drop_fraction=drop_fraction, seed=seed)
-    return points[idx], bins[idx], explained
+    return points[idx], bins[idx], explained, points, bins
 
 
 def population_topology(maps: np.ndarray, n_components: int = 6, sigma: float = 0.0,
                         n_points: int = 1000, drop_fraction: float = 0.0,
-                        max_scale: float = 0.5, coeff: int = 47, maxdim: int = 2,
+                        max_scale: float = 0.7, coeff: int = 47, maxdim: int = 2,
                         n_null: int = 3, seed: int = 0) -> Topology:
     """Betti numbers of the population activity of maps [K, n, n] against the null.
 
@@ -306,7 +310,8 @@ def population_topology(maps: np.ndarray, n_components: int = 6, sigma: float = 
     """
     t0 = time.perf_counter()
     maps = np.asarray(maps, dtype=float)
-    cloud, bins, explained = _cloud(maps, n_components, sigma, n_points, drop_fraction, seed)
+    cloud, bins, explained, points, point_bins = _cloud(maps, n_components, sigma, n_points,
+                                                        drop_fraction, seed)
     diagrams, _ = persistence(cloud, maxdim, coeff, max_scale)
     null_diagrams = []
     for j in range(n_null):
@@ -326,9 +331,54 @@ def population_topology(maps: np.ndarray, n_components: int = 6, sigma: float = 
         betti.append(int((life[1:] > longest[0]).sum()) + 1 if d == 0 else
                      int((life > longest[d]).sum()))
     valid = np.isfinite(maps.reshape(len(maps), -1)).all(0)
-    return Topology(diagrams, null_diagrams, longest, tuple(betti), cloud, bins, explained,
+    return Topology(diagrams, null_diagrams, longest, tuple(betti), cloud, bins, points,
+                    point_bins, explained,
                     len(maps), int(valid.sum()), max_scale, coeff, n_null, seed,
                     time.perf_counter() - t0)
+
+
+def toroidal_coordinates(top: Topology, n_loops: int = 2, at: float = 0.5) -> np.ndarray:
+    """Circle-valued coordinates [P, n_loops] (radians, [0, 2 pi)) of all population vectors
+    (``top.points``, at ``top.point_bins``) from the ``n_loops`` longest H1 bars (de Silva,
+    Morozov & Vejdemo-Johansson 2011).
+
+    For each bar, the representative cocycle (ripser, coefficients Z/coeff lifted to integers
+    in (-coeff/2, coeff/2]) is taken on the Rips graph at the scale birth + ``at`` x (cut
+    lifetime); the real function f on the points minimising ||cocycle + delta f|| (least
+    squares on the graph's edges) gives the coordinate 2 pi (f mod 1). On a torus the two
+    coordinates are the two angles; for a grid module each is a plane wave over the box.
+    They are computed on the subsampled cloud and given to every other point from its
+    nearest cloud point (in the PCA space).
+    """
+    import scipy.sparse as sp
+    from ripser import ripser
+    from scipy.sparse.linalg import lsqr
+
+    x = np.asarray(top.cloud, dtype=float)
+    x = x / np.median(pdist(x))
+    out = ripser(x, maxdim=1, coeff=top.coeff, thresh=top.max_scale, do_cocycles=True)
+    dgm, cocycles = out["dgms"][1], out["cocycles"][1]
+    life = np.minimum(dgm[:, 1], top.max_scale) - dgm[:, 0]
+    order = np.argsort(life)[::-1][:n_loops]
+    m = len(x)
+    dist = np.linalg.norm(x[:, None] - x[None], axis=-1)
+    coords = np.zeros((m, len(order)))
+    for c, k in enumerate(order):
+        scale = dgm[k, 0] + at * life[k]
+        i, j = np.nonzero(np.triu(dist <= scale, 1))          # graph edges, i < j
+        value = np.zeros((m, m))
+        cc = np.asarray(cocycles[k], dtype=int).reshape(-1, 3)
+        v = np.where(cc[:, 2] > top.coeff // 2, cc[:, 2] - top.coeff, cc[:, 2]).astype(float)
+        lo, hi = np.minimum(cc[:, 0], cc[:, 1]), np.maximum(cc[:, 0], cc[:, 1])
+        value[lo, hi] = np.where(cc[:, 0] < cc[:, 1], v, -v)
+        alpha = value[i, j]
+        rows = np.repeat(np.arange(len(i)), 2)
+        delta = sp.csr_matrix((np.tile([-1.0, 1.0], len(i)), (rows, np.c_[i, j].ravel())),
+                              shape=(len(i), m))
+        f = lsqr(delta, -alpha, atol=1e-10, btol=1e-10)[0]
+        coords[:, c] = 2 * np.pi * (f % 1.0)
+    nearest = cKDTree(np.asarray(top.cloud, dtype=float)).query(top.points)[1]
+    return coords[nearest]
 
 
 # ----------------------------------------------------------------------------------------

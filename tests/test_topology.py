@@ -86,3 +86,19 @@ def test_point_cloud_and_subsample_shapes():
     assert len(T.subsample(pts, 1000)) == 399
     with pytest.raises(ValueError, match="non-constant units"):
         T.point_cloud(np.ones((3, 10, 10)))
+
+
+def test_toroidal_coordinates_of_a_module_are_plane_waves():
+    """Each circular coordinate of a square module at 0 degrees (spacing 10 bins) winds once
+    per period along x or along y: its phase against 2 pi x / 10 (or y) is nearly constant."""
+    maps = T.synthetic_module(60, 40, 10.0, 0, "square", seed=1)
+    top = T.population_topology(maps, seed=0, **FAST)
+    coords = T.toroidal_coordinates(top)
+    assert coords.shape == (len(top.points), 2)
+    assert np.all((coords >= 0) & (coords < 2 * np.pi))
+    iy, ix = np.divmod(top.point_bins, 40)
+    fit = [[max(abs(np.exp(1j * (coords[:, c] - s * 2 * np.pi * p / 10)).mean()) for s in (1, -1))
+            for p in (ix, iy)] for c in range(2)]
+    best = np.max(fit, 1)
+    assert np.all(best > 0.5), fit   # each coordinate follows one axis
+    assert np.argmax(fit[0]) != np.argmax(fit[1])   # ... a different one each
