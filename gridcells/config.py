@@ -148,6 +148,23 @@ class Config:
     pf_cells: int = _p(64, "independent patterns simulated per condition", lo=1, hi=1024)
     pf_iterations: int = _p(2000, "gradient steps", lo=1)
     pf_lr: float = _p(0.05, "step size of the pattern dynamics", lo=0, lo_open=True)
+    # --- topology of the population (gridcells.topology) ---------------------------------
+    topology_nbins: int = _p(40, "rate-map bins per side of the population point cloud (one "
+                             "point per bin)", lo=8, hi=200)
+    topology_batches: int = _p(40, "trajectory batches (of batch_size paths of "
+                               "sequence_length steps) for the topology rate maps", lo=1)
+    topology_threshold: float = _p(0.3, "grid score 60 a unit needs to join the module")
+    topology_spacing_tol: float = _p(0.15, "module: spacing within this fraction of the "
+                                     "module's", lo=0, lo_open=True, hi=1)
+    topology_orientation_tol: float = _p(10.0, "module: orientation within this many degrees "
+                                         "(modulo 60) of the module's", lo=0, hi=30)
+    topology_sigma: float = _p(1.0, "Gaussian smoothing of the topology rate maps (bins)", lo=0)
+    topology_margin: float = _p(0.22, "the interior check leaves out bins within this "
+                                "distance of the walls (m)", lo=0)
+    topology_points: int = _p(1000, "points kept by farthest-point sampling", lo=10, hi=3000)
+    topology_max_scale: float = _p(0.7, "end of the Rips filtration (median pairwise "
+                                   "distances)", lo=0, lo_open=True, hi=3)
+    topology_nulls: int = _p(3, "shuffled populations (null draws) per analysis", lo=1)
 
     def __post_init__(self):
         hints = typing.get_type_hints(type(self))
@@ -221,7 +238,8 @@ ANALYSIS_FIELDS = FIELD_NAMES - TRAINING_FIELDS
 """Fields that do not change the trained weights: ``device`` (where the run continues),
 ``pretrained`` (which shipped model the chapters analyse instead of training), rate maps and
 analysis (``nbins``, ``n_batches``, ``analysis_*``, ``Ng_use``, thresholds, ``max_lag``,
-``shuffle_*``, ``ablation_*``, ``rng_seed``, ...) and pattern formation (``pf_*``)."""
+``shuffle_*``, ``ablation_*``, ``rng_seed``, ...), pattern formation (``pf_*``) and the
+population's topology (``topology_*``)."""
 
 
 def _reject_unknown(keys) -> None:
