@@ -22,12 +22,19 @@ def test_paper_params_equal_defaults():
     assert paper.replace(eval_every=0) == gc.Config()
 
 
-@pytest.mark.parametrize("name", ["default", "smoke", "cpu", "paper", "pretrained"])
-def test_every_params_file_loads(name):
-    path = ROOT / "params" / f"{name}.yaml"
-    if not path.exists():
-        pytest.skip(f"{path.name} not present")
-    gc.load_config(path)
+PARAMS = sorted((ROOT / "params").glob("*.yaml"))
+
+
+def test_the_params_files_the_readme_names_exist():
+    names = {p.stem for p in PARAMS}
+    assert {"default", "smoke", "cpu", "cpu_large", "cpu_finetune", "paper",
+            "pretrained"} <= names
+
+
+@pytest.mark.parametrize("path", PARAMS, ids=[p.stem for p in PARAMS])
+def test_every_params_file_loads(path):
+    cfg = gc.load_config(path)
+    assert cfg != gc.Config()  # every file changes something (paper.yaml: eval_every)
 
 
 def test_file_then_overrides(tmp_path):
