@@ -23,6 +23,9 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 GENERATED = ROOT / "book" / "generated"
 NOTEBOOKS = ("01_training", "02_ratemaps", "03_predictive", "04_ablations",
              "05_pattern_formation")
+RESEARCH_NOTES = ("notes_recipe_search", "notes_screens", "notes_seeds", "notes_lattice",
+                  "notes_arena", "notes_large_models")  # the book's Research notes part
+NOTEBOOKS = NOTEBOOKS + RESEARCH_NOTES
 NOTEBOOK_PARAMETERS = frozenset({"params_file", "run_dir"})  # beside the config fields
 
 
@@ -63,8 +66,9 @@ def notebook_path(name: str | Path) -> Path:
 
 def run_notebook(notebook: str | Path, params_file: str | Path,
                  overrides: dict[str, Any] | None = None, output: str | Path | None = None,
-                 progress: bool = False) -> Path:
-    """Execute one notebook; returns the executed .ipynb path."""
+                 progress: bool | dict = False) -> Path:
+    """Execute one notebook; returns the executed .ipynb path. ``progress``: papermill's
+    per-cell progress bar on stderr (a dict: its tqdm options)."""
     import jupytext
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -91,8 +95,21 @@ def run_notebook(notebook: str | Path, params_file: str | Path,
                              f"{partial}") from None
     finally:
         os.environ["PATH"] = env_path
+    _fold_injected(partial)
     partial.replace(out)
     return out
+
+
+def _fold_injected(path: Path) -> None:
+    """Fold the parameters cell papermill injected (tag ``hide-cell``) on the page."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "hide-cell" not in tags:
+            tags.append("hide-cell")
+    nbformat.write(nb, path)
 
 
 def run_record(parameters: dict[str, Any]) -> dict[str, Any]:
@@ -146,14 +163,32 @@ def check_executed(generated: Path = GENERATED) -> None:
                   "with the same config", file=sys.stderr)
 
 
+def _train_first(params_file: str | Path, overrides: dict[str, Any]) -> None:
+    """Train (or resume) the book's run here, with a progress bar of steps, error and time
+    left, before the training chapter executes: the chapter then finds the run complete, and
+    its page stays free of progress output."""
+    from .training import train
+
+    parameters = validate_parameters(params_file, overrides)
+    cfg = load_config(params_file, **{k: v for k, v in _typed(overrides).items()
+                                      if k in FIELD_NAMES})
+    if cfg.pretrained:
+        return
+    print(f"training {parameters['run_dir']} ({cfg.total_steps} steps; resumed if it exists)",
+          flush=True)
+    train(cfg, parameters["run_dir"], resume="auto", progress=True)
+
+
 def build_book(params_file: str | Path, overrides: dict[str, Any] | None = None,
                execute: bool = True) -> Path:
     """Run every notebook in order, then build the HTML book; returns the index page."""
     validate_parameters(params_file, overrides or {})
     if execute:
-        for name in NOTEBOOKS:
-            print(f"running {name} with {params_file} ...", flush=True)
-            run_notebook(name, params_file, overrides)
+        _train_first(params_file, overrides or {})
+        for k, name in enumerate(NOTEBOOKS, 1):
+            print(f"[{k}/{len(NOTEBOOKS)}] running {name} with {params_file} ...", flush=True)
+            run_notebook(name, params_file, overrides,
+                         progress={"desc": f"  {name}", "unit": "cell", "leave": False})
     else:
         check_executed()
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder",

@@ -86,7 +86,7 @@ def best_first(scores: np.ndarray) -> np.ndarray:
     return finite[np.argsort(scores[finite])[::-1]]
 
 
-def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 6, fig=None,
+def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 5, fig=None,
                     label: str = "grid score", sigma: float = 1.0):
     """Top, middle and bottom ``per_row`` maps of the score distribution, as in Fig. 2 of
     Sorscher et al.; each map is titled with its score, each row with its score range; maps
@@ -182,6 +182,8 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
     axes[0].plot(steps, [r["err_cm"] for r in history], color="k")
     axes[0].set_ylabel("decoding error (cm)")
     axes[0].set_yscale("log")
+    axes[0].yaxis.set_major_formatter(plt.matplotlib.ticker.ScalarFormatter())
+    axes[0].yaxis.set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
     axes[0].set_title("(a) decoding error on training paths", loc="left")
     gs = [r["step"] for r in gridness]
 

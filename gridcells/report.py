@@ -51,7 +51,7 @@ def _dirty() -> str:
     return f" (dirty: {n} files changed)" if out.returncode == 0 and n else ""
 
 
-def _hardware(cfg: Config) -> str:
+def hardware(cfg: Config) -> str:
     """The GPU name, or the CPU model with torch's thread count."""
     import platform
 
@@ -74,7 +74,7 @@ _PAGE_STARTED: list[float] = []  # when start_notebook ran (for the page's wall 
 
 EVAL_LABELS = {"err_cm": "decoding error (cm)", "frac_above_03": "share of units above 0.3",
                "best64_mean": "mean grid score of the best 64", "best_score": "best grid score",
-               "median_score": "median grid score", "map_corr": "mean |map correlation|",
+               "median_score": "median grid score", "map_corr": "mean absolute map correlation",
                "n_units": "units measured", "frac_silent": "share of silent units",
                "hex_order": "shared hexagonal order", "square_order": "shared square order",
                "stripe_order": "shared stripe order"}
@@ -87,6 +87,17 @@ def evaluation_table(columns: dict[str, dict], digits: int = 3) -> str:
     return markdown_table([{"quantity": EVAL_LABELS[k], **{name: row.get(k)
                                                            for name, row in columns.items()}}
                            for k in keys], digits=digits)
+
+
+def verdict(value: float, reproduced: tuple[float, float], partly: tuple[float, float]) -> str:
+    """'reproduced' when ``value`` lies in the closed interval ``reproduced``, 'partly' when in
+    ``partly``, else 'not reproduced' (NaN: 'not measured'); the page comparing with the
+    published figures states each interval."""
+    if value != value:
+        return "not measured"
+    if reproduced[0] <= value <= reproduced[1]:
+        return "reproduced"
+    return "partly" if partly[0] <= value <= partly[1] else "not reproduced"
 
 
 def provenance(cfg: Config, params_file: str | Path) -> str:
@@ -105,7 +116,7 @@ def provenance(cfg: Config, params_file: str | Path) -> str:
             {"item": "git commit", "value": f"`{git_commit()}`{_dirty()}"},
             {"item": "executed",
              "value": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")},
-            {"item": "hardware", "value": _hardware(cfg)},
+            {"item": "hardware", "value": hardware(cfg)},
             {"item": "params file", "value": f"`{Path(params_file).name}`"}]
     if _PAGE_STARTED:
         head.append({"item": "wall time of this page",
@@ -120,7 +131,7 @@ def show_provenance(cfg: Config, params_file: str | Path) -> None:
     """Display the provenance (the last cell of a page: the wall time is then the page's)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(provenance(cfg, params_file)))
+    display(Markdown(provenance(cfg, params_file).removeprefix("**Provenance**\n\n")))
 
 
 def read_jsonl(path: str | Path) -> list[dict]:

@@ -40,6 +40,61 @@ class Links(HTMLParser):
             self.links.append(a["href"])
 
 
+REPR = re.compile(r"object at 0x[0-9a-fA-F]+|(&lt;|<)matplotlib\.")
+
+
+class Figures(HTMLParser):
+    """Images of a page's main content, each with whether it sits in a <figure> whose
+    caption carries a number ("Fig. N"), and text that shows an unresolved glue key."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[dict] = []  # open <figure> elements
+        self.images: list[tuple[str, dict | None]] = []
+        self.in_number = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "figure":
+            self.stack.append({"caption": False, "number": False})
+        elif tag == "figcaption" and self.stack:
+            self.stack[-1]["caption"] = True
+        elif tag == "span" and "caption-number" in (a.get("class") or "") and self.stack:
+            self.stack[-1]["number"] = True
+        elif tag == "img" and a.get("src", "").endswith(".png") and "logo" not in a["src"]:
+            self.images.append((a["src"], self.stack[-1] if self.stack else None))
+
+    def handle_endtag(self, tag):
+        if tag == "figure" and self.stack:
+            self.stack.pop()
+
+
+def page_problems(html: str, results_page: bool) -> list[str]:
+    """What a reader must not see: an object repr, an unresolved glue role or a docutils
+    error, and (results pages) a figure without a numbered caption."""
+    problems = [f"object repr {m.group(0)!r}" for m in REPR.finditer(html)][:3]
+    if "{glue" in html or "system-message" in html:
+        problems.append("an unresolved glue key or a docutils error")
+    if results_page:
+        parser = Figures()
+        parser.feed(html)
+        problems += [f"figure {src} has no numbered caption" for src, fig in parser.images
+                     if fig is None or not (fig["caption"] and fig["number"])]
+    return problems
+
+
+def test_page_problems_finds_reprs_uncaptioned_figures_and_glue():
+    good = ('<figure><img src="a.png"><figcaption><p><span class="caption-number">Fig. 1 '
+            '</span>Rate maps.</p></figcaption></figure>')
+    assert page_problems(good, True) == []
+    assert page_problems("<p>&lt;matplotlib.legend.Legend at 0x7f00&gt;</p>", False)
+    assert page_problems("<p>Foo object at 0x7f3a2b</p>", False)
+    assert page_problems('<p><img src="b.png"></p>', True)
+    assert page_problems('<figure><img src="b.png"></figure>', True)
+    assert page_problems('<p><img src="b.png"></p>', False) == []
+    assert page_problems("<p>{glue:text}`missing`</p>", False)
+
+
 def png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
@@ -48,7 +103,8 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def pages(html_root: Path) -> list[Path]:
     return [html_root / "book" / "intro.html", html_root / "book" / "methods.html",
-            html_root / "book" / "reproducibility.html", html_root / "book" / "references.html"] \
+            html_root / "book" / "reproducibility.html", html_root / "book" / "references.html",
+            html_root / "book" / "against_the_paper.html"] \
         + [html_root / "book" / "generated" / f"{n}.html" for n in NOTEBOOKS]
 
 
@@ -72,6 +128,14 @@ def test_every_page_exists_with_figures_and_working_links(book):
 
 
 @pytest.mark.book
+def test_no_repr_no_missing_glue_and_every_results_figure_numbered_and_captioned(book):
+    for page in pages(book):
+        results = "generated" in page.parts or page.name == "against_the_paper.html"
+        problems = page_problems(page.read_text(), results)
+        assert not problems, f"{page.name}: {problems}"
+
+
+@pytest.mark.book
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (.ci/run installs it)")
 def test_pages_load_in_chromium_without_console_errors(book, tmp_path):
     for page in pages(book):
@@ -81,6 +145,7 @@ def test_pages_load_in_chromium_without_console_errors(book, tmp_path):
                              capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr[-2000:]
         assert "<main" in run.stdout or "bd-main" in run.stdout, f"{page.name} did not render"
+        assert not REPR.search(run.stdout), f"{page.name} shows an object repr"
         console = [line for line in run.stderr.splitlines() if "CONSOLE" in line
                    and ("Error" in line or "error" in line)]
         assert not console, f"{page.name}: console errors {console}"
