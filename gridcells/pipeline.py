@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 GENERATED = ROOT / "book" / "generated"
 NOTEBOOKS = ("01_training", "02_ratemaps", "03_predictive", "04_ablations",
-             "05_pattern_formation")
+             "05_pattern_formation", "06_topology")
 RESEARCH_NOTES = ("notes_recipe_search", "notes_screens", "notes_seeds", "notes_lattice",
                   "notes_arena", "notes_large_models")  # the book's Research notes part
 NOTEBOOKS = NOTEBOOKS + RESEARCH_NOTES

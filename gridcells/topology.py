@@ -447,3 +447,67 @@ def random_maps(n_units: int, nbins: int = 40, sigma: float = 2.0, seed: int = 0
     if sigma:
         x = ndi.gaussian_filter(x, (0, sigma, sigma), mode="wrap")
     return np.maximum(x, 0)
+
+
+# ----------------------------------------------------------------------------------------
+# one network, end to end
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class NetworkTopology:
+    """The topology analysis of one network: selection (the module's units), maps (the
+    fine rate maps of all units, [Ng, n, n]), full (the whole box) and interior (bins within
+    ``margin_bins`` of the walls left out) :class:`Topology`, or None when the module has
+    fewer than ``min_units`` units; seconds_maps: wall time of the rate maps; seconds: of the
+    whole analysis."""
+
+    selection: ModuleSelection
+    maps: RateMaps
+    full: Topology | None
+    interior: Topology | None
+    margin_bins: int
+    seconds_maps: float
+    seconds: float
+
+    def rows(self, label: str) -> list[dict]:
+        """Table rows (the whole box, the interior) labelled ``label``."""
+        out = []
+        for part, top in (("whole box", self.full), ("interior", self.interior)):
+            if top is None:
+                out.append({"network": label, "region": part,
+                            "units": len(self.selection.units), "betti": None,
+                            "torus": "no module"})
+            else:
+                out.append({"network": label, "region": part, **top.row()})
+        return out
+
+
+def analyse_network(model, cfg, seed: int, interior: bool = True, min_units: int = 10
+                    ) -> NetworkTopology:
+    """Rate maps (:func:`network_maps`, ``cfg.topology_batches`` batches from ``seed``),
+    the module (:func:`select_module` on the grid scores of the ``model.cfg.nbins`` maps) and
+    its topology (:func:`population_topology`) over the whole box and, if ``interior``, without
+    the bins within ``cfg.topology_margin`` (m) of the walls. Analysis settings come from
+    ``cfg`` (the ``topology_*`` fields), the network from ``model``."""
+    from .scores import GridScorer
+
+    t0 = time.perf_counter()
+    mcfg = model.cfg
+    coarse, fine = network_maps(model, cfg.topology_batches, cfg.topology_nbins, seed)
+    t_maps = time.perf_counter() - t0
+    scores = GridScorer.cached(mcfg.nbins).score(coarse.maps)
+    sel = select_module(scores, mcfg.box_width / mcfg.nbins, cfg.topology_threshold,
+                        cfg.topology_spacing_tol, cfg.topology_orientation_tol)
+    n = cfg.topology_nbins
+    margin = int(round(cfg.topology_margin / (mcfg.box_width / n)))
+    settings = {"sigma": cfg.topology_sigma, "n_points": cfg.topology_points,
+                "max_scale": cfg.topology_max_scale, "n_null": cfg.topology_nulls, "seed": seed}
+    full = inner = None
+    if len(sel.units) >= min_units:
+        module_maps = fine.maps[sel.units]
+        full = population_topology(module_maps, **settings)
+        if interior and 0 < margin < n // 3:
+            inner = population_topology(module_maps[:, margin:n - margin, margin:n - margin],
+                                        **settings)
+    return NetworkTopology(sel, fine, full, inner, margin, t_maps, time.perf_counter() - t0)

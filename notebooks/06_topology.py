@@ -1,0 +1,287 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Topology of the grid population
+#
+# ## Overview
+# A grid score says that one unit's map is periodic. It does not say that the population
+# behaves like the continuous attractor theory expects of a grid module: if the units share
+# one lattice and differ only in phase, the population vector depends on position only
+# modulo the lattice, and the population's states lie on a two-dimensional **torus**.
+# Gardner et al. (Nature 2022) showed this in recorded grid modules by persistent homology:
+# Betti numbers (1, 2, 1) (one component, two independent loops, one cavity), with long bars
+# in H1 and H2. This chapter applies the same test to the trained networks
+# (`gridcells.topology`): units of one module, their population vectors over space, PCA to
+# six dimensions, an even subsample, the Vietoris-Rips persistence up to H2 (`ripser`,
+# coefficients Z/47), and Betti numbers read against shuffled populations.
+#
+# ## Prerequisites
+# - The training chapter has produced the run directory.
+# - Time: a few minutes on two CPU cores (the paper model's 4096 units take the longest);
+#   no GPU needed.
+
+# %% [markdown]
+# ## Imports
+
+# %%
+import time
+
+import numpy as np
+from IPython.display import Markdown, display
+from myst_nb import glue
+
+import gridcells as gc
+from gridcells import plotting, report
+from gridcells import plotting_topology as pt
+from gridcells import topology as T
+
+# %% tags=["parameters"]
+params_file = "params/default.yaml"
+run_dir = None
+
+# %%
+cfg, run_dir = report.start_notebook(params_file, run_dir, globals())
+model = gc.load_model(run_dir)
+seed = cfg.rng_seed + 3000
+settings = {"sigma": cfg.topology_sigma, "n_points": cfg.topology_points,
+            "max_scale": cfg.topology_max_scale, "n_null": cfg.topology_nulls, "seed": seed}
+glue("n_points", cfg.topology_points, display=False)
+glue("n_nulls", cfg.topology_nulls, display=False)
+glue("max_scale", cfg.topology_max_scale, display=False)
+glue("nbins_fine", cfg.topology_nbins, display=False)
+
+# %% [markdown]
+# ## Method
+# 1. **Rate maps** of every unit on {glue:}`nbins_fine` x {glue:}`nbins_fine` bins (finer than
+#    the 20 bins of the grid scores, so that a lattice period holds more points), from fresh
+#    paths, smoothed with a Gaussian of `topology_sigma` bins. The grid scores, spacing and
+#    orientation come from the usual 20-bin maps accumulated on the same paths.
+# 2. **One module**: units with grid score above `topology_threshold`, and among them the
+#    largest group sharing one spacing (within `topology_spacing_tol`) and orientation (within
+#    `topology_orientation_tol` degrees, modulo 60), read from the autocorrelograms.
+# 3. **Point cloud**: each spatial bin is one point in unit space; each unit is z-scored over
+#    the bins; the points are projected on their first six principal components, and
+#    {glue:}`n_points` of them are kept by farthest-point sampling (an even cover).
+# 4. **Persistent homology** of the Rips filtration up to H2, distances in units of the
+#    cloud's median pairwise distance, the filtration stopped at {glue:text}`max_scale:.2f`
+#    (longer bars are cut there). Coefficients in Z/47 as in Gardner et al.: over Z/2 a Klein
+#    bottle would also give (1, 2, 1).
+# 5. **Null**: {glue:}`n_nulls` shuffled populations, in which every unit's map is rotated by
+#    an independent random angle and shifted circularly by an independent random offset, go
+#    through the same steps. A bar of the network counts only if it outlasts the longest bar
+#    of the same dimension over all null draws (in H0, the class that never dies always
+#    counts). A shift alone would be no null: shifting a periodic map only changes its phase,
+#    and the population would still lie on a torus; the rotation breaks the shared lattice
+#    while each unit keeps its own map statistics.
+#
+# ## Ground truth: synthetic populations
+# The test on populations whose answer is known, with this chapter's settings: one module of
+# 80 hexagonal or square units (different spacings, orientations, with and without noise,
+# random phases), 80 units with smooth random maps, 80 with white-noise maps, and two
+# hexagonal modules of unrelated spacing (9 and 13.7 bins) mixed.
+
+# %%
+n = cfg.topology_nbins
+s = n / 40  # spacings below are given in bins of a 40-bin map
+truth = [
+    ("hexagonal, spacing 9, 10 deg", True, T.synthetic_module(80, n, 9 * s, 10, "hex", 0, 1)),
+    ("hexagonal, spacing 13, 40 deg, noise 0.1", True,
+     T.synthetic_module(80, n, 13 * s, 40, "hex", 0.1, 2)),
+    ("square, spacing 9, 20 deg", True, T.synthetic_module(80, n, 9 * s, 20, "square", 0, 3)),
+    ("square, spacing 12, 0 deg, noise 0.1", True,
+     T.synthetic_module(80, n, 12 * s, 0, "square", 0.1, 8)),
+    ("smooth random maps", False, T.random_maps(80, n, 2 * s, seed=4)),
+    ("white-noise maps", False, T.random_maps(80, n, 0, seed=5)),
+    ("two modules mixed (9 and 13.7)", False,
+     np.concatenate([T.synthetic_module(40, n, 9 * s, 10, "hex", 0, 5),
+                     T.synthetic_module(40, n, 13.7 * s, 37, "hex", 0, 6)])),
+]
+truth_rows, n_right = [], 0
+for label, torus, maps in truth:
+    top = T.population_topology(maps, **settings)
+    n_right += top.is_torus == torus
+    truth_rows.append({"population": label, "expected": "torus" if torus else "no torus",
+                       **top.row()})
+display(Markdown(report.markdown_table(truth_rows)))
+glue("truth_right", int(n_right), display=False)
+glue("truth_total", len(truth), display=False)
+
+# %% [markdown]
+# The pipeline answers {glue:}`truth_right` of {glue:}`truth_total` synthetic populations
+# correctly ("H*d* top bars": the longest bars, "H*d* null": the longest bar of the nulls, the
+# threshold). The mixture shows why the module selection comes first: two modules of
+# unrelated spacing do not share one torus.
+#
+# ## This book's network
+
+# %%
+t0 = time.perf_counter()
+live = T.analyse_network(model, cfg, seed)
+live_seconds = time.perf_counter() - t0
+sel = live.selection
+display(Markdown(
+    f"{sel.candidates} units score above {cfg.topology_threshold}; the module: "
+    f"**{len(sel.units)} units**, spacing {sel.spacing_ref * 100:.0f} cm, orientation "
+    f"{sel.orientation_ref:.0f} deg (the analysis took {live_seconds:.0f} s, of which "
+    f"{live.seconds_maps:.0f} s rate maps)."))
+rows = live.rows(f"this book's ({cfg.Ng} units)")
+display(Markdown(report.markdown_table(rows)))
+
+
+def betti_text(top):
+    """'(1, 2, 1), a torus' or '(1, 0, 0), no torus'; 'no module' when there was none."""
+    if top is None:
+        return "no module (too few grid units)"
+    return f"{tuple(top.betti)}, " + ("a torus" if top.is_torus else "no torus")
+
+
+glue("live_units", len(sel.units), display=False)
+glue("live_full", Markdown(betti_text(live.full)), display=False)
+glue("live_interior", Markdown(betti_text(live.interior)), display=False)
+glue("margin_cm", cfg.topology_margin * 100, display=False)
+
+# %% [markdown]
+# Over the whole box the module's population gives Betti numbers {glue:md}`live_full`;
+# leaving out the bins within {glue:text}`margin_cm:.0f` cm of the walls,
+# {glue:md}`live_interior`.
+
+# %%
+if live.full is not None:
+    fig, ax = pt.barcodes(live.full, title="whole box")
+    glue("fig_live_barcodes", fig, display=False)
+    plotting.plt.close(fig)
+    if live.interior is not None:
+        fig, ax = pt.barcodes(live.interior, title="interior")
+    else:
+        fig, ax = plotting.plt.subplots(figsize=(3, 1))
+        ax.text(0.5, 0.5, "no interior analysis", ha="center")
+    glue("fig_live_interior", fig, display=False)
+    plotting.plt.close(fig)
+    coords = T.toroidal_coordinates(live.full)
+    fig = plotting.plt.figure(figsize=(9, 3), layout="constrained")
+    ax3 = fig.add_subplot(1, 3, 1, projection="3d")
+    first = coords[np.searchsorted(live.full.point_bins, live.full.bins), 0]
+    pt.point_cloud_3d(live.full, n, ax=ax3, color=first, cmap="twilight",
+                      title=f"{live.full.n_units} units (PCs 1-3)")
+    pt.toroidal_maps(coords, live.full.point_bins, n, ax=[fig.add_subplot(1, 3, 2),
+                                                          fig.add_subplot(1, 3, 3)],
+                     box=(model.cfg.box_width, model.cfg.box_height))
+    glue("fig_live_cloud", fig, display=False)
+    plotting.plt.close(fig)
+else:
+    for name in ("fig_live_barcodes", "fig_live_interior", "fig_live_cloud"):
+        fig, ax = plotting.plt.subplots(figsize=(3, 1))
+        ax.text(0.5, 0.5, "no module: too few grid units", ha="center")
+        ax.axis("off")
+        glue(name, fig, display=False)
+        plotting.plt.close(fig)
+
+# %% [markdown]
+# :::{glue:figure} fig_live_barcodes
+# :name: fig-topology-live-barcodes
+#
+# Barcodes of this book's network's module over the whole box: the longest bars of H0, H1 and
+# H2 (birth to death, in median pairwise distances; an arrow: still alive where the filtration
+# stops). The grey band beside each bar is as long as the longest bar of that dimension in the
+# shuffled populations; coloured bars outlast it and count.
+# :::
+#
+# :::{glue:figure} fig_live_interior
+# :name: fig-topology-live-interior
+#
+# The same without the bins near the walls (interior of the box only).
+# :::
+#
+# :::{glue:figure} fig_live_cloud
+# :name: fig-topology-live-cloud
+#
+# Left: the subsampled population vectors on their first three principal components, coloured
+# by the first toroidal coordinate. Middle and right: the two circular coordinates decoded from
+# the two longest H1 bars' cocycles, over the box (cyclic colours). On a grid module each is a
+# plane wave along one lattice direction; where the population is no torus they are the
+# coordinates of the two longest loops, whatever they are.
+# :::
+#
+# ## The shipped networks
+# The shipped CPU model (`gc.load_pretrained()`, 512 units, a shared hexagonal lattice) and
+# the paper-size model trained on a GPU (`gc.load_pretrained("paper")`, 4096 units, mostly
+# bands and distorted lattices; training chapter), analysed in the same way. Each is one
+# network: the results below describe these networks, not their training recipes.
+
+# %%
+shipped, labels = {}, {"live": f"this book's ({cfg.Ng} units)"}
+for name, label in (("default", "shipped CPU model"), ("paper", "paper model (GPU)")):
+    net = gc.load_pretrained(name)
+    shipped[name] = T.analyse_network(net, cfg, seed)
+    labels[name] = f"{label} ({net.cfg.Ng} units)"
+    del net
+results = {"live": live, **shipped}
+lattices = {k: gc.lattice_symmetry(r.maps.maps) for k, r in results.items()}
+table = []
+for k, r in results.items():
+    for row in r.rows(labels[k]):
+        table.append({**row, "hex order": round(lattices[k].hex_order, 2),
+                      "square order": round(lattices[k].square_order, 2)})
+display(Markdown(report.markdown_table(table)))
+for name, r in shipped.items():
+    glue(f"{name}_units", len(r.selection.units), display=False)
+    glue(f"{name}_full", Markdown(betti_text(r.full)), display=False)
+    glue(f"{name}_interior", Markdown(betti_text(r.interior)), display=False)
+    glue(f"{name}_hex", lattices[name].hex_order, display=False)
+tori = sum(r.full is not None and r.full.is_torus for r in results.values())
+glue("n_tori_full", int(tori), display=False)
+
+# %%
+fig, axes = plotting.plt.subplots(2, 3, figsize=(9.6, 5), layout="constrained")
+for row, (name, r) in zip(axes, shipped.items()):
+    if r.full is not None:
+        pt.barcodes(r.full, ax=row, title=None)
+        row[0].set_ylabel(labels[name], fontsize=8)
+    else:
+        row[1].text(0.5, 0.5, f"{labels[name]}: no module", ha="center")
+        for a in row:
+            a.axis("off")
+glue("fig_shipped_barcodes", fig, display=False)
+plotting.plt.close(fig)
+
+# %% [markdown]
+# :::{glue:figure} fig_shipped_barcodes
+# :name: fig-topology-shipped
+#
+# Barcodes of the shipped CPU model's module (top) and the paper model's (bottom) over the
+# whole box, against their null bands as above.
+# :::
+#
+# ## Summary
+# With the settings above ({glue:}`n_points` points, {glue:}`n_nulls` null draws), the
+# pipeline recovers the known answer on {glue:}`truth_right` of {glue:}`truth_total` synthetic
+# populations: one hexagonal or square module is a torus, unrelated maps and mixed modules are
+# not. On the trained networks, over the whole box:
+#
+# - this book's network, module of {glue:}`live_units` units: {glue:md}`live_full`
+#   (interior: {glue:md}`live_interior`);
+# - the shipped CPU model, module of {glue:}`default_units` units (hexagonal order
+#   {glue:text}`default_hex:.2f`): {glue:md}`default_full` (interior:
+#   {glue:md}`default_interior`);
+# - the paper model, module of {glue:}`paper_units` units (hexagonal order
+#   {glue:text}`paper_hex:.2f`): {glue:md}`paper_full` (interior: {glue:md}`paper_interior`).
+#
+# {glue:}`n_tori_full` of these three networks are tori over the whole box. Each line is one
+# network and one draw of paths; the bars' margins over the null are in the tables.
+#
+# ## What's next
+# The ensemble of trained seeds (when it exists) can be run through `T.analyse_network` to ask
+# how many networks are tori, hexagonal against square networks side by side.
