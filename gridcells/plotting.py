@@ -19,7 +19,7 @@ from .scores import ring_parameters
 CLASS_COLORS = {"predictive": "tab:red", "retrospective": "tab:blue", "zero-lag": "tab:green",
                 "low-grid": "tab:gray", "unresolved": "tab:purple", "unclassified": "tab:olive"}
 MAP_CMAP = "viridis"  # rate maps, patterns, autocorrelograms (perceptually uniform)
-MAP_INCHES = 1.35     # one map of a gallery: about 135 px at the book's 100 dpi
+MAP_INCHES = 1.5      # one map of a gallery: 150 px at 100 dpi, >= 120 px in the book
 
 
 def set_style() -> None:
@@ -86,7 +86,7 @@ def best_first(scores: np.ndarray) -> np.ndarray:
     return finite[np.argsort(scores[finite])[::-1]]
 
 
-def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 5, fig=None,
+def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 4, fig=None,
                     label: str = "grid score", sigma: float = 1.0):
     """Top, middle and bottom ``per_row`` maps of the score distribution, as in Fig. 2 of
     Sorscher et al.; each map is titled with its score, each row with its score range; maps
@@ -117,7 +117,7 @@ def ratemap_gallery(maps: np.ndarray, scores: np.ndarray, per_row: int = 5, fig=
     return fig, axes
 
 
-def top_maps(maps: np.ndarray, scores: np.ndarray, n: int = 64, per_row: int = 8, fig=None,
+def top_maps(maps: np.ndarray, scores: np.ndarray, n: int = 25, per_row: int = 5, fig=None,
              sigma: float = 1.0):
     """The ``n`` best-scoring rate maps (maps [U, nbins, nbins], scores [U]), best first, each
     titled with its score (peak-normalised, one colour bar): the check that a network's top

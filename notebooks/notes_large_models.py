@@ -53,7 +53,7 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 # without decay (`params/cpu_finetune.yaml`). {numref}`tab-shipped` gives its card, measured on
 # the float16 weights that ship, beside the same measurement repeated here; its best-64 mean
 # is below the recipe's 1.0, so it does **not** meet all four criteria.
-# {numref}`fig-shipped-top` shows its 64 best maps.
+# {numref}`fig-shipped-top` shows its best maps.
 
 # %% tags=["hide-input"]
 shipped_card = model_card()
@@ -86,7 +86,7 @@ plotting.plt.close(fig)
 # ```{glue:figure} fig-shipped-top
 # :name: fig-shipped-top
 #
-# The shipped model's 64 best rate maps by grid score (each map divided by its peak).
+# The shipped model's 25 best rate maps by grid score (each map divided by its peak).
 # ```
 
 # %% [markdown]
@@ -101,7 +101,7 @@ plotting.plt.close(fig)
 #
 # It path-integrates as well as the published models (4-5 cm, {cite}`schaeffer2022`) and its
 # best unit scores within the published 1.2-1.4, but its grid cells are few and mostly not
-# clean lattices: its 64 best maps are two- to five-field maps, many along the walls, with a
+# clean lattices: its best maps are two- to five-field maps, many along the walls, with a
 # handful of hexagonal ones ({numref}`fig-paper-top`). Its units share no hexagonal lattice:
 # most of their power lies along two wave-vector orientations about 35 degrees apart with a
 # weaker third ({numref}`fig-paper-profile`), a population of bands and distorted lattices.
@@ -168,7 +168,7 @@ plotting.plt.close(fig)
 # ```{glue:figure} fig-paper-top
 # :name: fig-paper-top
 #
-# The paper network's 64 best rate maps by grid score, on this book's analysis paths.
+# The paper network's 25 best rate maps by grid score, on this book's analysis paths.
 # ```
 
 # %% [markdown]
