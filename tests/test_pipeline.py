@@ -23,8 +23,12 @@ SMOKE = ROOT / "params" / "smoke.yaml"
 def test_notebooks_follow_the_skeleton_and_are_paired(name):
     py = jupytext.read(ROOT / "notebooks" / f"{name}.py")
     text = "\n".join(c.source for c in py.cells if c.cell_type == "markdown")
-    for heading in ("## Overview", "## Prerequisites", "## Imports", "## Summary"):
-        assert heading in text, f"{name} lacks {heading}"
+    opening = py.cells[0].source
+    if name.startswith("notes_"):  # the Research notes part: one topic a page
+        assert "*Research note.*" in opening, f"{name} does not say it is a research note"
+    else:  # a results chapter opens with its findings and restates them at the end
+        assert "{admonition} Key findings" in opening, f"{name} lacks a Key findings box"
+        assert "## Summary" in text or "## Conclusion" in text, f"{name} lacks a summary"
     tagged = [c for c in py.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and "params_file" in tagged[0].source
     ipynb = jupytext.read(ROOT / "notebooks" / f"{name}.ipynb")
