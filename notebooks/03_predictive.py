@@ -34,7 +34,7 @@
 # ```
 #
 # Does a network trained only to path integrate carry *prospective* codes: units whose
-# activity is best explained by where the animal will be, as Ouchi & Fujisawa (2024) found in
+# activity is best explained by where the animal will be, as {cite:t}`ouchi2024` found in
 # rat entorhinal cortex? This chapter answers it with an analysis built so that no artefact can
 # fake the answer: a shift estimator checked on units with known shifts, shuffle tests whose
 # false-positive rate was measured on noise, a window whose edges never count as a finding,
@@ -43,7 +43,7 @@
 # **Method in brief** (details in the methods chapter). For every unit the rate map is built
 # from activity at time *t* against position at *t + k*, for shifts *k* from
 # -``max_lag`` to +``max_lag`` steps (converted to cm with the measured displacement per step).
-# Gridness of that map against *k* is what Ouchi & Fujisawa plot; the preferred shift is where
+# Gridness of that map against *k* is what {cite:t}`ouchi2024` plot; the preferred shift is where
 # the map is *sharpest* (the fraction of the unit's activity variance explained by the shifted
 # position), with a jackknife interval over trajectory groups. A unit is a grid cell when its
 # best gridness is significant against shuffles that give every trajectory group its own
@@ -65,7 +65,7 @@ params_file = "params/default.yaml"
 run_dir = None
 
 # %% tags=["remove-cell"]
-cfg, run_dir = report.start_notebook(params_file, run_dir, globals())
+cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 model = gc.load_model(run_dir)
 out_dir = f"{run_dir}/analysis/predictive"
 TRUTH = "benchmarks/results/predictive_truth.json"
@@ -122,7 +122,7 @@ glue("truth_centroid", f"{100 * get['time', 'centroid']['within_3cm']:.0f}", dis
 shift_cls = truth["classes"]["shift"]
 glue("truth_class", f"{100 * shift_cls['accuracy_grid_units']:.0f}", display=False)
 glue("truth_edge_pred", str(shift_cls["predictive_on_edge"]), display=False)
-display(Markdown(report.markdown_table(rows, digits=1)))
+display(Markdown(report.markdown_table(rows, digits=3)))
 
 # %% [markdown]
 # The sharpness peak places {glue:text}`truth_sharp` % of the units within 3 cm of their true
@@ -163,7 +163,7 @@ for noise_kind, rates in fp["rates"].items():
         if float(alpha) == 0.05:
             worst = max(worst, 100 * v["rate"])
 glue("fp_max", f"{worst:.1f}", display=False)
-display(Markdown(report.markdown_table(rows, digits=1)))
+display(Markdown(report.markdown_table(rows, digits=3)))
 
 # %% [markdown]
 # ## The network trained in this book
@@ -280,7 +280,7 @@ cols = {"network": "network", "grid_units": "grid units", "shift_predictive": "p
         "shift_unresolved": "unresolved", "predictive_median_shift_cm": "median shift (cm)",
         "earlier_predictive": "earlier rules: predictive"}
 display(Markdown(report.markdown_table([{v: r.get(k) for k, v in cols.items()} for r in nets],
-                                       digits=1)))
+                                       digits=3)))
 independent = recorded if len(recorded) >= 2 else nets
 share = [100 * r["predictive_share_of_grid"] for r in independent]
 m, lo, hi = gc.stats.t_interval(share)
@@ -348,3 +348,8 @@ glue("verdict", verdict, display=False)
 # %% [markdown]
 # ## What's next
 # The ablation chapter silences the predictive units and asks whether the network needs them.
+#
+# ## Provenance
+
+# %% tags=["remove-input"]
+report.show_provenance(cfg, params_file)

@@ -51,7 +51,7 @@ params_file = "params/default.yaml"
 run_dir = None
 
 # %% tags=["remove-cell"]
-cfg, run_dir = report.start_notebook(params_file, run_dir, globals())
+cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 model = gc.load_model(run_dir)
 labels = PredictiveResult.load(f"{run_dir}/analysis/predictive").main.labels
 NETWORKS = "experiments/results/predictive_networks.jsonl"
@@ -141,3 +141,8 @@ glue("abl_verdict", verdict, display=False)
 # ## What's next
 # The pattern-formation chapter explains, from the place-cell covariance alone, why
 # hexagonal maps form.
+#
+# ## Provenance
+
+# %% tags=["remove-input"]
+report.show_provenance(cfg, params_file)

@@ -16,27 +16,29 @@
 # %% [markdown]
 # # Topology of the grid population
 #
-# ## Overview
+# :::{admonition} Key findings
+# :class: important
+# - The test is right on {glue:}`truth_right` of {glue:}`truth_total` synthetic populations:
+#   one hexagonal or square module is a torus (Betti numbers 1, 2, 1), unrelated maps and
+#   mixed modules are not.
+# - This book's network, module of {glue:}`live_units` units, over the whole box:
+#   {glue:md}`live_full` (away from the walls: {glue:md}`live_interior`).
+# - {glue:}`n_tori_full` of the three networks analysed here are tori over the whole box; each
+#   is one network and one draw of paths.
+# :::
+#
 # A grid score says that one unit's map is periodic. It does not say that the population
 # behaves like the continuous attractor theory expects of a grid module: if the units share
 # one lattice and differ only in phase, the population vector depends on position only
 # modulo the lattice, and the population's states lie on a two-dimensional **torus**.
-# Gardner et al. (Nature 2022) showed this in recorded grid modules by persistent homology:
+# {cite:t}`gardner2022` showed this in recorded grid modules by persistent homology:
 # Betti numbers (1, 2, 1) (one component, two independent loops, one cavity), with long bars
 # in H1 and H2. This chapter applies the same test to the trained networks
 # (`gridcells.topology`): units of one module, their population vectors over space, PCA to
 # six dimensions, an even subsample, the Vietoris-Rips persistence up to H2 (`ripser`,
 # coefficients Z/47), and Betti numbers read against shuffled populations.
-#
-# ## Prerequisites
-# - The training chapter has produced the run directory.
-# - Time: a few minutes on two CPU cores (the paper model's 4096 units take the longest);
-#   no GPU needed.
 
-# %% [markdown]
-# ## Imports
-
-# %%
+# %% tags=["hide-cell"]
 import time
 
 import numpy as np
@@ -48,12 +50,12 @@ from gridcells import plotting, report
 from gridcells import plotting_topology as pt
 from gridcells import topology as T
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-cell"]
 params_file = "params/default.yaml"
 run_dir = None
 
 # %%
-cfg, run_dir = report.start_notebook(params_file, run_dir, globals())
+cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 model = gc.load_model(run_dir)
 seed = cfg.rng_seed + 3000
 settings = {"sigma": cfg.topology_sigma, "n_points": cfg.topology_points,
@@ -286,3 +288,8 @@ plotting.plt.close(fig)
 # ## What's next
 # The ensemble of trained seeds (when it exists) can be run through `T.analyse_network` to ask
 # how many networks are tori, hexagonal against square networks side by side.
+#
+# ## Provenance
+
+# %% tags=["remove-input"]
+report.show_provenance(cfg, params_file)
