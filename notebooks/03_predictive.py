@@ -344,6 +344,13 @@ else:
                f"cells ({m:.1f} % of grid units on average); its grid units map best onto "
                "the present position.")
 glue("verdict", verdict, display=False)
+# verdicts for the "Against the paper" page: the published figure against this book's interval
+glue("verdict_share", "reproduced" if np.isfinite(lo) and lo <= 28 <= hi else
+     "partly" if np.isfinite(hi) and hi >= 10 else "not reproduced", display=False)
+n_earlier = int(e_pred.sum())
+glue("verdict_earlier", "reproduced" if 9 <= n_earlier <= 37 else "partly", display=False)
+glue("verdict_shift", "not reproduced" if not pred.any() else "reproduced"
+     if abs(np.median(main.preferred_cm[pred]) - 22.5) <= 10.2 else "partly", display=False)
 
 # %% [markdown]
 # ## What's next
