@@ -19,17 +19,21 @@ a ring whose SAC variance is below ``MIN_RING_VARIANCE`` is not scored (see ther
 constant map, or one with no scorable ring, gets NaN scores.
 
 :class:`GridScorer` scores a whole batch at once, with no approximation (it equals a
-per-map implementation of the definition, tests/oracle.py, to rounding):
+per-map implementation of the definition, tests/oracle.py, to rounding: float64 throughout):
 
-* SAC: the overlap counts and sums are window sums (two matrix products with a 0/1 matrix
-  over the whole batch), the cross term an FFT, replaced by exact sums at the pixels where
-  its rounding could matter;
+* every array is pixel-major (the maps side by side on the last, contiguous axis), so each
+  step is one vectorised operation or one matrix product over a chunk of maps;
+* SAC: the overlap counts and sums are window sums (matrix products with a 0/1 matrix), the
+  cross term an FFT (scipy's, the maps transformed side by side), replaced by exact sums at
+  the pixels where its rounding could matter; maps with unvisited bins get direct overlap
+  sums (about 8 times the cost of a gap-free map: benchmarks/score_speed.py);
 * rotation, being linear, is split exactly as scipy computes it: the separable spline
   prefilter (a 2n-1 x 2n-1 matrix on each axis), then one sparse interpolation matrix per
   angle; 90 degrees maps pixels onto pixels and is a permutation;
-* a SAC is point-symmetric and so are the rings, so only the half ring is rotated and
-  summed;
-* the maps are cut into cache-sized chunks spread over threads.
+* a SAC is point-symmetric and so are the rings and the spline coefficients, so only the
+  half ring is rotated and summed, from the top half of the coefficients;
+* the maps are cut into chunks that stay in a core's cache, spread over threads (numpy,
+  scipy and one-thread BLAS only: no torch intra-op threads inside them).
 """
 
 from __future__ import annotations
@@ -40,10 +44,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.fft as sfft
 import scipy.ndimage as ndi
 import scipy.sparse as sp
-import torch
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 ANGLES = (30, 45, 60, 90, 120, 135, 150)
 SPLINE_ANGLES = tuple(a for a in ANGLES if a != 90)  # 90 degrees is a permutation of pixels
@@ -54,19 +58,22 @@ SPLINE_ANGLES = tuple(a for a in ANGLES if a != 90)  # 90 degrees is a permutati
 MIN_RING_VARIANCE = 1e-3
 
 
-def overlap_sums(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+def overlap_sums(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """out[u, k, dy, dx] = sum_ij a[u, k, i, j] * b[u, i + dy, j + dx] for a [U, K, n, n] and
-    b [U, n, n], offsets -(n-1)..(n-1) (indices [U, K, 2n - 1, 2n - 1]); float64, exact sums."""
+    b [U, n, n], offsets -(n-1)..(n-1) (indices [U, K, 2n - 1, 2n - 1]); float64, exact sums
+    (no differences), numpy only (the scorer's worker threads must not start torch's)."""
     U, K, n, _ = a.shape
     D = 2 * n - 1
-    win = torch.nn.functional.pad(b, (n - 1, n - 1)).unfold(2, n, 1)  # [U, n(i'), D(dx), n(j)]
+    pad = np.pad(b, ((0, 0), (0, 0), (n - 1, n - 1)))
+    win = np.lib.stride_tricks.sliding_window_view(pad, n, axis=2)  # [U, n(i'), D(dx), n(j)]
     # rows[u, k, i, i', dx]: row i of a against row i' of b shifted by dx
-    rows = torch.einsum("ukij,uldj->ukild", a, win)
+    rows = np.matmul(a.reshape(U, K * n, n), win.reshape(U, n * D, n).transpose(0, 2, 1))
     # sum along diagonals i' - i = dy: pad i' by n - 1 on both sides, then a skewed view whose
     # row i starts at padded column i picks i' = i + dy for dy = -(n-1)..(n-1)
-    rows = torch.nn.functional.pad(rows, (0, 0, n - 1, n - 1)).contiguous()
-    su, sk, si, sl, sd = rows.stride()
-    skew = rows.as_strided((U, K, n, D, D), (su, sk, si + sl, sl, sd))
+    rows = np.pad(rows.reshape(U, K, n, n, D), ((0, 0), (0, 0), (0, 0), (n - 1, n - 1), (0, 0)))
+    su, sk, si, sl, sd = rows.strides
+    skew = np.lib.stride_tricks.as_strided(rows, (U, K, n, D, D), (su, sk, si + sl, sl, sd),
+                                           writeable=False)
     return skew.sum(2)
 
 
@@ -79,12 +86,15 @@ def window_matrix(n: int) -> np.ndarray:
 
 
 def window_sums(a: np.ndarray) -> np.ndarray:
-    """out[..., dy, dx] = sum of a[..., :, :] over the rows and columns that overlap a copy
-    shifted by (dy, dx), i.e. :func:`overlap_sums` with b = 1 everywhere, for a [..., n, n]
-    (out [..., 2n - 1, 2n - 1]): W a W^T with the 0/1 :func:`window_matrix` W (sums only, no
-    differences: no cancellation)."""
-    W = window_matrix(a.shape[-1])
-    return np.matmul(W, a @ W.T)
+    """Pixel-major window sums: out[dy, dx, ...] = sum of a[:, :, ...] over the rows and
+    columns that overlap a copy shifted by (dy, dx), for a [n, n, ...] (out [2n - 1, 2n - 1,
+    ...]), i.e. :func:`overlap_sums` with b = 1 everywhere: W a W^T with the 0/1
+    :func:`window_matrix` W (sums only, no differences: no cancellation), as one matrix
+    product over the rows and a batch of them over the columns."""
+    n, rest = a.shape[0], a.shape[2:]
+    W = window_matrix(n)
+    rows = (W @ a.reshape(n, -1)).reshape(2 * n - 1, n, -1)
+    return np.matmul(W, rows).reshape(2 * n - 1, 2 * n - 1, *rest)
 
 
 def products_at(x: np.ndarray, u: np.ndarray, dy: np.ndarray, dx: np.ndarray,
@@ -95,6 +105,8 @@ def products_at(x: np.ndarray, u: np.ndarray, dy: np.ndarray, dx: np.ndarray,
     if not len(u):
         return out
     n = x.shape[-1]
+    maps, u = np.unique(u, return_inverse=True)  # pad only the maps that are asked for
+    x = x[maps]
     pad = np.pad(x, ((0, 0), (n - 1, n - 1), (n - 1, n - 1)))
     shifted = np.lib.stride_tricks.sliding_window_view(pad, (n, n), axis=(1, 2))
     for s in range(0, len(u), chunk):  # a chunk gathers chunk x n x n values
@@ -104,14 +116,16 @@ def products_at(x: np.ndarray, u: np.ndarray, dy: np.ndarray, dx: np.ndarray,
 
 
 def fft_autocorrelation(x: np.ndarray) -> np.ndarray:
-    """sum_ij x[u, i, j] x[u, i + dy, j + dx] for maps x [U, n, n] by FFT, for the offsets
-    dy = 0..n-1 (the other half is its point reflection), dx = -(n-1)..n-1: [U, n, 2n - 1].
-    The zero rows of the padding are not transformed and only the needed rows inverted."""
-    n = x.shape[-1]
-    f = np.fft.fft(np.fft.rfft(x, 2 * n, axis=2), 2 * n, axis=1)   # [U, 2n, n + 1]
-    power = f.real ** 2 + f.imag ** 2
-    c = np.fft.irfft(np.fft.ifft(power, axis=1)[:, :n], 2 * n, axis=2)  # [U, n, 2n] circular
-    return np.concatenate([c[:, :, n + 1:], c[:, :, :n]], 2)
+    """sum_ij x[i, j, u] x[i + dy, j + dx, u] for pixel-major maps x [n, n, U] by FFT, for
+    the offsets dy = 0..n-1 (the other half is its point reflection), dx = -(n-1)..n-1:
+    [n, 2n - 1, U]. The zero rows of the padding are not transformed and only the needed rows
+    inverted; scipy's FFT transforms the maps side by side (the contiguous axis)."""
+    n = x.shape[0]
+    f = sfft.fft(sfft.rfft(x, 2 * n, axis=1), 2 * n, axis=0)   # [2n, n + 1, U]
+    power = f.real ** 2
+    power += f.imag ** 2
+    c = sfft.irfft(sfft.ifft(power, axis=0)[:n], 2 * n, axis=1)  # [n, 2n, U] circular
+    return np.concatenate([c[:, n + 1:], c[:, :n]], 1)
 
 
 def ring_parameters(n_masks: int = 10) -> list[tuple[float, float]]:
@@ -168,21 +182,24 @@ class GridScorer:
 
     def __init__(self, nbins: int = 20, n_masks: int = 10):
         self.nbins = nbins
-        self.size = 2 * nbins - 1
+        self.size = size = 2 * nbins - 1
         self.masks = ring_masks(nbins, n_masks)
         # A SAC is point-symmetric, s(-p) = s(p), and so is its spline rotation; the rings are
         # too and exclude the centre. Every ring sum is therefore twice the sum over the half
         # ring with dy > 0 (or dy = 0, dx > 0): only those pixels are rotated and summed.
-        dy, dx = np.indices((self.size, self.size)) - nbins + 1
+        dy, dx = np.indices((size, size)) - nbins + 1
         half = ((dy > 0) | ((dy == 0) & (dx > 0))).ravel()
         flat = self.masks.reshape(n_masks, -1)
         self.pixels = np.flatnonzero(flat.any(0) & half)  # [P] SAC pixels the scores read
         self.mask_matrix = flat[:, self.pixels].astype(float)  # [masks, P]
         self.area = 2 * self.mask_matrix.sum(1)[:, None]  # [masks, 1] full ring areas
-        # the cubic-spline prefilter of one axis (scipy's, mode "constant") as a matrix
-        self.prefilter = ndi.spline_filter1d(np.eye(self.size), 3, axis=0, mode="constant")
+        # the cubic-spline prefilter of one axis (scipy's, mode "constant") as a matrix; it
+        # commutes with reversal, so the spline coefficients of a SAC are point-symmetric too
+        # and only their rows 0..n-1 are computed (the last one whole, see _fold)
+        self.prefilter = ndi.spline_filter1d(np.eye(size), 3, axis=0, mode="constant")
+        self.prefilter_top = np.ascontiguousarray(self.prefilter[:nbins])
         # a rotation by 90 degrees maps pixels onto pixels: the spline reproduces the samples
-        index = np.arange(self.size * self.size).reshape(self.size, self.size)
+        index = np.arange(size * size).reshape(size, size)
         self.perm90 = ndi.rotate(index, 90, reshape=False, order=0).ravel()[self.pixels]
         self.full_overlap = window_sums(np.ones((nbins, nbins)))  # N of a map without gaps
 
@@ -190,6 +207,11 @@ class GridScorer:
     def rotation(self) -> sp.csr_matrix:
         """The interpolation matrix of :meth:`_interpolation_matrix`, built on first use."""
         return self._interpolation_matrix()
+
+    @functools.cached_property
+    def rotation_top(self) -> sp.csr_matrix:
+        """:attr:`rotation` acting on the top rows 0..n-1 of point-symmetric coefficients."""
+        return self._fold(self.rotation)
 
     @staticmethod
     @functools.lru_cache(maxsize=4)
@@ -221,6 +243,20 @@ class GridScorer:
         by_pixel = (np.arange(P)[:, None] + P * np.arange(A)[None, :]).ravel()
         return sp.vstack(blocks).tocsr()[by_pixel]  # row p * A + a: pixel p, angle a
 
+    def _fold(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
+        """A matrix over all size^2 pixels as one over the rows 0..n-1 (n x size columns) of a
+        point-symmetric image: each pixel below the centre, and right of it on the centre
+        row, is read from its point reflection (the centre row's right half gets no weight)."""
+        size, n = self.size, self.nbins
+        m = matrix.tocoo()
+        col = m.col.copy()
+        row = col // size
+        below = (row > n - 1) | ((row == n - 1) & (col % size > n - 1))
+        col[below] = size * size - 1 - col[below]  # the point reflection of a flat index
+        folded = sp.csr_matrix((m.data, (m.row, col)), shape=(m.shape[0], n * size))
+        folded.sum_duplicates()
+        return folded
+
     def sac(self, maps: np.ndarray) -> np.ndarray:
         """Spatial autocorrelograms [U, 2n - 1, 2n - 1] of maps [U, n, n] (NaN = unvisited).
 
@@ -232,54 +268,65 @@ class GridScorer:
         (nearly flat, near-zero overlaps).
         """
         maps = np.asarray(maps, dtype=float).reshape(-1, self.nbins, self.nbins)
+        return np.ascontiguousarray(self._sac_pixel_major(maps).transpose(2, 0, 1))
+
+    def _sac_pixel_major(self, maps: np.ndarray) -> np.ndarray:
+        """:meth:`sac` of float64 maps [U, n, n], pixel-major: [2n - 1, 2n - 1, U] (every array
+        here is pixel-major, the maps side by side, so each step is one vectorised operation
+        or matrix product over the whole chunk)."""
+        n, U = self.nbins, len(maps)
         valid = np.isfinite(maps)
         gaps = ~valid.all((1, 2))                    # maps with an unvisited bin
         x = np.where(valid, maps, 0.0) if gaps.any() else maps
-        x2 = x * x
+        xp = np.ascontiguousarray(x.transpose(1, 2, 0))               # [n, n, U]
+        xp2 = xp * xp
         # every overlap of a map without gaps is a rectangle: window sums
-        S, Q = window_sums(np.stack([x, x2], 1)).transpose(1, 0, 2, 3)
-        N = self.full_overlap[None]
+        sums = window_sums(np.stack([xp, xp2], 2))                    # [D, D, 2, U]
+        S, Q = sums[:, :, 0], sums[:, :, 1]
+        N = self.full_overlap[:, :, None]
         if gaps.any():
-            m = torch.from_numpy(valid[gaps].astype(float))
-            xm, xm2 = torch.from_numpy(x[gaps]), torch.from_numpy(x2[gaps])
-            N = np.repeat(N, len(x), 0)
-            S[gaps], Q[gaps], N[gaps] = overlap_sums(torch.stack([xm, xm2, m], 1), m).numpy(
-                ).transpose(1, 0, 2, 3)
+            m = valid[gaps].astype(float)
+            direct = overlap_sums(np.stack([x[gaps], x[gaps] ** 2, m], 1), m)  # [G, 3, D, D]
+            N = np.repeat(N, U, 2)
+            S[..., gaps], Q[..., gaps], N[..., gaps] = direct.transpose(1, 2, 3, 0)
         spread = N * Q
         spread -= S * S
         np.maximum(spread, 0.0, out=spread)          # N^2 x the first copy's variance
         # r is point-symmetric: compute the rows dy >= 0 and mirror them. "_h": those rows;
         # "_r": the reflected array's (the second copy's sums)
-        n = self.nbins
-        half, mirror = (slice(None), slice(n - 1, None)), (slice(None), slice(n - 1, None, -1),
-                                                           slice(None, None, -1))
+        half, mirror = slice(n - 1, None), (slice(n - 1, None, -1), slice(None, None, -1))
         S_h, N_h, S_r = S[half], N[half], S[mirror]
         den = spread[half] * spread[mirror]
         np.sqrt(den, out=den)                        # 0 where either copy is constant (or N < 2)
-        C = fft_autocorrelation(x)
+        C = fft_autocorrelation(xp)
         # FFT rounding is ~1e-16 of the map's total power: where the overlap's own variance is
         # tiny against it, the FFT value is noise, so those pixels get exact direct sums
-        limit = (1e-7 * x2.sum((1, 2)))[:, None, None] * N_h
-        u, dy, dx = np.nonzero((den > 0) & (den < limit))
-        C[u, dy, dx] = products_at(x, u, dy + n - 1, dx)
-        num = N_h * C
-        num -= S_h * S_r
-        r_h = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-        return np.concatenate([r_h[:, :0:-1, ::-1], r_h], 1)
+        limit = N_h * (1e-7 * xp2.sum((0, 1)))
+        dy, dx, u = np.nonzero(den < limit)
+        keep = den[dy, dx, u] > 0
+        dy, dx, u = dy[keep], dx[keep], u[keep]
+        C[dy, dx, u] = products_at(x, u, dy + n - 1, dx)
+        C *= N_h
+        C -= S_h * S_r
+        den[den == 0] = np.inf                       # r = 0 there
+        C /= den
+        return np.concatenate([C[:0:-1, ::-1], C], 0)
 
     def rotated(self, sac_t: np.ndarray) -> np.ndarray:
         """Pixel-major SACs sac_t [2n - 1, 2n - 1, U] rotated by each of ``SPLINE_ANGLES``, at
-        the half-ring pixels ``self.pixels`` only: [P, len(SPLINE_ANGLES), U]."""
-        size, U = self.size, sac_t.shape[-1]
-        coeffs = (self.prefilter @ sac_t.reshape(size, -1)).reshape(size, size, U)  # rows
+        the half-ring pixels ``self.pixels`` only: [P, len(SPLINE_ANGLES), U]. The spline
+        prefilter runs on the rows, then the columns, of the top half only (the coefficients
+        are point-symmetric), and the folded interpolation matrix reads that half."""
+        size, n, U = self.size, self.nbins, sac_t.shape[-1]
+        coeffs = (self.prefilter_top @ sac_t.reshape(size, -1)).reshape(n, size, U)  # rows
         coeffs = np.matmul(self.prefilter, coeffs)                                  # columns
-        return (self.rotation @ coeffs.reshape(-1, U)).reshape(len(self.pixels), -1, U)
+        return (self.rotation_top @ coeffs.reshape(-1, U)).reshape(len(self.pixels), -1, U)
 
-    def score(self, maps: np.ndarray, chunk: int = 128, workers: int | None = None
+    def score(self, maps: np.ndarray, chunk: int = 32, workers: int | None = None
               ) -> GridScores:
         """Grid scores of rate maps [U, n, n] (or [n, n]), ``chunk`` maps at a time (small
-        enough to stay in cache), the chunks spread over ``workers`` threads (default: the
-        CPUs this process may use; numpy, BLAS and scipy release the GIL here)."""
+        enough to stay in a core's cache), the chunks spread over ``workers`` threads (default:
+        the CPUs this process may use; numpy, BLAS and scipy release the GIL here)."""
         maps = np.asarray(maps, dtype=float)
         maps = maps.reshape(-1, self.nbins, self.nbins)
         if not len(maps):
@@ -288,22 +335,26 @@ class GridScorer:
                               np.zeros((0, self.size, self.size)))
         chunks = [maps[i:i + chunk] for i in range(0, len(maps), chunk)]
         workers = min(workers or len(os.sched_getaffinity(0)), len(chunks))
-        self.rotation  # noqa: B018 (builds the cached matrix here, not in several threads)
+        self.rotation_top  # noqa: B018 (builds the cached matrix here, not in several threads)
         # one BLAS thread per worker: nested BLAS threads would oversubscribe the cores
-        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-            parts = list(pool.map(self._score_chunk, chunks))
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            if workers == 1:
+                parts = [self._score_chunk(c) for c in chunks]
+            else:
+                with ThreadPoolExecutor(workers) as pool:
+                    parts = list(pool.map(self._score_chunk, chunks))
         return GridScores(*(np.concatenate(p) for p in zip(*parts)))
 
     def _score_chunk(self, maps: np.ndarray):
-        sac = self.sac(maps)
-        U = len(sac)
-        flat = np.ascontiguousarray(sac.transpose(1, 2, 0)).reshape(-1, U)  # pixel-major
+        sac_t = self._sac_pixel_major(maps)                    # [size, size, U]
+        U = sac_t.shape[-1]
+        flat = sac_t.reshape(-1, U)                            # pixel-major
         s = flat[self.pixels]                                  # [P, U]
         M, area = self.mask_matrix, self.area                  # [masks, P], [masks, 1]
         mean = 2 * (M @ s) / area                              # [masks, U]
         raw_var = 2 * (M @ (s * s)) / area - mean ** 2
         var = raw_var + 1e-5
-        spline = self.rotated(flat.reshape(self.size, self.size, U))
+        spline = self.rotated(sac_t)
 
         def ring_corr(rot):  # rotated SACs [P, angles, U] -> ring correlations [masks, angles, U]
             P, A, _ = rot.shape
@@ -318,12 +369,19 @@ class GridScorer:
         s60[flat_ring], s90[flat_ring] = np.nan, np.nan
         values = maps.reshape(len(maps), -1)
         hi, lo = np.fmax.reduce(values, 1), np.fmin.reduce(values, 1)  # NaN bins ignored
-        flat = ~(hi > lo)  # constant or empty: no autocorrelogram
-        s60[flat], s90[flat] = np.nan, np.nan
+        constant = ~(hi > lo)  # constant or empty: no autocorrelogram
+        s60[constant], s90[constant] = np.nan, np.nan
         best60 = np.argmax(np.nan_to_num(s60, nan=-np.inf), 1)
         best90 = np.argmax(np.nan_to_num(s90, nan=-np.inf), 1)
         rows = np.arange(len(maps))
-        return s60[rows, best60], s90[rows, best90], best60, best90, sac
+        return (s60[rows, best60], s90[rows, best90], best60, best90,
+                sac_t.transpose(2, 0, 1).copy())
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """The process's BLAS libraries, found once (finding them takes milliseconds a call)."""
+    return ThreadpoolController()
 
 
 # ----------------------------------------------------------------------------------------

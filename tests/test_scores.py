@@ -141,3 +141,22 @@ def test_chunks_and_threads_do_not_change_scores(scorer):
         # other chunk sizes change BLAS blocking, hence the last bit of some sums
         np.testing.assert_allclose(getattr(whole, field), getattr(threads, field),
                                    rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("gap_fraction", [0.0, 0.1])
+def test_fast_path_equals_oracle_to_1e6(scorer, gap_fraction):
+    # the batched path (window sums, FFT, folded spline rotation, chunks over threads) on
+    # noise, noisy grids and smooth maps, without gaps and with NaN bins
+    rng = np.random.default_rng(11)
+    grids = np.stack([lattice(spacing=rng.uniform(5, 12), angle_deg=rng.uniform(0, 60),
+                              phase=rng.uniform(0, 10, 2)) for _ in range(24)])
+    smooth = np.cumsum(np.cumsum(rng.normal(size=(12, 20, 20)), 1), 2)
+    maps = np.concatenate([random_maps(24, seed=12), grids + rng.normal(0, 0.5, grids.shape),
+                           smooth])
+    if gap_fraction:
+        maps[rng.random(maps.shape) < gap_fraction] = np.nan
+    got = scorer.score(maps, chunk=16, workers=2)
+    want = oracle_scores(maps)
+    assert np.isfinite(want).all()
+    np.testing.assert_allclose(got.score_60, want[:, 0], atol=1e-6, rtol=0)
+    np.testing.assert_allclose(got.score_90, want[:, 1], atol=1e-6, rtol=0)
