@@ -19,16 +19,17 @@ import shutil
 from pathlib import Path
 
 import gridcells as gc
-from gridcells.checkpoints import atomic_write_text
+from gridcells.checkpoints import atomic_write_text, latest_checkpoint
 from gridcells.evaluation import criteria_evaluation
 from gridcells.pretrained import DATA, export_pretrained, load_pretrained
 from gridcells.sweep import hardware
 
 
 def finished(run: Path) -> bool:
-    cfg = gc.load_model(run).cfg
+    if latest_checkpoint(run) is None or not (run / "history.csv").is_file():
+        return False
     hist = gc.read_csv(run / "history.csv")
-    return bool(hist) and int(hist[-1]["step"]) >= cfg.total_steps
+    return bool(hist) and int(hist[-1]["step"]) >= gc.load_model(run).cfg.total_steps
 
 
 def main():
