@@ -2,7 +2,8 @@
 
     python experiments/predictive_networks.py [--params params/default.yaml] NET [NET ...]
 
-NET is a run directory (e.g. runs/ensemble/seed10) or ``pretrained:NAME`` (a shipped model).
+NET is a run directory (e.g. runs/ensemble/seed10) or ``pretrained:NAME`` (a shipped model);
+``--ensemble NAME`` adds every member of a shipped ensemble (``pretrained:NAME/seedN``).
 For each network: :func:`gridcells.study.network_row` (class counts under the ``shift``,
 ``ouchi``, ``fork`` and ``earlier`` criteria, median shifts, the ablation of the predictive
 units with its p-value) and the recipe's judgement of the network, appended as one JSON line
@@ -24,6 +25,7 @@ import torch
 import gridcells as gc
 from gridcells import study
 from gridcells.evaluation import criteria_evaluation
+from gridcells.pretrained import ensemble_members
 from gridcells.training import git_commit
 
 OUT = Path(__file__).resolve().parent / "results" / "predictive_networks.jsonl"
@@ -39,8 +41,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--params", default="params/default.yaml")
     ap.add_argument("--out", default=str(OUT))
-    ap.add_argument("nets", nargs="+")
+    ap.add_argument("--ensemble", help="analyse every member of this shipped ensemble")
+    ap.add_argument("nets", nargs="*")
     args = ap.parse_args()
+    if args.ensemble:
+        args.nets += [f"pretrained:{args.ensemble}/{m}" for m in ensemble_members(args.ensemble)]
     cfg = gc.load_config(args.params, device="cpu")
     for net in args.nets:
         t0 = time.perf_counter()
