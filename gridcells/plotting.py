@@ -234,7 +234,7 @@ def lattice_profile(maps: np.ndarray, ax=None, label: str | None = None):
 
 def lattice_race(rows: list[dict], ax=None, threshold: float = 0.4):
     """Hexagonal minus square order over training for finished runs (rows of
-    benchmarks/lattice_runs.py: ``seed``, ``frac_above_03`` and ``curve`` of per-epoch
+    experiments/lattice_runs.py: ``seed``, ``frac_above_03`` and ``curve`` of per-epoch
     measurements), solid where the run ended with at least ``threshold`` of its units above
     grid score 0.3, dashed otherwise. Returns (fig, ax)."""
     fig, ax = _ax(ax, figsize=(7.5, 3.4))

@@ -162,7 +162,7 @@ def latest_rows(path: str | Path, key: str) -> list[dict]:
 
 
 def recipe_search_table(path: str | Path) -> str:
-    """The configurations tried for the CPU recipe (benchmarks/results/recipe_search.jsonl)."""
+    """The configurations tried for the CPU recipe (experiments/results/recipe_search.jsonl)."""
     rows = []
     for r in read_jsonl(path):
         over = ", ".join(f"{k}={v}" for k, v in r["overrides"].items()) or "(recipe as is)"
@@ -178,8 +178,8 @@ def recipe_search_table(path: str | Path) -> str:
 
 
 def lattice_table(path: str | Path) -> str:
-    """The shared lattice of finished runs (benchmarks/results/lattice_*.jsonl, written by
-    benchmarks/lattice_runs.py): the recipe's judgement and the hexagonal, square and
+    """The shared lattice of finished runs (experiments/results/lattice_*.jsonl, written by
+    experiments/lattice_runs.py): the recipe's judgement and the hexagonal, square and
     stripe order."""
     return markdown_table([
         {"runs": r.get("label", ""), "seed": r["seed"], "arena": r["arena"],

@@ -21,7 +21,7 @@ default rule, :class:`ScreenRule`, is::
 
     hex_order >= 0.25  and  hex_order - max(square_order, stripe_order) >= 0.05
 
-read off the step-3000 screens of recipe v3 (``benchmarks/results/lattice_odds.jsonl`` and
+read off the step-3000 screens of recipe v3 (``experiments/results/lattice_odds.jsonl`` and
 ``lattice_seeds.jsonl``, 256 units): the seeds whose units share a hexagonal lattice had
 hexagonal order 0.25-0.47, ahead of the square order (and of the stripe order, where it was
 measured) by at least 0.09; the three undecided seeds had at most 0.19. A finished run is

@@ -169,14 +169,14 @@ plotting.plt.close(fig)
 # mostly, but form few.
 
 # %% tags=["hide-input"]
-lattice_rows = report.read_jsonl("benchmarks/results/lattice_seeds.jsonl")
-odds_rows = report.read_jsonl("benchmarks/results/lattice_odds.jsonl")
+lattice_rows = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
+odds_rows = report.read_jsonl("experiments/results/lattice_odds.jsonl")
 fig, _ = plotting.lattice_race(lattice_rows)
 glue("fig-lattice-race", fig, display=False)
 plotting.plt.close(fig)
 at_3000 = [next(c for c in r["curve"] if c["step"] == 3000) for r in lattice_rows + odds_rows]
 odds = hexagonal_odds(at_3000)
-finished = report.read_jsonl("benchmarks/results/recipe_seeds.jsonl")
+finished = report.read_jsonl("experiments/results/recipe_seeds.jsonl")
 for key in ("n", "hexagonal", "lo", "hi"):
     glue({"n": "odds_n", "hexagonal": "odds_hex"}.get(key, f"odds_{key}"),
          int(odds[key]) if key in ("n", "hexagonal") else float(odds[key]), display=False)
@@ -191,7 +191,7 @@ glue("finished_decode", sum(r["err_cm"] <= 6 for r in finished), display=False)
 #
 # Hexagonal minus square order of the shared lattice over training, for
 # {glue:text}`race_n:d` seeds of the CPU recipe trained to the end (recorded in
-# `benchmarks/results/lattice_seeds.jsonl`; solid: the run ended with at least 40 % of its
+# `experiments/results/lattice_seeds.jsonl`; solid: the run ended with at least 40 % of its
 # units above grid score 0.3). The sign settles within the first few thousand steps, long
 # before the network decodes well.
 # ```

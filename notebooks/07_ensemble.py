@@ -132,14 +132,14 @@ glue("n_finished", str(len(finished)), display=False)
 # ## What a sweep yields
 # The odds at screening come from every seed screened so far (the training chapter); the
 # per-seed times from recorded runs on an idle machine of this kind: one worker with two
-# torch threads (`benchmarks/results/recipe_seeds.jsonl`, ten seeds) and two workers with
-# one thread each, side by side (`benchmarks/results/lattice_odds.jsonl`, twenty screens).
+# torch threads (`experiments/results/recipe_seeds.jsonl`, ten seeds) and two workers with
+# one thread each, side by side (`experiments/results/lattice_odds.jsonl`, twenty screens).
 
 # %% tags=["remove-cell"]
-seeds_rows = [r for r in report.read_jsonl("benchmarks/results/recipe_seeds.jsonl")
+seeds_rows = [r for r in report.read_jsonl("experiments/results/recipe_seeds.jsonl")
               if r.get("wall_s") and r.get("steps", 8000) == 8000][-10:]
-screens = report.read_jsonl("benchmarks/results/lattice_odds.jsonl")
-lattice_rows = report.read_jsonl("benchmarks/results/lattice_seeds.jsonl")
+screens = report.read_jsonl("experiments/results/lattice_odds.jsonl")
+lattice_rows = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
 at_3000 = [next(c for c in r["curve"] if c["step"] == 3000) for r in lattice_rows + screens]
 odds = hexagonal_odds(at_3000)
 full_2t = float(np.median([r["wall_s"] for r in seeds_rows]))

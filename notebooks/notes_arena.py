@@ -18,7 +18,7 @@
 #
 # *Research note.* The weak seeds' square lattices lie along the walls; a circular arena
 # tests whether the walls cause them. The tables are read from the records in
-# `benchmarks/results/` (written by the scripts named there; the reproducibility chapter
+# `experiments/results/` (written by the scripts named there; the reproducibility chapter
 # shows how to rerun them); the numbers in this note's prose quote those tables.
 
 # %% tags=["hide-cell"]
@@ -48,7 +48,7 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 # cause them: the symmetry breaking is the network's own.
 
 # %% tags=["remove-input"]
-circle = [r for r in report.read_jsonl("benchmarks/results/recipe_screen.jsonl")
+circle = [r for r in report.read_jsonl("experiments/results/recipe_screen.jsonl")
           if r["overrides"].get("arena") == "circle"]
 glue("tab-arena-md", Markdown(report.markdown_table(
     [{"seed": r["overrides"].get("seed", 0), "steps": r["steps"],
@@ -61,7 +61,7 @@ glue("tab-arena-md", Markdown(report.markdown_table(
 # :name: tab-arena
 #
 # Recipe v3 in a circular arena, screened to step 3000 (the rows of
-# `benchmarks/results/recipe_screen.jsonl` with `arena=circle`).
+# `experiments/results/recipe_screen.jsonl` with `arena=circle`).
 # ```
 
 # %% [markdown]

@@ -18,7 +18,7 @@
 #
 # *Research note.* What happens above 512 units on the CPU, what ships as
 # `gc.load_pretrained()`, and the paper's 4096-unit network trained on a GPU. The tables are
-# read from the records in `benchmarks/results/` (written by the scripts named there; the
+# read from the records in `experiments/results/` (written by the scripts named there; the
 # reproducibility chapter shows how to rerun them); the numbers in this note's prose quote
 # those tables.
 
@@ -93,7 +93,7 @@ plotting.plt.close(fig)
 # ## The paper's network: Ng 4096, trained on a GPU
 # `gc.load_pretrained("paper")` is the paper's configuration (`params/paper.yaml`: 4096 units,
 # batch 200, Adam at a constant 1e-4, weight decay 1e-4 in the loss) trained on one NVIDIA H200
-# lent for 15 minutes (`benchmarks/paper_gpu.sh`, float32 with TF32 matrix products). Stage 1
+# lent for 15 minutes (`experiments/paper_gpu.sh`, float32 with TF32 matrix products). Stage 1
 # is the paper's run, stopped by a time budget at step 54 000 of the paper's 100 000; stage 2
 # trained on from its weights for 20 000 steps with a cosine decay from 1e-4 to 1e-5
 # ({numref}`fig-paper-curves`, {numref}`tab-paper`). The error leaves chance only after about
@@ -110,7 +110,7 @@ plotting.plt.close(fig)
 # %% tags=["hide-input"]
 paper_card = model_card("paper")
 paper_history, paper_gridness = gc.training.read_stages(
-    [f"benchmarks/results/paper_stage{k}" for k in (1, 2)])
+    [f"experiments/results/paper_stage{k}" for k in (1, 2)])
 fig, _ = plotting.training_curves(paper_history, paper_gridness)
 glue("fig-paper-curves", fig, display=False)
 plotting.plt.close(fig)

@@ -17,7 +17,7 @@
 # # Why a run fails: its units share a square lattice
 #
 # *Research note.* The shared-lattice measure (methods) applied to every recorded run. The
-# tables are read from the records in `benchmarks/results/` (written by the scripts named
+# tables are read from the records in `experiments/results/` (written by the scripts named
 # there; the reproducibility chapter shows how to rerun them); the numbers in this note's
 # prose quote those tables.
 
@@ -55,14 +55,14 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 
 # %% tags=["remove-input"]
 glue("tab-lattice-seeds-md", Markdown(report.lattice_table(
-    "benchmarks/results/lattice_seeds.jsonl")), display=False)
+    "experiments/results/lattice_seeds.jsonl")), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-lattice-seeds-md
 # :name: tab-lattice-seeds
 #
 # Shared lattice of the ten seeds of recipe v3 at the end of training and at step 1000
-# (`benchmarks/results/lattice_seeds.jsonl`).
+# (`experiments/results/lattice_seeds.jsonl`).
 # ```
 
 # %% [markdown]
@@ -76,13 +76,13 @@ glue("tab-lattice-seeds-md", Markdown(report.lattice_table(
 
 # %% tags=["remove-input"]
 glue("tab-lattice-odds-md", Markdown(report.recipe_search_table(
-    "benchmarks/results/lattice_odds.jsonl")), display=False)
+    "experiments/results/lattice_odds.jsonl")), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-lattice-odds-md
 # :name: tab-lattice-odds
 #
-# Twenty seeds of recipe v3 screened to step 3000 (`benchmarks/results/lattice_odds.jsonl`).
+# Twenty seeds of recipe v3 screened to step 3000 (`experiments/results/lattice_odds.jsonl`).
 # ```
 
 # %% [markdown]
@@ -97,14 +97,14 @@ glue("tab-lattice-odds-md", Markdown(report.recipe_search_table(
 
 # %% tags=["remove-input"]
 glue("tab-lattice-recipes-md", Markdown(report.lattice_table(
-    "benchmarks/results/lattice_recipes.jsonl")), display=False)
+    "experiments/results/lattice_recipes.jsonl")), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-lattice-recipes-md
 # :name: tab-lattice-recipes
 #
 # Shared lattice of the seeds of recipes v1, v2 and v3 on 10-step paths
-# (`benchmarks/results/lattice_recipes.jsonl`).
+# (`experiments/results/lattice_recipes.jsonl`).
 # ```
 
 # %% [markdown]

@@ -18,7 +18,7 @@
 #
 # *Research note.* Every configuration explored while looking for a from-scratch recipe that
 # fits a 2-core CPU, with its outcome ({numref}`tab-recipe-search`); negative results are
-# kept. The tables are read from the records in `benchmarks/results/` (written by the
+# kept. The tables are read from the records in `experiments/results/` (written by the
 # scripts named there; the reproducibility chapter shows how to rerun them); the numbers in
 # this note's prose quote those tables.
 
@@ -38,7 +38,7 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 # %% [markdown]
 # ## What the search found
 # *base* is the params file the changes apply to: `cpu_v1.yaml` and `cpu_v2.yaml` (kept in
-# `benchmarks/results/`) are the first two recipes; v1 is Ng 512, batch 100, lr 2e-3 cosine
+# `experiments/results/`) are the first two recipes; v1 is Ng 512, batch 100, lr 2e-3 cosine
 # with warm-up, no weight decay, bf16, 5000 steps; v2 adds decoupled weight decay 1 and runs
 # 8000 steps. Wall times are of the training loop on the 2-core development machine, often
 # while other jobs shared it, so they are upper bounds.
@@ -69,13 +69,13 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 
 # %% tags=["remove-input"]
 glue("tab-recipe-search-md", Markdown(report.recipe_search_table(
-    "benchmarks/results/recipe_search.jsonl")), display=False)
+    "experiments/results/recipe_search.jsonl")), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-recipe-search-md
 # :name: tab-recipe-search
 #
-# Every configuration tried for the CPU recipe (`benchmarks/results/recipe_search.jsonl`):
+# Every configuration tried for the CPU recipe (`experiments/results/recipe_search.jsonl`):
 # the changes to the base params file, steps, wall time, decoding error (cm), share of units
 # above grid score 0.3, best-64 mean score, map correlation, silent share, shared lattice
 # orders where measured, and whether the run met the recipe's criteria.

@@ -18,7 +18,7 @@
 #
 # *Research note.* Short runs (to step 3000 or 4000) of settings meant to rescue the weak
 # seeds of the recipe ({numref}`tab-screens`). The tables are read from the records in
-# `benchmarks/results/` (written by the scripts named there; the reproducibility chapter
+# `experiments/results/` (written by the scripts named there; the reproducibility chapter
 # shows how to rerun them); the numbers in this note's prose quote those tables.
 
 # %% tags=["hide-cell"]
@@ -58,13 +58,13 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 
 # %% tags=["remove-input"]
 glue("tab-screens-md", Markdown(report.recipe_search_table(
-    "benchmarks/results/recipe_screen.jsonl")), display=False)
+    "experiments/results/recipe_screen.jsonl")), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-screens-md
 # :name: tab-screens
 #
-# Screens (`benchmarks/results/recipe_screen.jsonl`): each row a run cut at the step given,
+# Screens (`experiments/results/recipe_screen.jsonl`): each row a run cut at the step given,
 # measured on the first 256 units; the columns as in the recipe-search table.
 # ```
 

@@ -17,7 +17,7 @@
 # # Seeds of the recipes
 #
 # *Research note.* Every seed trained to the end with recipes v1, v2 and v3, and v3 on
-# 10-step paths. The tables are read from the records in `benchmarks/results/` (written by
+# 10-step paths. The tables are read from the records in `experiments/results/` (written by
 # the scripts named there; the reproducibility chapter shows how to rerun them); the numbers
 # in this note's prose quote those tables.
 
@@ -45,13 +45,13 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 
 # %% tags=["remove-input"]
 glue("tab-seeds-v3-md", Markdown(report.recipe_search_table(
-    "benchmarks/results/recipe_seeds.jsonl")), display=False)
+    "experiments/results/recipe_seeds.jsonl")), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-seeds-v3-md
 # :name: tab-seeds-v3
 #
-# Ten seeds of recipe v3 trained to the end (`benchmarks/results/recipe_seeds.jsonl`).
+# Ten seeds of recipe v3 trained to the end (`experiments/results/recipe_seeds.jsonl`).
 # ```
 
 # %% [markdown]
@@ -65,14 +65,14 @@ glue("tab-seeds-v3-md", Markdown(report.recipe_search_table(
 
 # %% tags=["remove-input"]
 glue("tab-seeds-seq10-md", Markdown(report.recipe_search_table(
-    "benchmarks/results/recipe_seeds_seq10.jsonl")), display=False)
+    "experiments/results/recipe_seeds_seq10.jsonl")), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-seeds-seq10-md
 # :name: tab-seeds-seq10
 #
 # Five seeds of recipe v3 trained on 10-step paths, judged on 20-step paths
-# (`benchmarks/results/recipe_seeds_seq10.jsonl`).
+# (`experiments/results/recipe_seeds_seq10.jsonl`).
 # ```
 
 # %% [markdown]
@@ -84,24 +84,24 @@ glue("tab-seeds-seq10-md", Markdown(report.recipe_search_table(
 
 # %% tags=["remove-input"]
 glue("tab-seeds-v2-md", Markdown(report.recipe_search_table(
-    "benchmarks/results/recipe_seeds_v2.jsonl")), display=False)
+    "experiments/results/recipe_seeds_v2.jsonl")), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-seeds-v2-md
 # :name: tab-seeds-v2
 #
-# Five seeds of recipe v2 (`benchmarks/results/recipe_seeds_v2.jsonl`).
+# Five seeds of recipe v2 (`experiments/results/recipe_seeds_v2.jsonl`).
 # ```
 
 # %% tags=["remove-input"]
 glue("tab-seeds-v1-md", Markdown(report.recipe_search_table(
-    "benchmarks/results/recipe_seeds_v1.jsonl")), display=False)
+    "experiments/results/recipe_seeds_v1.jsonl")), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-seeds-v1-md
 # :name: tab-seeds-v1
 #
-# Five seeds of recipe v1 (`benchmarks/results/recipe_seeds_v1.jsonl`).
+# Five seeds of recipe v1 (`experiments/results/recipe_seeds_v1.jsonl`).
 # ```
 
 # %% [markdown]

@@ -1,6 +1,6 @@
 """Which lattice the units of finished runs share, and when they chose it.
 
-    python benchmarks/lattice_runs.py --out benchmarks/results/lattice_seeds.jsonl \
+    python -m experiments.lattice_runs --out experiments/results/lattice_seeds.jsonl \
         --label v3 runs/seeds3/seed0 runs/seeds3/seed1 ...
 
 For every run directory: each stored epoch's network measured as during training (the

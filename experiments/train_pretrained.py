@@ -1,12 +1,12 @@
 """Train a network and export it as the package's shipped model (gridcells/data/<name>/).
 
-    python benchmarks/train_pretrained.py --params params/paper.yaml --run-dir runs/paper \
+    python -m experiments.train_pretrained --params params/paper.yaml --run-dir runs/paper \
         --name default --hardware "1x H100"          # the paper's Ng = 4096, on a GPU
-    python benchmarks/train_pretrained.py --params params/cpu_large.yaml --run-dir runs/large \
+    python -m experiments.train_pretrained --params params/cpu_large.yaml --run-dir runs/large \
         --name default --hardware "2-core CPU"      # the largest CPU model
 
-    python benchmarks/train_pretrained.py \
-        --params benchmarks/results/cpu_v2.yaml weight_decay=3 \
+    python -m experiments.train_pretrained \
+        --params experiments/results/cpu_v2.yaml weight_decay=3 \
         --params params/cpu_finetune.yaml --run-dir runs/shipped --name default \
         --hardware "2-core CPU"       # the shipped CPU model: grids form, then decoding
 
@@ -14,7 +14,7 @@ On a GPU, ``--time-budget S`` stops each stage at the first checkpoint after S s
 training (the card then says at which step of the config's schedule), and ``--tf32`` lets
 float32 matrix products use TF32 tensor cores (recorded in the card)::
 
-    python benchmarks/train_pretrained.py --params params/paper.yaml --run-dir /tmp/paper \
+    python -m experiments.train_pretrained --params params/paper.yaml --run-dir /tmp/paper \
         --name paper --hardware "1x H200" --time-budget 400 --tf32 --out-root $OUT
 
 Several ``--params`` train in stages: each stage starts from the previous one's weights

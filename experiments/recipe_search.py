@@ -1,6 +1,6 @@
 """Train one configuration from scratch, measure it, append the outcome to a JSONL table.
 
-    python benchmarks/recipe_search.py --out benchmarks/results/recipe_search.jsonl \
+    python -m experiments.recipe_search --out experiments/results/recipe_search.jsonl \
         --params params/cpu.yaml seed=3 learning_rate=2e-3
 
 Each line records the overrides, wall time of training, hardware, and the evaluation of the
@@ -9,11 +9,18 @@ final network on fresh trajectories of the paper's 20 steps, whatever the traini
 diversity) and whether it meets the CPU recipe's criteria. The
 training chapter's table of configurations tried is read from this file.
 
+Besides the free-text ``note``, every row says in fields how it was measured:
+``measurement`` ("recipe": all units, ``--eval-batches`` batches of 20-step paths, the
+recipe's judgement; "in-training": the run's last in-training measurement of its first
+``eval_units`` units), ``schedule_steps`` (length of the configured schedule; ``steps`` is
+where the row was measured), ``stopped_early`` (steps < schedule_steps) and
+``machine_shared`` (``--machine-shared``: the wall time is not that of an idle machine).
+
 A screening run (``--until-step 4000``) follows the schedule of the full run but stops early
 and records the last in-training measurement instead (``--resume`` continues a kept screen
 to a later step, exactly as if it had not stopped): the share of grid units is settled by
 the time the error falls below ~20 cm (about halfway through the recipe), so many settings
-and seeds can be compared cheaply (``benchmarks/results/recipe_screen.jsonl``).
+and seeds can be compared cheaply (``experiments/results/recipe_screen.jsonl``).
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ def run(params: str | None, overrides: list[str], eval_batches: int, keep: str |
                             progress=False).run(until_step)
         return partial(str(run_dir), params, overrides,
                        f"screen to step {until_step} of {cfg.total_steps}; "
-                       f"{min(cfg.eval_units, cfg.Ng)} units")
+                       f"{min(cfg.eval_units, cfg.Ng)} units", cfg.total_steps)
     t = time.perf_counter()
     result = gc.train(cfg, run_dir, progress=False)
     wall = time.perf_counter() - t
@@ -58,7 +65,9 @@ def judged(model, params: str | None, over: dict, wall: float, eval_batches: int
             "steps": model.cfg.total_steps, "hardware": f"{platform.machine()} "
             f"{torch.get_num_threads()} threads", **{k: round(v, 4) if isinstance(v, float)
                                                     else v for k, v in ev.row().items()},
-            "meets": ev.meets_recipe(), "curve": curve}
+            "meets": ev.meets_recipe(), "curve": curve, "measurement": "recipe",
+            "schedule_steps": model.cfg.total_steps, "stopped_early": False,
+            "machine_shared": False}
 
 
 def finished(run_dir: str, params: str | None, overrides: list[str], eval_batches: int,
@@ -82,10 +91,14 @@ def trained_on(run_dir: str) -> str:
     return f"{platform.machine()} {threads} threads"
 
 
-def partial(run_dir: str, params: str | None, overrides: list[str], note: str) -> dict:
-    """A row for a run stopped by hand: its last in-training measurement (subset of units)."""
+def partial(run_dir: str, params: str | None, overrides: list[str], note: str,
+            schedule_steps: int | None = None) -> dict:
+    """A row for a run stopped by hand: its last in-training measurement (subset of units).
+    ``schedule_steps``: the configured schedule's length (default: the run's config)."""
     rows = gc.read_csv(Path(run_dir) / "gridness.csv")
     last = rows[-1]
+    if schedule_steps is None:
+        schedule_steps = gc.load_config(Path(run_dir) / "config.yaml").total_steps
     return {"params": params, "overrides": parse_overrides(overrides),
             "wall_s": round(gc.read_csv(Path(run_dir) / "history.csv")[-1]["elapsed_s"], 1),
             "steps": int(last["step"]), "hardware": trained_on(run_dir),
@@ -94,7 +107,9 @@ def partial(run_dir: str, params: str | None, overrides: list[str], note: str) -
             "map_corr": last["map_corr"], "frac_silent": last.get("frac_silent"),
             "hex_order": last.get("hex_order"), "square_order": last.get("square_order"),
             "stripe_order": last.get("stripe_order"), "n_units": int(last["n_units"]),
-            "meets": False, "note": note, "curve": rows}
+            "meets": False, "note": note, "curve": rows, "measurement": "in-training",
+            "schedule_steps": schedule_steps, "stopped_early": int(last["step"]) < schedule_steps,
+            "machine_shared": False}
 
 
 def main():
@@ -112,6 +127,8 @@ def main():
                     help="screen: stop at this step (schedule of the full run)")
     ap.add_argument("--resume", action="store_true",
                     help="continue the screen kept in --keep to a later --until-step")
+    ap.add_argument("--machine-shared", action="store_true",
+                    help="the machine ran other work meanwhile: wall time not comparable")
     ap.add_argument("overrides", nargs="*")
     args = ap.parse_args()
     if args.partial:
@@ -123,6 +140,7 @@ def main():
             raise SystemExit("--resume continues a screen: give --keep RUN_DIR and --until-step")
         row = run(args.params, args.overrides, args.eval_batches, args.keep, args.until_step,
                   args.resume)
+    row["machine_shared"] = args.machine_shared
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "a") as fh:
         fh.write(json.dumps(row) + "\n")

@@ -1,10 +1,10 @@
 """The CPU recipe, five seeds from scratch.
 
-    python benchmarks/recipe_seeds.py [--params params/cpu.yaml] [--seeds 0 1 2 3 4]
+    python -m experiments.recipe_seeds [--params params/cpu.yaml] [--seeds 0 1 2 3 4]
 
 Prints per seed: wall time of training, decoding error (cm), fraction of units above grid
 score 0.3, best-64 mean, map correlation, and whether the recipe's criteria are met; each
-row is also appended to benchmarks/results/recipe_seeds.jsonl.
+row is also appended to experiments/results/recipe_seeds.jsonl.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import argparse
 import json
 from pathlib import Path
 
-from recipe_search import run
+from experiments.recipe_search import run
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--params", default="params/cpu.yaml")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    ap.add_argument("--out", default="benchmarks/results/recipe_seeds.jsonl")
+    ap.add_argument("--out", default="experiments/results/recipe_seeds.jsonl")
     ap.add_argument("--keep-root", help="keep each seed's run directory under this folder")
     args = ap.parse_args()
     print("seed  wall_s  err_cm  frac>0.3  best64  map_corr  meets")

@@ -2,7 +2,7 @@
 # Train the paper's network (params/paper.yaml, Ng = 4096) on one GPU and export it, in one
 # go, as done on a lent GPU machine:
 #
-#     benchmarks/paper_gpu.sh OUT_DIR TIME_BUDGET_S [KEY=VALUE ...]
+#     experiments/paper_gpu.sh OUT_DIR TIME_BUDGET_S [KEY=VALUE ...]
 #
 # OUT_DIR/speed.txt   steps/s of the original step and of gridcells (benchmarks/train_speed.py)
 # OUT_DIR/train.log   one line per epoch
@@ -21,6 +21,6 @@ gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 torch_version=$(python3 -c 'import torch; print(torch.__version__)')
 timeout 120 python3 benchmarks/train_speed.py --device cuda --sizes 4096 --steps 30 \
     2>&1 | tee "$out/speed.txt" || echo "speed benchmark failed or timed out" >>"$out/speed.txt"
-python3 benchmarks/train_pretrained.py --params params/paper.yaml "$@" --run-dir /tmp/paper \
+python3 -m experiments.train_pretrained --params params/paper.yaml "$@" --run-dir /tmp/paper \
     --name paper --hardware "1x $gpu, torch $torch_version" --time-budget "$budget" --tf32 \
     --snapshot-every 10 --out-root "$out" 2>&1 | tee "$out/train.log"
