@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 import gridcells as gc
+import gridcells.records  # noqa: F401 (gc.records: the run is appended to speed.jsonl)
 from gridcells import synthetic
 from gridcells.predictive import ShiftedMaps, classify, lag_sweep
 from gridcells.scores import GridScorer
@@ -45,6 +46,7 @@ def main():
     ap.add_argument("--units", type=int, default=512)
     ap.add_argument("--shuffles", type=int, default=100)
     args = ap.parse_args()
+    load_before = gc.records.load_average()
     cfg = gc.load_config(shuffle_trials=args.shuffles)
     act = population(cfg, args.units)
     print(f"# {act.activations.shape[0]} trajectories x {act.activations.shape[1]} steps, "
@@ -75,6 +77,13 @@ def main():
     per_map = (time.perf_counter() - t) / len(sample)
     print(f"map-by-map approach: {per_map * 1e3:.1f} ms per map x {n_maps} maps = "
           f"{per_map * n_maps / 3600:.1f} h; ratio {per_map * n_maps / total:.0f}x")
+    gc.records.append("predictive_speed", {
+        "units": args.units, "shuffles": args.shuffles, "maps": int(n_maps),
+        "lag_sweep_s": round(t1 - t0, 2), "shuffles_s": round(t2 - t1, 2),
+        "classification_s": round(t3 - t2, 3), "total_s": round(total, 2),
+        "map_by_map_ms_per_map": round(per_map * 1e3, 2),
+        "map_by_map_h": round(per_map * n_maps / 3600, 2)},
+        round(per_map * n_maps / total, 1), load_before)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 """Training steps per second: gridcells against a faithful re-implementation of the original
 training step, in the same process, on the same machine.
 
-    python benchmarks/train_speed.py [--sizes 1024 4096] [--steps 10] [--device cuda]
+    python benchmarks/train_speed.py [--sizes 1024 4096] [--steps 10] [--device cuda] [--no-record]
 
 Prints steps/s for the original step (two forward passes, numpy trajectory loop per batch,
 softmax then log), for gridcells in fp32 (identical mathematics: the script first checks that
 both give the same loss for the same weights and batch), on a GPU also with every float32
 matrix product in TF32, and with bf16 autocast, with the ratios to the original. The
 original and fp32 run with torch's default settings (on a GPU, cuDNN's RNN already uses
-TF32 by default; plain matrix products do not).
+TF32 by default; plain matrix products do not). Each size's row is appended to
+benchmarks/results/speed.jsonl as "train_speed/<device>/Ng<size>" (gridcells.records) unless
+--no-record.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import torch
 from original_step import original_loss, original_step
 
 import gridcells as gc
+from gridcells import records
 from gridcells.training import prefetch_size, resolve_device, train_step
 
 
@@ -102,6 +105,7 @@ def main():
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    ap.add_argument("--no-record", action="store_true", help="do not append to speed.jsonl")
     args = ap.parse_args()
     where = (torch.cuda.get_device_name() if args.device == "cuda"
              else f"{platform.processor() or platform.machine()}, "
@@ -111,6 +115,7 @@ def main():
     print("Ng    batch  original  " + "  ".join(f"{v:>6}" for v in variants) + "  "
           + "  ".join(f"{v + '/orig':>9}" for v in variants))
     for Ng in args.sizes:
+        load_before = records.load_average()
         cfg = gc.load_config(Ng=Ng, batch_size=args.batch, device=args.device)
         mine, theirs = same_mathematics(cfg.replace(device="cpu"))
         assert abs(mine - theirs) < 1e-5 * abs(theirs), (mine, theirs)
@@ -119,6 +124,12 @@ def main():
         print(f"{Ng:<5} {args.batch:<6} {o:8.2f}  " + "  ".join(f"{r:6.2f}" for r in rates)
               + "  " + "  ".join(f"{r / o:8.2f}x" for r in rates)
               + f"   (loss {mine:.6f} vs original {theirs:.6f})", flush=True)
+        if not args.no_record:
+            figures = {"Ng": Ng, "batch": args.batch, "steps": args.steps,
+                       "original": round(o, 3), **{v: round(r, 3) for v, r in zip(variants, rates)},
+                       "loss": mine, "loss_original": theirs}
+            records.append(f"train_speed/{args.device}/Ng{Ng}", figures,
+                           round(rates[-1] / o, 3), load_before, device=args.device)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,78 @@
+import json
+import os
+import subprocess
+
+import pytest
+
+from gridcells import records
+
+
+def test_every_figure_in_the_readme_speed_block_has_a_record():
+    block = records.readme_block()
+    assert block, "the README has no speed block"
+    missing = records.unrecorded(block, records.newest())
+    assert not missing, f"figures in the README's speed block with no record: {missing}"
+
+
+def test_a_typed_figure_is_caught():
+    newest = records.newest()
+    block = records.render(newest)
+    assert not records.unrecorded(block, newest)
+    typed = block + " Now 987,654,321 maps/s (0.000123x)."
+    assert records.unrecorded(typed, newest) == ["987,654,321", "0.000123"]
+
+
+def test_numbers_in_skips_hashes_and_date_tails():
+    text = "commit d0e75af, run of 2026-12-02, 21,912 maps/s (83.0x, 1e-15); Ng 512."
+    assert records.numbers_in(text) == ["2026", "21,912", "83.0", "1e-15", "512"]
+
+
+def _git(repo, *args, when=None):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@t")
+    if when is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{when} +0000"
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "code.py").write_text("a = 1\n")
+    (tmp_path / "other.py").write_text("b = 1\n")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "first", when=1_000_000)
+    return tmp_path
+
+
+def test_stale_flag_with_a_synthetic_record(repo, tmp_path):
+    state = records.git_state(["code.py"], root=repo)
+    assert state["commit_time"] == 1_000_000 and not state["dirty"] and not state["dirty_code"]
+    record = {"benchmark": "x", "date": "2026-01-01T00:00:00+00:00", "code": ["code.py"],
+              **state}
+    assert not records.stale(record, repo)
+    # a later commit that changes other code leaves it fresh...
+    (repo / "other.py").write_text("b = 2\n")
+    _git(repo, "commit", "-q", "-am", "other", when=1_000_100)
+    assert not records.stale(record, repo)
+    # ...an uncommitted change to the measured code is recorded, not yet stale...
+    (repo / "code.py").write_text("a = 2\n")
+    assert records.git_state(["code.py"], root=repo)["dirty_code"] == ["code.py"]
+    assert not records.stale(record, repo)
+    # ...and a commit that changes the measured code makes it stale
+    _git(repo, "commit", "-q", "-am", "code", when=1_000_200)
+    assert records.stale(record, repo)
+
+
+def test_append_writes_one_complete_json_line(tmp_path):
+    path = tmp_path / "speed.jsonl"
+    r = records.append("score_speed", {"scorer_maps_per_s": 1.0}, 2.0, 0.5, path=path)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0]) == r
+    for key in ("date", "commit", "commit_time", "dirty", "dirty_code", "code", "load_before",
+                "load_after", "figures", "ratio"):
+        assert key in r
+    for key in ("cpu", "cores", "torch_threads", "torch"):
+        assert key in r["hardware"]
+    assert len(r["commit"]) == 40
+    assert records.newest(path)["score_speed"] == r
