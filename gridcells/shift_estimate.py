@@ -115,3 +115,39 @@ def estimate_shift(sweep: Sweep, method: str = "sharpness") -> ShiftEstimate:
     else:
         raise ValueError(f"shift estimator: expected one of {METHODS}, got {method!r}")
     return ShiftEstimate(shift, to_cm(sweep, shift), se, edge, method)
+
+
+def injection_control(activity, cfg, steps=(-8, 8), method: str = "sharpness") -> list[dict]:
+    """Positive control on a network's own units: advance each unit's activity by k steps
+    within its trajectory (a'(t) = a(t + k): whatever shift a unit mapped best at, it now maps
+    best k steps further) and check that the estimate moves by k steps.
+
+    All conditions use the same positions, those at t in [K, T - K) with K = max |k|, so the
+    baseline and every advanced copy rest on the same samples. activity: gridcells.Activity
+    [n, T, U] (e.g. the grid units only); returns one row per k: the injected shift (cm), the
+    median and the 5-95 % range of the estimated change (cm) over units, and the share of
+    units whose change is within 3 cm of the injected shift."""
+    from .ratemaps import Activity
+    from .shifted import cm_per_step, lag_sweep
+
+    K = max(abs(k) for k in steps)
+    T = activity.positions.shape[1]
+    pos, vel = activity.positions[:, K:T - K], activity.velocities[:, K:T - K]
+
+    def estimate(k):
+        act = activity.activations[:, K + k:T - K + k]
+        sw = lag_sweep(Activity(pos, vel, act, activity.units), cfg)
+        return estimate_shift(sw, method).shift_cm
+
+    base, step = estimate(0), cm_per_step(vel)
+    rows = []
+    for k in steps:
+        change = estimate(k) - base
+        ok = np.isfinite(change)
+        rows.append({"injected_steps": k, "injected_cm": k * step,
+                     "median_change_cm": float(np.median(change[ok])) if ok.any() else None,
+                     "change_5_95_cm": [float(x) for x in np.percentile(change[ok], [5, 95])]
+                     if ok.any() else None,
+                     "within_3cm": float((np.abs(change[ok] - k * step) <= 3).mean())
+                     if ok.any() else None, "units": int(ok.sum())})
+    return rows

@@ -185,3 +185,13 @@ def test_clear_errors(cfg, paths):
                      cfg.replace(shuffle_min_offset=50))
     with pytest.raises(ValueError, match="needs shuffles"):
         classify(lag_sweep(pop.activity, cfg), cfg, "shift")
+
+
+def test_injected_shift_moves_the_estimate(cfg, paths):
+    from gridcells.shift_estimate import injection_control
+    pop = population(paths, [0, 3, -2, 5])
+    rows = injection_control(pop.activity, cfg, steps=(-4, 4))
+    for r in rows:
+        assert r["units"] == 4
+        assert abs(r["median_change_cm"] - r["injected_cm"]) < 1.0
+        assert r["within_3cm"] == 1.0
