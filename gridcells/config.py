@@ -17,6 +17,7 @@ import math
 import re
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -325,8 +326,35 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
 
 
 def read_params(path: str | Path) -> dict[str, Any]:
-    """The overrides stored in a params YAML file (a mapping; may be empty)."""
-    path = Path(path)
+    """The overrides stored in a params YAML file (a mapping; may be empty), with those of
+    the file it ``extends`` (a path relative to this file) underneath: ``extends:
+    cpu.yaml`` then ``Ng: 1024`` is cpu.yaml with Ng 1024. Chains are followed; a cycle,
+    a missing base or a non-text ``extends`` is a one-line ConfigError."""
+    return _read_chain(Path(path), ())
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """:func:`read_params` of ``path``, reached through the files ``seen`` (for cycles)."""
+    data = _read_one(path)
+    if "extends" not in data:
+        return data
+    base = data.pop("extends")
+    if not isinstance(base, str) or not base.strip():
+        raise ConfigError(f"params file {str(path)!r}: extends {base!r}: expected the path of "
+                          "another params file, relative to this one")
+    base_path = (path.parent / base).resolve()
+    chain = (*seen, path.resolve())
+    if base_path in chain:
+        names = " -> ".join(p.name for p in (*chain, base_path))
+        raise ConfigError(f"params file {str(path)!r}: extends forms a cycle ({names})")
+    if not base_path.is_file():
+        raise ConfigError(f"params file {str(path)!r}: extends {base!r}, but {str(base_path)!r} "
+                          "is not a file")
+    return {**_read_chain(base_path, chain), **data}
+
+
+def _read_one(path: Path) -> dict[str, Any]:
+    """The mapping stored in one params YAML file, ``extends`` not followed."""
     if path.is_dir():
         raise ConfigError(f"params file {str(path)!r} is a directory; expected a YAML file")
     if not path.is_file():
@@ -368,13 +396,16 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
         raise
 
 
-def config_from_namespace(path: str | Path | None, namespace: dict[str, Any]) -> Config:
-    """Config from a params file plus any config names defined in ``namespace``.
+def config_from_namespace(path: str | Path | None, namespace: dict[str, Any],
+                          names: Iterable[str]) -> Config:
+    """Config from a params file plus the config fields among ``names`` read from
+    ``namespace``.
 
-    Used by the notebooks: papermill injects ``-p Ng 1024`` as a variable ``Ng``;
-    every variable whose name is a config field overrides the file.
+    Used by the notebooks: papermill injects ``-p Ng 1024`` as a variable ``Ng``, and only
+    the names it injected (``names``, :func:`gridcells.report.injected_names`) override the
+    file, not every notebook variable that happens to be named like a field.
     """
-    picked = {k: v for k, v in namespace.items() if k in FIELD_NAMES}
+    picked = {k: namespace[k] for k in names if k in FIELD_NAMES and k in namespace}
     return load_config(path, **picked)
 
 

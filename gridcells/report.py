@@ -234,8 +234,9 @@ def check_injected(namespace: dict) -> None:
 
 def start_notebook(params_file: str, run_dir: str | None, namespace: dict,
                    show: bool = True) -> tuple[Config, str]:
-    """The opening of every results notebook: the config from the params file and any config
-    names papermill injected into ``namespace``, the run directory (default
+    """The opening of every results notebook: the config from the params file and the config
+    names papermill injected into ``namespace`` (:func:`injected_names`; a notebook variable
+    that merely shares a field's name overrides nothing), the run directory (default
     ``runs/<params file name>``), and the provenance shown as Markdown. A papermill
     parameter that is neither a config field nor ``params_file``/``run_dir`` is a
     ConfigError (see :func:`check_injected`). ``show=False`` leaves the provenance for
@@ -245,7 +246,7 @@ def start_notebook(params_file: str, run_dir: str | None, namespace: dict,
     from .config import config_from_namespace
 
     check_injected(namespace)
-    cfg = config_from_namespace(params_file, namespace)
+    cfg = config_from_namespace(params_file, namespace, injected_names(namespace))
     run_dir = run_dir or f"runs/{Path(params_file).stem}"
     import time
 

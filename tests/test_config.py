@@ -93,16 +93,42 @@ def test_saved_config_round_trips(tmp_path):
     assert gc.config.config_from_dict(yaml.safe_load((tmp_path / "c.yaml").read_text())) == cfg
 
 
-def test_namespace_overrides():
-    cfg = gc.config_from_namespace(None, {"Ng": 32, "unrelated": 1, "seed": 4})
+def test_namespace_overrides_only_the_names_given():
+    ns = {"Ng": 32, "unrelated": 1, "seed": 4, "max_lag": 7}
+    cfg = gc.config_from_namespace(None, ns, ["Ng", "seed", "unrelated"])
     assert cfg.Ng == 32 and cfg.seed == 4
+    assert cfg.max_lag == gc.Config().max_lag != 7  # in the namespace, but not given
 
 
-def test_default_trains_the_cpu_recipe():
-    default = gc.load_config(ROOT / "params" / "default.yaml")
+def test_default_and_ensemble_are_the_cpu_recipe_extended():
     cpu = gc.load_config(ROOT / "params" / "cpu.yaml")
-    training = ["Ng", "Np", "batch_size", "learning_rate", "lr_schedule", "lr_warmup_steps",
-                "lr_final_fraction", "weight_decay", "weight_decay_mode", "weight_decay_start",
-                "weight_decay_stop", "weight_decay_final", "n_epochs",
-                "n_steps", "precision", "seed", "sequence_length", "init_recurrent"]
-    assert {k: getattr(default, k) for k in training} == {k: getattr(cpu, k) for k in training}
+    assert gc.load_config(ROOT / "params" / "default.yaml") == cpu
+    assert gc.load_config(ROOT / "params" / "ensemble.yaml") == cpu.replace(
+        shuffle_trials=100, ablation_random_trials=100)
+    for name in ("default", "ensemble"):
+        assert gc.config.read_params(ROOT / "params" / f"{name}.yaml")["Ng"] == 512
+
+
+def test_extends_is_relative_to_the_file_and_chains(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "base.yaml").write_text("Ng: 128\nseed: 3\n")
+    (tmp_path / "sub" / "mid.yaml").write_text("extends: ../base.yaml\nseed: 5\nmax_lag: 9\n")
+    (tmp_path / "top.yaml").write_text("extends: sub/mid.yaml\nmax_lag: 11\n")
+    cfg = gc.load_config(tmp_path / "top.yaml", Ng=64)
+    assert (cfg.Ng, cfg.seed, cfg.max_lag) == (64, 5, 11)
+
+
+@pytest.mark.parametrize("files, words", [
+    ({"a.yaml": "extends: b.yaml\n", "b.yaml": "extends: a.yaml\n"},
+     r"extends forms a cycle \(a.yaml -> b.yaml -> a.yaml\)"),
+    ({"a.yaml": "extends: a.yaml\n"}, r"cycle \(a.yaml -> a.yaml\)"),
+    ({"a.yaml": "extends: missing.yaml\n"}, r"extends 'missing.yaml', but .* is not a file"),
+    ({"a.yaml": "extends: 3\n"}, r"extends 3: expected the path of another params file"),
+    ({"a.yaml": "extends: b.yaml\n", "b.yaml": "Nq: 3\n"}, r"unknown parameter 'Nq'"),
+])
+def test_bad_extends_is_one_clear_error(tmp_path, files, words):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    with pytest.raises(ConfigError, match=words) as exc:
+        gc.load_config(tmp_path / "a.yaml")
+    assert "\n" not in str(exc.value)

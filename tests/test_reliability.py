@@ -518,6 +518,16 @@ def test_start_notebook_accepts_known_injected_names():
     assert cfg.pf_iterations == 50 and run_dir == "runs/x"
 
 
+def test_start_notebook_ignores_notebook_variables_named_like_fields():
+    from gridcells import report
+
+    smoke = gc.load_config(SMOKE)
+    ns = {"In": ["", f'# Parameters\nparams_file = "{SMOKE}"\n', "Ng = 8\nmax_lag = 3\n"],
+          "Ng": 8, "max_lag": 3}  # the notebook's own variables, not injected by papermill
+    cfg, _ = report.start_notebook(str(SMOKE), None, ns, show=False)
+    assert (cfg.Ng, cfg.max_lag) == (smoke.Ng, smoke.max_lag) != (8, 3)
+
+
 # ---- hole 11: sizes that would exhaust memory ------------------------------------------
 
 @pytest.mark.parametrize("key, value, hi", [("nbins", 500, 100), ("Ng", 100_000, 16384),
