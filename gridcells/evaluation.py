@@ -13,8 +13,8 @@ import torch
 
 from .lattice import lattice_symmetry
 from .model import PathRNN
-from .place_cells import PlaceCells
 from .ratemaps import RateMapAccumulator, RateMaps
+from .running import fresh_batches, run_along
 from .scores import GridScorer, GridScores
 from .trajectories import TrajectoryGenerator
 
@@ -108,20 +108,16 @@ def evaluate(model: PathRNN, n_batches: int = 10, units=None, seed: int | None =
     from training, so repeated evaluations of a run see the same paths.
     """
     cfg = model.cfg
-    device = next(model.parameters()).device
     units = np.arange(cfg.Ng) if units is None else np.asarray(units)
-    gen = TrajectoryGenerator(cfg, PlaceCells(cfg, model.centers.cpu()),
+    gen = TrajectoryGenerator(cfg, model.place_cells(),
                               np.random.default_rng([cfg.seed if seed is None else seed,
                                                      EVAL_STREAM]))
     acc = RateMapAccumulator(cfg, len(units))
-    sel = torch.as_tensor(units, device=device)
     errs = []
-    for _ in range(n_batches):
-        b = gen.sample(batch_size, sequence_length, device=device)
-        g = model.hidden(b.velocities, b.init_code)
+    batches = fresh_batches(model, gen, n_batches, batch_size, sequence_length)
+    for b, g, g_units in run_along(model, batches, units):
         errs.append(float(model.decoding_error_cm(model.decoder(g), b.positions)))
-        acc.add(b.positions.reshape(-1, 2).cpu(), g.index_select(-1, sel).reshape(-1, len(units))
-                .cpu())
+        acc.add(b.positions.reshape(-1, 2).cpu(), g_units.reshape(-1, len(units)).cpu())
     rm = acc.result()
     scores = GridScorer.cached(cfg.nbins).score(rm.maps)
     return summarize(scores.score_60, rm.maps, float(np.mean(errs))), rm, scores

@@ -44,6 +44,15 @@ class PathRNN(nn.Module):
             centers = PlaceCells(cfg).centers
         self.register_buffer("centers", torch.as_tensor(centers, dtype=torch.float32).clone())
 
+    @property
+    def device(self) -> torch.device:
+        """The device the weights are on (where paths must be for :meth:`hidden`)."""
+        return next(self.parameters()).device
+
+    def place_cells(self) -> PlaceCells:
+        """The place-cell code the network was trained with (its ``centers``, on the CPU)."""
+        return PlaceCells(self.cfg, self.centers.cpu())
+
     @torch.no_grad()
     def init_weights(self, seed: int) -> None:
         """PyTorch's default initialisation (uniform +-1/sqrt(fan_in); +-1/sqrt(Ng) for the

@@ -18,6 +18,7 @@ import torch
 
 from .config import Config
 from .model import PathRNN
+from .running import fresh_batches, run_along
 from .trajectories import TrajectoryGenerator
 
 
@@ -159,12 +160,9 @@ def iter_activity(model: PathRNN, gen: TrajectoryGenerator, n_batches: int,
                   batch_size: int | None = None, sequence_length: int | None = None,
                   units=None) -> Iterator[Activity]:
     """One :class:`Activity` per batch of fresh trajectories (memory: one batch at a time)."""
-    device = next(model.parameters()).device
     units = np.arange(model.cfg.Ng) if units is None else np.asarray(units)
-    sel = torch.as_tensor(units, device=device)
-    for _ in range(n_batches):
-        b = gen.sample(batch_size, sequence_length, device=device)
-        g = model.hidden(b.velocities, b.init_code).index_select(-1, sel)
+    batches = fresh_batches(model, gen, n_batches, batch_size, sequence_length)
+    for b, _, g in run_along(model, batches, units):
         yield Activity(b.positions.transpose(0, 1).cpu().numpy(),
                        b.velocities.transpose(0, 1).cpu().numpy(),
                        g.transpose(0, 1).cpu().numpy(), units)

@@ -21,11 +21,11 @@ from .checkpoints import load_model
 from .config import Config
 from .earlier import EARLIER_BATCH_SIZE, EARLIER_BATCHES, earlier_classification
 from .model import PathRNN
-from .place_cells import PlaceCells
 from .predictive import Classification, PredictiveResult, analyse
 from .ratemaps import Activity
+from .running import path_batches, run_along
 from .stats import t_interval
-from .trajectories import batches_from_paths, simulate
+from .trajectories import simulate
 
 TRAJ_KEYS = ("traj_speed_scale", "traj_speed_max", "traj_velocity_smoothing",
              "traj_turn_sigma_scale", "traj_border_region", "traj_wall_slowdown",
@@ -54,13 +54,8 @@ def simulate_paths(cfg: Config, n: int, length: int, stream: int) -> Paths:
 @torch.no_grad()
 def activity(model: PathRNN, paths: Paths, units, batch_size: int) -> Activity:
     """Hidden activity of ``units`` along ``paths`` ([n, T, U], trajectory first)."""
-    pc = PlaceCells(model.cfg, model.centers.cpu())
-    device = next(model.parameters()).device
-    sel = torch.as_tensor(np.asarray(units), device=device)
-    acts = []
-    for b in batches_from_paths(paths.positions, paths.velocities, pc, batch_size, device):
-        acts.append(model.hidden(b.velocities, b.init_code).index_select(-1, sel)
-                    .transpose(0, 1).cpu().numpy())
+    batches = path_batches(model, paths.positions, paths.velocities, batch_size)
+    acts = [g.transpose(0, 1).cpu().numpy() for _, _, g in run_along(model, batches, units)]
     return Activity(paths.positions[1:].transpose(1, 0, 2), paths.velocities.transpose(1, 0, 2),
                     np.concatenate(acts), np.asarray(units))
 
@@ -99,9 +94,7 @@ def ablation_study(model: PathRNN, cfg: Config, labels: np.ndarray, seed: int,
     """Silence the predictive units of ``labels`` and size-matched controls
     (``ablation_random_trials`` random sets; the predictive set's rank is its p-value)."""
     paths = paths or evaluation_paths(model, cfg)
-    pc = PlaceCells(model.cfg, model.centers.cpu())
-    batches = batches_from_paths(paths.positions, paths.velocities, pc, model.cfg.batch_size,
-                                 next(model.parameters()).device)
+    batches = path_batches(model, paths.positions, paths.velocities, model.cfg.batch_size)
     return ablation_experiment(model, batches, np.flatnonzero(labels == "predictive"),
                                np.flatnonzero(labels == "zero-lag"), len(labels),
                                cfg.ablation_random_trials, seed)

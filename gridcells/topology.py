@@ -395,18 +395,16 @@ def network_maps(model, n_batches: int, nbins: int, seed: int,
     ``n_batches`` batches of fresh paths drawn from ``seed`` (the evaluation's trajectory
     stream, :func:`gridcells.evaluation.evaluate`). Returns (coarse, fine)."""
     from .evaluation import EVAL_STREAM
-    from .place_cells import PlaceCells
+    from .running import fresh_batches, run_along
     from .trajectories import TrajectoryGenerator
 
     cfg = model.cfg
-    device = next(model.parameters()).device
-    gen = TrajectoryGenerator(cfg, PlaceCells(cfg, model.centers.cpu()),
-                              np.random.default_rng([seed, EVAL_STREAM]))
+    gen = TrajectoryGenerator(cfg, model.place_cells(), np.random.default_rng([seed, EVAL_STREAM]))
     coarse = RateMapAccumulator(cfg, cfg.Ng)
     fine = RateMapAccumulator(cfg, cfg.Ng, nbins)
-    for _ in range(n_batches):
-        b = gen.sample(batch_size, sequence_length, device=device)
-        g = model.hidden(b.velocities, b.init_code).reshape(-1, cfg.Ng).float().cpu()
+    for b, g, _ in run_along(model, fresh_batches(model, gen, n_batches, batch_size,
+                                                  sequence_length)):
+        g = g.reshape(-1, cfg.Ng).float().cpu()
         pos = b.positions.reshape(-1, 2).cpu()
         coarse.add(pos, g)
         fine.add(pos, g)

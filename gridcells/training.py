@@ -55,7 +55,6 @@ from .config import (
 )
 from .evaluation import evaluate
 from .model import PathRNN
-from .place_cells import PlaceCells
 from .rundir import RunDirError, RunLock, entries, unstarted
 from .trajectories import TrajectoryGenerator
 
@@ -270,7 +269,7 @@ class Trainer:
             mode = "new"
         loaded = self._load_checkpoint() if mode == "resume" else None
         self.model = loaded[0] if loaded else initial_model(cfg).to(self.device)
-        self.place_cells = PlaceCells(cfg, self.model.centers.cpu())
+        self.place_cells = self.model.place_cells()
         self.rng = np.random.default_rng(cfg.seed)
         self.gen = TrajectoryGenerator(cfg, self.place_cells, self.rng)
         self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.learning_rate)
