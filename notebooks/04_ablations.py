@@ -23,6 +23,9 @@
 #   raises the decoding error from {glue:text}`abl_intact` to {glue:text}`abl_pred` cm;
 #   silencing as many other units raises it to {glue:text}`abl_rand` cm on average (rank
 #   p-value {glue:text}`abl_p` among {glue:text}`abl_trials` random sets).
+# - The {glue:text}`earlier_k` units the earlier analysis's rules call predictive cost
+#   {glue:text}`earlier_err` cm when silenced, against {glue:text}`earlier_rand` cm for
+#   random sets (p = {glue:text}`earlier_p`).
 # - Across {glue:text}`abl_nets` networks, the predictive set costs
 #   {glue:text}`abl_diff_mean` cm more than random sets on average (95 % interval
 #   {glue:text}`abl_diff_lo` to {glue:text}`abl_diff_hi` cm); {glue:text}`abl_sig` of them
@@ -79,6 +82,7 @@ fig, ax = plotting.plt.subplots(figsize=(4.5, 3.2), layout="constrained")
 plotting.ablation_bars(abl.intact_error_cm, abl.predictive_error_cm, abl.random_errors_cm,
                        abl.zero_lag_errors_cm, ax=ax)
 glue("fig_ablation", fig, display=False)
+plotting.plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig_ablation
@@ -94,6 +98,39 @@ glue("fig_ablation", fig, display=False)
 # {glue:text}`abl_rand_range` cm, and the predictive set's rank gives p =
 # {glue:text}`abl_p` ({numref}`fig-ablation`). This is one network; the next section asks
 # whether it holds across networks.
+#
+# ## The earlier analysis's predictive units
+# The earlier analysis called many units of its networks predictive and silenced them. Do
+# the units its rules pick in this network matter more than random units? Its rules
+# (the predictive chapter) pick {glue:text}`earlier_k` units here; silencing them gives
+# {glue:text}`earlier_err` cm against {glue:text}`earlier_rand` cm for as many random
+# units (rank p-value {glue:text}`earlier_p`; {numref}`fig-ablation-earlier`).
+
+# %% tags=["remove-cell"]
+earlier = study.earlier_study(model, cfg)
+abl_e = study.ablation_study(model, cfg, earlier.labels, cfg.rng_seed + 1)
+glue("earlier_k", str(abl_e.n_predictive), display=False)
+if abl_e.predictive_error_cm is not None and abl_e.random_errors_cm:
+    glue("earlier_err", fmt(abl_e.predictive_error_cm), display=False)
+    glue("earlier_rand", fmt(np.mean(abl_e.random_errors_cm)), display=False)
+    glue("earlier_p", f"{abl_e.p_random:.3f}", display=False)
+else:
+    for key in ("earlier_err", "earlier_rand", "earlier_p"):
+        glue(key, "n/a (no units)", display=False)
+fig, ax = plotting.plt.subplots(figsize=(4.5, 3.2), layout="constrained")
+plotting.ablation_bars(abl_e.intact_error_cm, abl_e.predictive_error_cm,
+                       abl_e.random_errors_cm, abl_e.zero_lag_errors_cm, ax=ax)
+glue("fig_ablation_earlier", fig, display=False)
+plotting.plt.close(fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_ablation_earlier
+# :name: fig-ablation-earlier
+#
+# As {numref}`fig-ablation`, silencing the units the earlier analysis's rules call
+# predictive in the network trained in this book (its "predictive" bar), against random sets
+# of as many other units and of the units its rules call zero-lag.
+# ```
 #
 # ## Across networks
 
