@@ -30,8 +30,10 @@ from .ratemaps import (
                        rate_maps,
                        smooth,
 )
+from .run_records import read_csv
+from .rundir import RunDirError
 from .scores import GridScorer, GridScores, border_score, spacing_orientation
-from .training import RunDirError, TrainingDiverged, read_csv, train
+from .training import TrainingDiverged, train
 from .trajectories import Batch, TrajectoryGenerator
 
 __all__ = [

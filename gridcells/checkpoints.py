@@ -235,3 +235,19 @@ def _load_original(path: Path, cfg: Config | None, centers) -> PathRNN:
     state = {k: state[k] for k in ORIGINAL_KEYS}
     state["centers"] = torch.as_tensor(np.asarray(centers), dtype=torch.float32)
     return model_from_state(state, cfg, str(path))
+
+
+def read_state(path: Path) -> dict:
+    """A checkpoint's state.json, checked: a mapping with step, elapsed_s, rng and
+    param_groups."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CheckpointError(f"{str(path)!r} not found") from None
+    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise CheckpointError(f"{str(path)!r} is damaged ({type(exc).__name__}); expected the "
+                              "JSON training state") from None
+    need = ("step", "elapsed_s", "rng", "param_groups")
+    if not isinstance(state, dict) or any(k not in state for k in need):
+        raise CheckpointError(f"{str(path)!r}: expected a JSON mapping with {list(need)}")
+    return state

@@ -103,3 +103,12 @@ class PathRNN(nn.Module):
         k most active predicted place cells."""
         decoded = decode_topk(logits, self.centers, k)
         return 100 * (decoded - positions).norm(dim=-1).mean()
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` -> CUDA when available, else CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device: cuda requested but torch sees no CUDA device")
+    return torch.device(name)

@@ -115,7 +115,7 @@ def _fold_injected(path: Path) -> None:
 def run_record(parameters: dict[str, Any]) -> dict[str, Any]:
     """What an executed chapter came from: the resolved config, run directory, params file
     and git commit (stored in the notebook's metadata as ``gridcells``)."""
-    from .training import git_commit
+    from .run_records import git_commit
 
     config = {k: v for k, v in parameters.items() if k in FIELD_NAMES}
     return {"config": load_config(parameters["params_file"], **config).to_dict(),

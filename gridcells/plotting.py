@@ -12,7 +12,6 @@ import seaborn as sns
 from matplotlib.patches import Circle
 
 from .lattice import profile_symmetry, ring_profiles
-from .predictive import CLASSES
 from .ratemaps import smooth
 from .scores import ring_parameters
 
@@ -252,131 +251,6 @@ def lattice_race(rows: list[dict], ax=None, threshold: float = 0.4):
     return fig, ax
 
 
-# ---- predictive ---------------------------------------------------------------------------
-
-
-def class_counts(counts: dict[str, int], ax=None, title: str = ""):
-    """(A) units per class."""
-    fig, ax = _ax(ax)
-    ax.bar(list(counts), list(counts.values()), color=[CLASS_COLORS[c] for c in counts])
-    ax.set_ylabel("units")
-    ax.tick_params(axis="x", labelrotation=30, labelsize=7)
-    ax.set_title(title, fontsize=9)
-    return fig
-
-
-def shift_distribution(preferred_cm: np.ndarray, labels: np.ndarray, min_shift_cm: float,
-                       ax=None):
-    """(B) preferred shifts (cm) of the grid units, with the +-min_shift_cm band."""
-    fig, ax = _ax(ax)
-    grid = ~np.isin(labels, ["low-grid"])
-    ax.axvspan(-min_shift_cm, min_shift_cm, color="0.9", label=f"+-{min_shift_cm:g} cm")
-    lim = max(np.abs(preferred_cm).max(initial=1), min_shift_cm) + 1
-    ax.hist(preferred_cm[grid], np.linspace(-lim, lim, 41), color="k")
-    ax.set_xlabel("preferred shift (cm)")
-    ax.set_ylabel("units")
-    ax.legend(fontsize=7)
-    return fig
-
-
-def zero_vs_peak(zero: np.ndarray, peak: np.ndarray, labels: np.ndarray, ax=None):
-    """(C) zero-shift against best-shift gridness, coloured by class."""
-    fig, ax = _ax(ax, (3.5, 3.5))
-    for c in CLASSES:
-        sel = labels == c
-        if sel.any():
-            ax.scatter(zero[sel], peak[sel], s=8, color=CLASS_COLORS[c], label=f"{c} ({sel.sum()})")
-    lim = [min(np.nanmin(zero[np.isfinite(zero)], initial=-0.5), -0.5), 2]
-    ax.plot(lim, lim, "k:", lw=0.8)
-    ax.set_xlabel("zero-shift gridness")
-    ax.set_ylabel("best-shift gridness")
-    ax.legend(fontsize=6)
-    return fig
-
-
-def classification_panels(c, min_shift_cm: float, title: str = "", fig=None):
-    """(A) counts, (B) preferred shifts and (C) zero-shift against best-shift gridness of a
-    :class:`~gridcells.predictive.Classification`."""
-    if fig is None:
-        fig = plt.figure(figsize=(11, 3.3), layout="constrained")
-    axes = fig.subplots(1, 3)
-    class_counts(c.counts(), ax=axes[0], title=title or f"{c.criterion} criterion")
-    shift_distribution(c.preferred_cm, c.labels, min_shift_cm, ax=axes[1])
-    zero_vs_peak(c.zero_score, c.peak_score, c.labels, ax=axes[2])
-    return fig
-
-
-def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
-                 preferred: np.ndarray, classes=("predictive", "zero-lag", "retrospective"),
-                 fig=None):
-    """Gridness against shift per class (rows sorted by preferred shift), with the class mean
-    +- SEM underneath."""
-    if fig is None:
-        fig = plt.figure(figsize=(3.2 * len(classes), 5), layout="constrained")
-    axes = fig.subplots(2, len(classes), squeeze=False, height_ratios=[3, 1.3])
-    for j, c in enumerate(classes):
-        sel = np.flatnonzero(labels == c)
-        top, bottom = axes[0, j], axes[1, j]
-        top.set_title(f"{c} ({len(sel)})", fontsize=9)
-        if len(sel) == 0:
-            top.text(0.5, 0.5, "no units", ha="center", transform=top.transAxes)
-            continue
-        rows = sel[np.argsort(preferred[sel])]
-        ext = [shifts_cm[0], shifts_cm[-1], 0, len(rows)]
-        top.imshow(scores[:, rows].T, aspect="auto", origin="lower", extent=ext, cmap="viridis")
-        top.set_ylabel("unit (sorted)")
-        m = np.nanmean(scores[:, sel], 1)
-        sem = np.nanstd(scores[:, sel], 1) / np.sqrt(len(sel))
-        bottom.plot(shifts_cm, m, color=CLASS_COLORS[c])
-        bottom.fill_between(shifts_cm, m - sem, m + sem, color=CLASS_COLORS[c], alpha=0.3)
-        bottom.set_xlabel("shift (cm)")
-        bottom.set_ylabel("gridness")
-    return fig
-
-
-def shift_profiles(shifts_cm: np.ndarray, gridness: np.ndarray, sharpness: np.ndarray,
-                   preferred_cm: np.ndarray, names, fig=None):
-    """Why the shift is read from sharpness, not gridness: for a few units (columns), gridness
-    (top row) and sharpness as a fraction of its peak (bottom row) against shift (cm), the
-    sharpness estimate marked. gridness, sharpness: [L, k]; preferred_cm: [k]; names: [k]
-    titles. Returns (fig, axes [2, k])."""
-    k = gridness.shape[1]
-    if fig is None:
-        fig = plt.figure(figsize=(2.6 * k, 4.2), layout="constrained")
-    axes = fig.subplots(2, k, squeeze=False, sharex=True)
-    for j in range(k):
-        top, bottom = axes[0, j], axes[1, j]
-        top.plot(shifts_cm, gridness[:, j], color="k")
-        rel = sharpness[:, j] / np.nanmax(sharpness[:, j])
-        bottom.plot(shifts_cm, rel, color=CLASS_COLORS["predictive"])
-        for ax in (top, bottom):
-            ax.axvline(preferred_cm[j], color="0.5", ls="--", lw=0.8)
-            ax.axvline(0, color="0.8", lw=0.6)
-        top.set_title(names[j], fontsize=9)
-        bottom.set_xlabel("shift (cm)")
-    axes[0, 0].set_ylabel("gridness")
-    axes[1, 0].set_ylabel("sharpness / peak")
-    return fig, axes
-
-
-def ablation_bars(intact: float, predictive: float | None, random: list[float],
-                  zero_lag: list[float], ax=None):
-    """Decoding error: intact and predictive-silenced bars, random and zero-lag control sets
-    as points."""
-    fig, ax = _ax(ax, (4, 3))
-    ax.bar([0], [intact], color="0.6")
-    if predictive is not None:
-        ax.bar([1], [predictive], color=CLASS_COLORS["predictive"])
-    rng = np.random.default_rng(0)
-    for x, vals, c in ((2, random, "k"), (3, zero_lag, CLASS_COLORS["zero-lag"])):
-        if vals:
-            ax.scatter(x + rng.uniform(-0.15, 0.15, len(vals)), vals, s=10, color=c)
-    ax.set_xticks(range(4), ["intact", "predictive\nsilenced", "random\nsets", "zero-lag\nsets"],
-                  fontsize=7)
-    ax.set_ylabel("decoding error (cm)")
-    return fig
-
-
 # ---- pattern formation --------------------------------------------------------------------
 
 
@@ -406,3 +280,22 @@ def covariance_panels(kernel: np.ndarray, power: np.ndarray, k_peak: float, fig=
     b.set_xlabel("wave vector k_x")
     b.set_ylabel("wave vector k_y")
     return fig, (a, b)
+
+
+# The predictive analysis's figures have their own module; their names are importable from
+# here (imported last: they use the helpers above).
+from .plotting_predictive import (  # noqa: E402
+    ablation_bars,
+    class_counts,
+    classification_panels,
+    lag_heatmaps,
+    shift_distribution,
+    shift_profiles,
+    zero_vs_peak,
+)
+
+__all__ = ["CLASS_COLORS", "MAP_CMAP", "MAP_INCHES", "ablation_bars", "best_first",
+           "class_counts", "classification_panels", "covariance_panels", "lag_heatmaps",
+           "lattice_profile", "lattice_race", "peak_normalised", "plot_sac", "ratemap_gallery",
+           "score_histogram", "set_style", "shared_colorbar", "shift_distribution",
+           "shift_profiles", "show_map", "top_maps", "training_curves", "zero_vs_peak", "plt"]

@@ -26,7 +26,7 @@ from .checkpoints import (
 from .config import ConfigError, config_from_dict, read_params
 from .evaluation import evaluate
 from .model import PathRNN
-from .training import read_csv
+from .run_records import read_csv
 
 DATA = Path(__file__).resolve().parent / "data"
 EVAL_SEED = 123_456

@@ -14,7 +14,8 @@ import torch
 
 from . import __version__
 from .config import FIELD_NAMES, Config, ConfigError
-from .training import git_commit, resolve_device
+from .model import resolve_device
+from .run_records import git_commit
 
 
 def markdown_table(rows: list[dict], columns: list[str] | None = None, digits: int = 3) -> str:

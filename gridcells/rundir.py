@@ -8,6 +8,10 @@ that holds results.
 * :func:`unstarted`: a directory that holds only what a run writes before its first
   checkpoint (``config.yaml``, ``provenance.json``, temporary files, an unfinished epoch
   folder) can be started again: nothing in it is a result.
+
+The records a run keeps beside its weights (history, gridness, provenance) are in
+:mod:`gridcells.run_records`; this module imports nothing heavy (no torch), so the lock can
+be taken by a process that only checks a directory.
 """
 
 from __future__ import annotations

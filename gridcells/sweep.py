@@ -45,345 +45,37 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import itertools
-import json
-import os
-import platform
-import re
 import time
-from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from .config import load_config
+from .sweep_plan import RunSpec, ScreenRule, SweepError, parse_grid, parse_seeds, plan_runs
+from .sweep_table import (
+    FINAL_KEYS,
+    SCREEN_KEYS,
+    TABLE,
+    _append,
+    _num,
+    _rows,
+    _stage_row,
+    format_table,
+    read_sweep,
+)
+from .sweep_worker import (
+    _step_or_zero,
+    hardware,
+    machine_cores,
+    run_stage,
+    run_step,
+    screen_figures,
+)
 
-from .checkpoints import atomic_write_text, latest_checkpoint
-from .config import Config, config_from_dict, load_config, parse_value
-
-TABLE = "sweep.jsonl"
-SCREEN_KEYS = ("err_cm", "frac_above_03", "best64_mean", "hex_order", "square_order",
-               "stripe_order", "frac_silent", "map_corr", "n_units")
-FINAL_KEYS = ("err_cm", "frac_above_03", "best64_mean", "best_score", "median_score",
-              "map_corr", "frac_silent", "hex_order", "square_order", "stripe_order", "n_units")
-
-
-class SweepError(ValueError):
-    """A sweep cannot be set up as asked (bad seeds, grid, rule or sweep folder)."""
-
-
-# ---- what to run ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ScreenRule:
-    """When a run continues past the screening step.
-
-    step: the screening step (a multiple of the runs' ``n_steps``; 0 or at least the runs'
-    total steps: no screening, every run trains to the end); min_hex: the least hexagonal
-    order; min_margin: the least lead of the hexagonal order over the larger of the square
-    and stripe orders (a shared band orientation raises all three); continue_all: every run
-    continues whatever its figures (the verdict by the rule is still recorded)."""
-
-    step: int = 3000
-    min_hex: float = 0.25
-    min_margin: float = 0.05
-    continue_all: bool = False
-
-    def __post_init__(self):
-        if not isinstance(self.step, int) or self.step < 0:
-            raise SweepError(f"screen step: expected an integer >= 0, got {self.step!r}")
-        for name in ("min_hex", "min_margin"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not np.isfinite(value):
-                raise SweepError(f"{name}: expected a finite number, got {value!r}")
-
-    def passes(self, figures: dict[str, float]) -> bool:
-        """Whether screening figures (a row with hex_order, square_order and optionally
-        stripe_order) pass; a missing or NaN order fails."""
-        hexa = figures.get("hex_order", float("nan"))
-        others = [figures.get(k) for k in ("square_order", "stripe_order")]
-        others = [v for v in others if v is not None and np.isfinite(v)]
-        if not np.isfinite(hexa) or not others:
-            return False
-        return bool(hexa >= self.min_hex and hexa - max(others) >= self.min_margin)
-
-    def describe(self) -> str:
-        """The rule in words, for the progress display and the book."""
-        if self.continue_all:
-            return f"every run continues past step {self.step} (continue_all)"
-        return (f"continue past step {self.step} if hex_order >= {self.min_hex:g} and "
-                f"hex_order - max(square_order, stripe_order) >= {self.min_margin:g}")
-
-    def row(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One run of a sweep: its folder name under the sweep folder and its overrides of the
-    params file (``seed`` included)."""
-
-    name: str
-    overrides: dict[str, Any]
-
-
-def parse_seeds(text: str) -> list[int]:
-    """``"0-7"`` -> [0..7]; ``"0,3,5"``; ``"0-3,8"``. Seeds are non-negative integers; each
-    appears once, in the order given."""
-    seeds: list[int] = []
-    for part in str(text).split(","):
-        m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
-        if not m:
-            raise SweepError(f"seeds: cannot read {part.strip()!r} in {text!r}; expected "
-                             "integers and ranges like 0-7 or 0,3,5")
-        lo, hi = int(m[1]), int(m[2] if m[2] is not None else m[1])
-        if hi < lo:
-            raise SweepError(f"seeds: range {part.strip()!r} runs backwards; expected lo-hi")
-        seeds += [s for s in range(lo, hi + 1) if s not in seeds]
-    return seeds
-
-
-def parse_grid(items: list[str]) -> dict[str, list[Any]]:
-    """``["learning_rate=1e-3,2e-3", "Ng=256,512"]`` -> {name: [values]} (each value read with
-    YAML rules, as a ``key=value`` override is); the axes keep the order given."""
-    grid: dict[str, list[Any]] = {}
-    for item in items:
-        if "=" not in item:
-            raise SweepError(f"grid {item!r}: expected key=value1,value2,...")
-        key, text = (s.strip() for s in item.split("=", 1))
-        if key == "seed":
-            raise SweepError("grid: give seeds with --seeds (seeds=...), not as a grid axis")
-        if key in grid:
-            raise SweepError(f"grid: {key!r} given twice")
-        values = [parse_value(key, v.strip()) for v in text.split(",")]
-        if not text.strip() or any(v is None and t.strip() == "" for v, t in
-                                   zip(values, text.split(","))):
-            raise SweepError(f"grid {item!r}: an empty value; expected key=value1,value2,...")
-        grid[key] = values
-    return grid
-
-
-def _fmt(value: Any) -> str:
-    text = f"{value:g}" if isinstance(value, float) else str(value)
-    return re.sub(r"[^A-Za-z0-9.+-]", "-", text)
-
-
-def plan_runs(seeds: list[int], grid: dict[str, list[Any]] | None = None) -> list[RunSpec]:
-    """Every combination of the grid's values with every seed, named readably and
-    deterministically: ``seed3`` without a grid, ``learning_rate=0.002_Ng=256_seed3`` with
-    one (grid axes in the order given, then the seed)."""
-    grid = grid or {}
-    if not seeds:
-        raise SweepError("seeds: expected at least one seed")
-    runs = []
-    for values in itertools.product(*grid.values()):
-        point = dict(zip(grid, values))
-        for seed in seeds:
-            name = "_".join([f"{k}={_fmt(v)}" for k, v in point.items()] + [f"seed{seed}"])
-            runs.append(RunSpec(name, {**point, "seed": seed}))
-    names = [r.name for r in runs]
-    if len(set(names)) != len(names):
-        dup = next(n for n in names if names.count(n) > 1)
-        raise SweepError(f"grid: two points share the folder name {dup!r}; expected "
-                         "distinct values")
-    return runs
-
-
-# ---- the work of one stage, on a worker -----------------------------------------------------
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def machine_cores() -> int:
-    """CPU cores this process may use (its affinity mask where the OS has one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def hardware(device, threads: int) -> str:
-    """One line: CPU model and cores, the torch threads of a training, its device."""
-    dev = str(device)
-    if getattr(device, "type", dev) == "cuda":
-        import torch
-        dev = torch.cuda.get_device_name(device)
-    return f"{_cpu_model()} ({machine_cores()} cores), {threads} torch threads, {dev}"
-
-
-def run_step(run_dir: str | Path, cfg: Config) -> int:
-    """Training step of a run directory's newest checkpoint (0 if none)."""
-    ckpt = latest_checkpoint(run_dir)
-    return 0 if ckpt is None else int(ckpt.name.split("_")[1]) * cfg.n_steps
-
-
-def _step_or_zero(run_dir: Path, cfg: Config) -> int:
-    try:
-        return run_step(run_dir, cfg)
-    except (OSError, ValueError, IndexError):  # an unreadable checkpoint folder
-        return 0
-
-
-def screen_figures(run_dir: str | Path, cfg: Config, step: int) -> dict[str, float]:
-    """The in-training measurement of a run at ``step``: its ``gridness.csv`` row there, or,
-    when the run did not measure at that step, the same measurement (``eval_units`` units,
-    ``eval_batches`` batches of the run's evaluation paths) of that epoch's stored weights."""
-    from .checkpoints import load_model
-    from .evaluation import evaluate
-    from .training import read_csv
-
-    rows = [r for r in read_csv(Path(run_dir) / "gridness.csv") if int(r["step"]) == step]
-    if rows:
-        return rows[-1]
-    ckpt = Path(run_dir) / "checkpoints" / f"epoch_{step // cfg.n_steps:04d}"
-    model = load_model(ckpt / "model.safetensors", device="cpu")
-    ev, _, _ = evaluate(model, cfg.eval_batches, np.arange(min(cfg.eval_units, cfg.Ng)))
-    return {"step": float(step), **ev.row()}
-
-
-def run_stage(config: dict[str, Any], run_dir: str, stage: str, screen_step: int,
-              judge_batches: int, threads: int | None) -> dict[str, Any]:
-    """Train one run to its screening step (``stage="screen"``) or to the end
-    (``"final"``), resuming its last checkpoint, then measure it. Runs on a Dask worker.
-
-    config: the run's resolved :class:`Config` as a dict; threads: torch (and BLAS) threads
-    for this task (None: leave the process's setting). Returns a dict: stage, step reached,
-    train_s (the run's training time so far, s), wall_s (this task, s), hardware, commit,
-    and the figures (screen: the in-training measurement at the screening step; final: the
-    recipe's judgement, ``meets``); on failure ``error`` instead of figures. Never raises
-    for a failure of the run itself."""
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    from .evaluation import criteria_evaluation
-    from .training import Trainer, git_commit, resolve_device
-
-    t0 = time.perf_counter()
-    cfg = config_from_dict(config)
-    run_dir_p = Path(run_dir)
-    old_threads = torch.get_num_threads()
-    out: dict[str, Any] = {"stage": stage, "commit": git_commit()}
-    limits = threadpool_limits(threads) if threads else contextlib.nullcontext()
-    try:
-        with limits:
-            if threads:
-                torch.set_num_threads(threads)
-            out["hardware"] = hardware(resolve_device(cfg.device), torch.get_num_threads())
-            trainer = Trainer(cfg, run_dir_p, "auto", progress=False)
-            trainer.run(screen_step if stage == "screen" else None)  # on a checkpoint
-            out["step"] = trainer.step
-            out["train_s"] = round(trainer.elapsed, 3)
-            if stage == "screen":
-                out["figures"] = screen_figures(run_dir_p, cfg, screen_step)
-            else:
-                ev, _, _ = criteria_evaluation(trainer.model, judge_batches)
-                out["figures"] = {**ev.row(), "meets": ev.meets_recipe()}
-    except Exception as exc:  # the run failed: recorded, the sweep goes on
-        out["error"] = f"{type(exc).__name__}: {exc}"
-        out["step"] = _step_or_zero(run_dir_p, cfg)
-    finally:
-        if threads:
-            torch.set_num_threads(old_threads)
-    out["wall_s"] = round(time.perf_counter() - t0, 3)
-    return out
-
-
-# ---- the sweep table ------------------------------------------------------------------------
-def _table_path(path: str | Path) -> Path:
-    path = Path(path)
-    return path / TABLE if path.is_dir() or path.suffix != ".jsonl" else path
-
-
-def read_sweep(path: str | Path, stages: bool = False) -> list[dict[str, Any]]:
-    """The sweep table of a sweep folder (or its ``sweep.jsonl``).
-
-    stages=True: every row as written (one per run per stage: ``stage`` is screen, final or
-    failed). Default: one row per run, in the order first seen, with keys name, seed,
-    overrides, status (finished, stopped, continuing, failed), verdict (the screening
-    verdict: continue or stop; None if not screened), passes_rule, screen_step,
-    ``screen_<figure>`` (the in-training measurement at the screening step), step (the
-    furthest step recorded), the final judgement (err_cm (cm), frac_above_03, best64_mean,
-    map_corr, meets; None until finished), wall_s (the stages' task times summed, s),
-    train_s (the run's own training time, s), hardware, commit and error (the last failure,
-    None if the run has since succeeded)."""
-    table = _table_path(path)
-    if not table.is_file():
-        raise SweepError(f"sweep table {str(table)!r} not found; expected a sweep folder made "
-                         "by gridcells sweep, or its sweep.jsonl")
-    rows = _rows(table)
-    if stages:
-        return rows
-    runs: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        s = runs.setdefault(r["name"], {
-            "name": r["name"], "seed": r.get("seed"), "overrides": r.get("overrides"),
-            "status": None, "verdict": None, "passes_rule": None, "screen_step": None,
-            **{f"screen_{k}": None for k in SCREEN_KEYS}, "step": 0,
-            "err_cm": None, "frac_above_03": None, "best64_mean": None, "map_corr": None,
-            "meets": None, "wall_s": 0.0, "train_s": None, "hardware": None, "commit": None,
-            "error": None})
-        s["wall_s"] = round(s["wall_s"] + r.get("wall_s", 0.0), 3)
-        s["step"] = max(s["step"], r.get("step", 0))
-        for key in ("train_s", "hardware", "commit"):
-            if r.get(key) is not None:
-                s[key] = r[key]
-        if r["stage"] == "failed":
-            s["status"], s["error"] = "failed", r.get("error")
-            continue
-        s["error"] = None
-        if r["stage"] == "screen":
-            s.update(verdict=r["verdict"], passes_rule=r["passes_rule"],
-                     screen_step=r["screen_step"],
-                     **{f"screen_{k}": r.get(k) for k in SCREEN_KEYS})
-            s["status"] = "continuing" if r["verdict"] == "continue" else "stopped"
-        elif r["stage"] == "final":
-            s.update({k: r.get(k) for k in ("err_cm", "frac_above_03", "best64_mean",
-                                             "map_corr", "meets")})
-            s["status"] = "finished"
-    return list(runs.values())
-
-
-def _rows(table: Path) -> list[dict[str, Any]]:
-    """Every row of a sweep table (none if the file does not exist yet)."""
-    if not table.is_file():
-        return []
-    return [json.loads(line) for line in table.read_text().splitlines() if line.strip()]
-
-
-def _num(value) -> float:
-    return float("nan") if value is None else float(value)
-
-
-def _append(table: Path, row: dict[str, Any]) -> None:
-    """Append one row to the table by an atomic rewrite (a crash leaves the old or the new
-    file, never half a line)."""
-    old = table.read_text() if table.is_file() else ""
-    atomic_write_text(table, old + json.dumps(row, allow_nan=True) + "\n")
-
-
-def _stage_row(spec: RunSpec, res: dict[str, Any], rule: ScreenRule, params: str | None,
-               total: int) -> dict[str, Any]:
-    base = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "name": spec.name, "seed": spec.overrides.get("seed"),
-            "overrides": spec.overrides, "params": params, "total_steps": total}
-    keep = {k: res.get(k) for k in ("step", "train_s", "wall_s", "hardware", "commit")}
-    if "error" in res:
-        return {**base, "stage": "failed", "during": res["stage"], **keep,
-                "error": res["error"]}
-    fig = res["figures"]
-    if res["stage"] == "screen":
-        passes = rule.passes(fig)
-        return {**base, "stage": "screen", **keep, "screen_step": rule.step,
-                **{k: fig.get(k) for k in SCREEN_KEYS}, "passes_rule": passes,
-                "verdict": "continue" if passes or rule.continue_all else "stop",
-                "rule": rule.row()}
-    return {**base, "stage": "final", **keep, **{k: fig.get(k) for k in FINAL_KEYS},
-            "meets": bool(fig["meets"])}
+__all__ = ["FINAL_KEYS", "SCREEN_KEYS", "TABLE", "RunSpec", "ScreenRule", "SweepError",
+           "add_arguments", "format_table", "hardware", "machine_cores", "parse_grid",
+           "parse_seeds", "plan_runs", "read_sweep", "run_cli", "run_stage", "run_step",
+           "screen_figures", "sweep"]
 
 
 # ---- the client -----------------------------------------------------------------------------
@@ -567,24 +259,6 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
     rows = [by_name[r.name] for r in runs if r.name in by_name]
     say(format_table(rows), flush=True)
     return rows
-
-
-def format_table(rows: list[dict[str, Any]]) -> str:
-    """The summary rows of :func:`read_sweep` as a fixed-width text table."""
-    def f(v, fmt):
-        width = int(fmt.split(".")[0])
-        return "-".rjust(width) if v is None else format(v, fmt)
-
-    lines = [f"{'run':28s} {'status':10s} {'hex':>5s} {'sq':>5s} {'strp':>5s} "
-             f"{'err cm':>7s} {'>0.3':>5s} {'best64':>6s} {'meets':>5s} {'wall s':>7s}"]
-    for r in rows:
-        meets = "-" if r["meets"] is None else ("yes" if r["meets"] else "no")
-        lines.append(f"{r['name']:28s} {r['status'] or '-':10s} "
-                     f"{f(r['screen_hex_order'], '5.2f')} {f(r['screen_square_order'], '5.2f')} "
-                     f"{f(r['screen_stripe_order'], '5.2f')} {f(r['err_cm'], '7.2f')} "
-                     f"{f(r['frac_above_03'], '5.2f')} {f(r['best64_mean'], '6.2f')} "
-                     f"{meets:>5s} {r['wall_s']:7.1f}")
-    return "\n".join(lines)
 
 
 # ---- command line ---------------------------------------------------------------------------

@@ -55,11 +55,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.ndimage as ndi
-import torch
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import pdist
 
-from .ratemaps import RateMapAccumulator, RateMaps, smooth
+from .ratemaps import smooth
 from .scores import GridScores, spacing_orientation
 
 TORUS = (1, 2, 1)
@@ -381,131 +380,12 @@ def toroidal_coordinates(top: Topology, n_loops: int = 2, at: float = 0.5) -> np
     return coords[nearest]
 
 
-# ----------------------------------------------------------------------------------------
-# rate maps for the analysis, and synthetic modules with a known answer
-# ----------------------------------------------------------------------------------------
+# The network's analysis and the synthetic populations have their own modules; their names
+# are importable from here. topology_network builds on the pipeline above: imported last.
+from .topology_network import NetworkTopology, analyse_network, network_maps  # noqa: E402
+from .topology_synthetic import random_maps, synthetic_module  # noqa: E402
 
-
-@torch.no_grad()
-def network_maps(model, n_batches: int, nbins: int, seed: int,
-                 batch_size: int | None = None, sequence_length: int | None = None
-                 ) -> tuple[RateMaps, RateMaps]:
-    """Rate maps of all of a network's units at the config's ``nbins`` (for grid scores and
-    module selection) and at ``nbins`` (finer, for the point cloud), accumulated on the same
-    ``n_batches`` batches of fresh paths drawn from ``seed`` (the evaluation's trajectory
-    stream, :func:`gridcells.evaluation.evaluate`). Returns (coarse, fine)."""
-    from .evaluation import EVAL_STREAM
-    from .running import fresh_batches, run_along
-    from .trajectories import TrajectoryGenerator
-
-    cfg = model.cfg
-    gen = TrajectoryGenerator(cfg, model.place_cells(), np.random.default_rng([seed, EVAL_STREAM]))
-    coarse = RateMapAccumulator(cfg, cfg.Ng)
-    fine = RateMapAccumulator(cfg, cfg.Ng, nbins)
-    for b, g, _ in run_along(model, fresh_batches(model, gen, n_batches, batch_size,
-                                                  sequence_length)):
-        g = g.reshape(-1, cfg.Ng).float().cpu()
-        pos = b.positions.reshape(-1, 2).cpu()
-        coarse.add(pos, g)
-        fine.add(pos, g)
-    return coarse.result(), fine.result()
-
-
-def synthetic_module(n_units: int, nbins: int = 40, spacing: float = 10.0,
-                     angle_deg: float = 0.0, kind: str = "hex", noise: float = 0.0,
-                     seed: int = 0) -> np.ndarray:
-    """Rate maps [n_units, nbins, nbins] of one synthetic module: rectified sums of plane
-    waves (three at 60 degrees: ``kind="hex"``; two at 90: ``"square"``) of one ``spacing``
-    (bins between neighbouring fields) and orientation, each unit shifted by an independent
-    uniform offset (its phase), plus
-    Gaussian noise of standard deviation ``noise`` (relative to the maps' peak of 3 (hex) or 2
-    (square))."""
-    rng = np.random.default_rng(seed)
-    n_waves, step = {"hex": (3, 60), "square": (2, 90)}[kind]
-    k = 2 * np.pi / spacing * (2 / np.sqrt(3) if kind == "hex" else 1.0)
-    y, x = np.mgrid[0:nbins, 0:nbins].astype(float)
-    # a phase is a translation (uniform modulo the lattice: uniform over many periods), so
-    # the waves' phases are tied as in a shifted copy of one grid
-    offset = rng.uniform(0, 100 * spacing, (n_units, 2, 1, 1))
-    total = np.zeros((n_units, nbins, nbins))
-    for i in range(n_waves):
-        th = np.radians(angle_deg + step * i)
-        total += np.cos(k * (np.cos(th) * (x - offset[:, 0]) + np.sin(th) * (y - offset[:, 1])))
-    maps = np.maximum(total, 0)
-    if noise:
-        maps += noise * n_waves * rng.standard_normal(maps.shape)
-    return maps
-
-
-def random_maps(n_units: int, nbins: int = 40, sigma: float = 2.0, seed: int = 0) -> np.ndarray:
-    """Rate maps [n_units, nbins, nbins] with no shared structure: independent Gaussian white
-    noise smoothed with a Gaussian of ``sigma`` bins (0: white noise), rectified."""
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((n_units, nbins, nbins))
-    if sigma:
-        x = ndi.gaussian_filter(x, (0, sigma, sigma), mode="wrap")
-    return np.maximum(x, 0)
-
-
-# ----------------------------------------------------------------------------------------
-# one network, end to end
-# ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class NetworkTopology:
-    """The topology analysis of one network: selection (the module's units), maps (the
-    fine rate maps of all units, [Ng, n, n]), full (the whole box) and interior (bins within
-    ``margin_bins`` of the walls left out) :class:`Topology`, or None when the module has
-    fewer than ``min_units`` units; seconds_maps: wall time of the rate maps; seconds: of the
-    whole analysis."""
-
-    selection: ModuleSelection
-    maps: RateMaps
-    full: Topology | None
-    interior: Topology | None
-    margin_bins: int
-    seconds_maps: float
-    seconds: float
-
-    def rows(self, label: str) -> list[dict]:
-        """Table rows (the whole box, the interior) labelled ``label``."""
-        out = []
-        for part, top in (("whole box", self.full), ("interior", self.interior)):
-            if top is None:
-                out.append({"network": label, "region": part,
-                            "units": len(self.selection.units), "betti": None,
-                            "torus": "no module"})
-            else:
-                out.append({"network": label, "region": part, **top.row()})
-        return out
-
-
-def analyse_network(model, cfg, seed: int, interior: bool = True, min_units: int = 10
-                    ) -> NetworkTopology:
-    """Rate maps (:func:`network_maps`, ``cfg.topology_batches`` batches from ``seed``),
-    the module (:func:`select_module` on the grid scores of the ``model.cfg.nbins`` maps) and
-    its topology (:func:`population_topology`) over the whole box and, if ``interior``, without
-    the bins within ``cfg.topology_margin`` (m) of the walls. Analysis settings come from
-    ``cfg`` (the ``topology_*`` fields), the network from ``model``."""
-    from .scores import GridScorer
-
-    t0 = time.perf_counter()
-    mcfg = model.cfg
-    coarse, fine = network_maps(model, cfg.topology_batches, cfg.topology_nbins, seed)
-    t_maps = time.perf_counter() - t0
-    scores = GridScorer.cached(mcfg.nbins).score(coarse.maps)
-    sel = select_module(scores, mcfg.box_width / mcfg.nbins, cfg.topology_threshold,
-                        cfg.topology_spacing_tol, cfg.topology_orientation_tol)
-    n = cfg.topology_nbins
-    margin = int(round(cfg.topology_margin / (mcfg.box_width / n)))
-    settings = {"sigma": cfg.topology_sigma, "n_points": cfg.topology_points,
-                "max_scale": cfg.topology_max_scale, "n_null": cfg.topology_nulls, "seed": seed}
-    full = inner = None
-    if len(sel.units) >= min_units:
-        module_maps = fine.maps[sel.units]
-        full = population_topology(module_maps, **settings)
-        if interior and 0 < margin < n // 3:
-            inner = population_topology(module_maps[:, margin:n - margin, margin:n - margin],
-                                        **settings)
-    return NetworkTopology(sel, fine, full, inner, margin, t_maps, time.perf_counter() - t0)
+__all__ = ["TORUS", "ModuleSelection", "NetworkTopology", "Topology", "analyse_network",
+           "lifetimes", "network_maps", "null_maps", "persistence", "point_cloud",
+           "population_topology", "random_maps", "select_module", "subsample",
+           "synthetic_module", "toroidal_coordinates"]

@@ -18,23 +18,16 @@ checkpoint, so after a crash they end exactly where the checkpoint does.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import math
-import platform
 import shutil
-import subprocess
 import time
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from . import __version__
 from .checkpoints import (
     CheckpointError,
     atomic_write_text,
@@ -42,6 +35,7 @@ from .checkpoints import (
     latest_checkpoint,
     load_model,
     load_tensors,
+    read_state,
     save_model,
     save_tensors,
 )
@@ -54,127 +48,34 @@ from .config import (
     save_config,
 )
 from .evaluation import evaluate
-from .model import PathRNN
+from .model import PathRNN, resolve_device
+from .run_records import (
+    GRIDNESS_FIELDS,
+    HISTORY_FIELDS,
+    git_commit,
+    provenance,
+    read_csv,
+    read_stages,
+    write_csv,
+)
 from .rundir import RunDirError, RunLock, entries, unstarted
+from .schedule import lr_factor, weight_decay_at
 from .trajectories import TrajectoryGenerator
 
-HISTORY_FIELDS = ("step", "loss", "err_cm", "lr", "elapsed_s")
-GRIDNESS_FIELDS = ("step", "err_cm", "frac_above_03", "best64_mean", "best_score",
-                   "median_score", "map_corr", "n_units", "frac_silent", "hex_order",
-                   "square_order", "stripe_order")
+# names that lived here before the run directory's records moved to gridcells.rundir
+__all__ = ["GRIDNESS_FIELDS", "HISTORY_FIELDS", "RunDirError", "TrainResult", "Trainer",
+           "TrainingDiverged", "git_commit", "initial_model", "lr_factor", "prefetch_size",
+           "provenance", "read_csv", "read_stages", "resolve_device", "train", "train_step",
+           "weight_decay_at"]
 
 
 class TrainingDiverged(RuntimeError):
     """The loss became NaN or infinite."""
 
 
-def resolve_device(name: str) -> torch.device:
-    """``auto`` -> CUDA when available, else CPU."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("device: cuda requested but torch sees no CUDA device")
-    return torch.device(name)
-
-
-def lr_factor(step: int, cfg: Config) -> float:
-    """Learning-rate multiplier at ``step`` (0-based): linear warm-up, then constant, cosine
-    or linear decay to ``lr_final_fraction``."""
-    if step < cfg.lr_warmup_steps:
-        return (step + 1) / cfg.lr_warmup_steps
-    if cfg.lr_schedule == "constant":
-        return 1.0
-    span = max(cfg.total_steps - cfg.lr_warmup_steps, 1)
-    frac = min((step - cfg.lr_warmup_steps) / span, 1.0)
-    f = cfg.lr_final_fraction
-    if cfg.lr_schedule == "cosine":
-        return f + (1 - f) * 0.5 * (1 + math.cos(math.pi * frac))
-    return 1 - (1 - f) * frac
-
-
-def weight_decay_at(step: int, cfg: Config) -> float:
-    """Weight-decay coefficient at ``step`` (0-based): 0 before ``weight_decay_start`` and from
-    ``weight_decay_stop`` on; in between ``weight_decay``, or a linear ramp to
-    ``weight_decay_final`` at the last step with decay."""
-    end = cfg.total_steps if cfg.weight_decay_stop is None else cfg.weight_decay_stop
-    if step < cfg.weight_decay_start or step >= end:
-        return 0.0
-    if cfg.weight_decay_final is None:
-        return cfg.weight_decay
-    span = max(end - 1 - cfg.weight_decay_start, 1)
-    frac = min((step - cfg.weight_decay_start) / span, 1.0)
-    return cfg.weight_decay + (cfg.weight_decay_final - cfg.weight_decay) * frac
-
-
 def prefetch_size(n_steps: int, most: int = 10) -> int:
     """Batches simulated at once: the largest divisor of ``n_steps`` up to ``most``."""
     return max(k for k in range(1, most + 1) if n_steps % k == 0)
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                             cwd=Path(__file__).parent, timeout=5)
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def provenance(device: torch.device) -> dict[str, str]:
-    """Package version, git commit, date, device and host description."""
-    return {"gridcells": __version__, "git_commit": git_commit(), "torch": torch.__version__,
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "device": str(device) if device.type != "cuda" else torch.cuda.get_device_name(),
-            "platform": platform.platform(), "cpu_threads": str(torch.get_num_threads())}
-
-
-def _write_csv(path: Path, fields, rows) -> None:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=fields)
-    w.writeheader()
-    w.writerows(rows)
-    atomic_write_text(path, buf.getvalue())
-
-
-def read_csv(path: str | Path) -> list[dict[str, float]]:
-    """Rows of a history CSV as dicts of floats (empty list if the file is missing); a column
-    a row lacks (added in a later version) is left out of that row."""
-    path = Path(path)
-    if not path.is_file():
-        return []
-    rows = []
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            for line, row in enumerate(csv.DictReader(fh), 2):
-                try:
-                    values = {k: float(v) for k, v in row.items() if v not in ("", None)}
-                except (TypeError, ValueError):
-                    raise RunDirError(f"{str(path)}: line {line}: expected numbers in the "
-                                      f"columns {list(row)[:6]}, got {list(row.values())[:6]}"
-                                      ) from None
-                if "step" not in values:
-                    raise RunDirError(f"{str(path)}: line {line}: expected a 'step' column")
-                rows.append(values)
-    except UnicodeDecodeError:
-        raise RunDirError(f"{str(path)}: not a text CSV file") from None
-    return rows
-
-
-def read_stages(run_dirs) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
-    """History and gridness rows of runs trained one after another (each from the previous
-    one's weights), joined into one curve: each run's ``step`` and ``elapsed_s`` continue
-    from where the previous run ended. Returns (history, gridness)."""
-    history, gridness = [], []
-    step0 = elapsed0 = 0.0
-    for run in run_dirs:
-        h = read_csv(Path(run) / "history.csv")
-        history += [{**r, "step": r["step"] + step0, "elapsed_s": r["elapsed_s"] + elapsed0}
-                    for r in h]
-        gridness += [{**r, "step": r["step"] + step0}
-                     for r in read_csv(Path(run) / "gridness.csv")]
-        if h:
-            step0, elapsed0 = step0 + h[-1]["step"], elapsed0 + h[-1]["elapsed_s"]
-    return history, gridness
 
 
 def train_step(model: PathRNN, opt: torch.optim.Optimizer, batch, autocast,
@@ -319,7 +220,7 @@ class Trainer:
                 continue  # older epochs keep weights only
             try:
                 model = load_model(ckpt / "model.safetensors", device=self.device)
-                state = _read_state(ckpt / "state.json")
+                state = read_state(ckpt / "state.json")
                 tensors, _ = load_tensors(ckpt / "state.safetensors")
                 for key, value in tensors.items():
                     if value.is_floating_point() and not torch.isfinite(value).all():
@@ -385,8 +286,8 @@ class Trainer:
         atomic_write_text(tmp / "state.json", json.dumps({
             "step": self.step, "epoch": epoch, "elapsed_s": self.elapsed,
             "rng": self.rng.bit_generator.state, "param_groups": opt["param_groups"]}))
-        _write_csv(self.run_dir / "history.csv", HISTORY_FIELDS, self.history)
-        _write_csv(self.run_dir / "gridness.csv", GRIDNESS_FIELDS, self.gridness)
+        write_csv(self.run_dir / "history.csv", HISTORY_FIELDS, self.history)
+        write_csv(self.run_dir / "gridness.csv", GRIDNESS_FIELDS, self.gridness)
         shutil.rmtree(root / name, ignore_errors=True)
         tmp.rename(root / name)
         atomic_write_text(root / "latest", name)
@@ -482,19 +383,3 @@ def train(cfg: Config, run_dir: str | Path, resume: bool | str = False,
     if mode is None:
         raise ValueError(f"resume: expected False, True or 'auto', got {resume!r}")
     return Trainer(cfg, run_dir, mode, progress).run()
-
-
-def _read_state(path: Path) -> dict:
-    """A checkpoint's state.json, checked: a mapping with step, elapsed_s, rng and
-    param_groups."""
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CheckpointError(f"{str(path)!r} not found") from None
-    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        raise CheckpointError(f"{str(path)!r} is damaged ({type(exc).__name__}); expected the "
-                              "JSON training state") from None
-    need = ("step", "elapsed_s", "rng", "param_groups")
-    if not isinstance(state, dict) or any(k not in state for k in need):
-        raise CheckpointError(f"{str(path)!r}: expected a JSON mapping with {list(need)}")
-    return state
