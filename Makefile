@@ -5,7 +5,7 @@ BIN    := $(abspath $(VENV))/bin
 PARAMS ?= params/default.yaml
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup book test lint clean
+.PHONY: setup book test test-fast lint clean
 
 setup: $(VENV)/.installed
 
@@ -24,6 +24,11 @@ book: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# the quick suite while editing: everything but the book build and the tests over ~5 s
+test-fast: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -109,6 +109,7 @@ def pages(html_root: Path) -> list[Path]:
 
 
 @pytest.mark.book
+@pytest.mark.slow
 def test_every_page_exists_with_figures_and_working_links(book):
     for page in pages(book):
         assert page.is_file(), f"missing page {page}"
@@ -128,6 +129,7 @@ def test_every_page_exists_with_figures_and_working_links(book):
 
 
 @pytest.mark.book
+@pytest.mark.slow
 def test_no_repr_no_missing_glue_and_every_results_figure_numbered_and_captioned(book):
     for page in pages(book):
         results = "generated" in page.parts or page.name == "against_the_paper.html"
@@ -136,6 +138,7 @@ def test_no_repr_no_missing_glue_and_every_results_figure_numbered_and_captioned
 
 
 @pytest.mark.book
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (.ci/run installs it)")
 def test_pages_load_in_chromium_without_console_errors(book, tmp_path):
     for page in pages(book):

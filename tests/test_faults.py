@@ -71,6 +71,7 @@ def test_kill_9_while_writing_a_checkpoint(tmp_path):
     assert not (run / "checkpoints" / ".epoch_0002.partial").exists()
 
 
+@pytest.mark.slow
 def test_two_trainings_into_one_directory(tmp_path):
     """A holds the directory; B (another seed) is refused with one line; A is killed -9 and
     its lock goes with it: resuming A's config finishes the run, all of it seed 1's."""

@@ -98,6 +98,7 @@ def test_p_values():
     np.testing.assert_allclose(p, [2 / 4, 1 / 4, 1.0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ar", [0.0, 0.9])
 def test_shuffle_tests_hold_their_level_on_noise(cfg, paths, ar):
     """300 noise units: every test's false-positive rate must lie in the 99.9 % binomial range

@@ -236,8 +236,16 @@ def test_resume_from_nothing_still_checks_the_training_config(smoke_cfg, tmp_pat
 def test_every_field_is_either_training_or_analysis():
     from gridcells.config import ANALYSIS_FIELDS, FIELD_NAMES, TRAINING_FIELDS
 
-    assert TRAINING_FIELDS | ANALYSIS_FIELDS == FIELD_NAMES
-    assert not TRAINING_FIELDS & ANALYSIS_FIELDS
+    assert TRAINING_FIELDS | ANALYSIS_FIELDS == FIELD_NAMES  # fails on a misspelt name
+    # every field the training path reads defines the run (device: where it continues)
+    import re
+
+    training_path = ("place_cells", "trajectories", "arena", "model", "training", "schedule")
+    read = {m for name in training_path
+            for m in re.findall(r"cfg\.([A-Za-z_]\w*)", (ROOT / "gridcells" / f"{name}.py")
+                                .read_text())} & FIELD_NAMES
+    assert read - {"device"} <= TRAINING_FIELDS, sorted(read - {"device"} - TRAINING_FIELDS)
+    assert len(read) > 30  # the pattern finds the fields
     assert {"max_lag", "shuffle_trials", "nbins", "pf_iterations", "device"} <= ANALYSIS_FIELDS
     assert {"Ng", "learning_rate", "seed", "sequence_length", "n_steps"} <= TRAINING_FIELDS
 

@@ -44,8 +44,12 @@ def test_analysis_paths_are_seeded_by_stream(runs):
 def test_traj_knobs_change_only_analysis_paths(runs):
     root, cfg = runs
     model = gc.load_model(root / "s0")
-    acfg = study.analysis_config(model.cfg, cfg.replace(traj_speed_scale=2.0))
+    acfg = study.analysis_config(model.cfg, cfg.replace(traj_speed_scale=2.0,
+                                                        box_width=3.0, nbins=7))
     assert acfg.traj_speed_scale == 2.0 and model.cfg.traj_speed_scale == 1.0
+    assert acfg == model.cfg.replace(traj_speed_scale=2.0)  # box, place code: the model's
+    traj = {k for k in gc.config.FIELD_NAMES if k.startswith("traj_")}
+    assert set(study.TRAJ_KEYS) == traj  # every movement knob reaches the analysis paths
 
 
 def test_clear_errors(runs):

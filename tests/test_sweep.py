@@ -122,6 +122,7 @@ def test_reference_sweep_screens_then_finishes(reference):
         assert r["hardware"] and r["commit"]
 
 
+@pytest.mark.slow
 def test_local_cluster_of_two_processes_equals_in_process(reference, tmp_path):
     """Two worker processes (one killed with SIGKILL once seed 0 has its first checkpoint:
     the nanny restarts it and the run resumes) give the in-process sweep's results."""
@@ -178,6 +179,7 @@ def test_runs_trained_by_gridcells_train_are_adopted(reference, tmp_path):
     assert [(r["verdict"], r["status"]) for r in rows] == [("continue", "finished")] * 2
 
 
+@pytest.mark.slow
 def test_client_killed_midway_then_rerun_equals_uninterrupted(reference, tmp_path):
     folder = tmp_path / "k"
     cmd = [sys.executable, "-m", "gridcells.cli", "sweep", "--params", PARAMS,
