@@ -15,6 +15,7 @@ import torch
 from . import __version__
 from .config import FIELD_NAMES, Config, ConfigError
 from .model import resolve_device
+from .records import cpu_model
 from .run_records import git_commit
 
 
@@ -54,20 +55,10 @@ def _dirty() -> str:
 
 def hardware(cfg: Config) -> str:
     """The GPU name, or the CPU model with torch's thread count."""
-    import platform
-
     device = resolve_device(cfg.device)
     if device.type == "cuda":
         return torch.cuda.get_device_name()
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"CPU: {model}, {torch.get_num_threads()} torch threads"
+    return f"CPU: {cpu_model()}, {torch.get_num_threads()} torch threads"
 
 
 _PAGE_STARTED: list[float] = []  # when start_notebook ran (for the page's wall time)

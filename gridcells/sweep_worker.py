@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import platform
 import time
 from pathlib import Path
 from typing import Any
@@ -15,16 +14,7 @@ import numpy as np
 
 from .checkpoints import latest_checkpoint
 from .config import Config, config_from_dict
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+from .records import cpu_model
 
 
 def machine_cores() -> int:
@@ -41,7 +31,7 @@ def hardware(device, threads: int) -> str:
     if getattr(device, "type", dev) == "cuda":
         import torch
         dev = torch.cuda.get_device_name(device)
-    return f"{_cpu_model()} ({machine_cores()} cores), {threads} torch threads, {dev}"
+    return f"{cpu_model()} ({machine_cores()} cores), {threads} torch threads, {dev}"
 
 
 def run_step(run_dir: str | Path, cfg: Config) -> int:
