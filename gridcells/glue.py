@@ -7,9 +7,11 @@ carries ``scrapbook: {name, mime_prefix}`` and whose data is a mime bundle with 
 ``book/generated``); :func:`compare` lists what differs between two folders, so a refactor
 can show that the book's numbers did not move::
 
-    python -m gridcells.glue BEFORE_DIR AFTER_DIR [--figures]
+    python -m gridcells.glue BEFORE_DIR AFTER_DIR [--figures] [--ignore train_min ...]
 
-exits 0 when every glued text (numbers, Markdown tables) is equal, 1 otherwise. Figures
+exits 0 when every glued text (numbers, Markdown tables) is equal, 1 otherwise; ``--ignore
+NAME`` leaves out a glued name in every notebook (a wall time such as the training
+chapter's ``train_min`` differs between any two builds). Figures
 (PNG) are compared by hash only with ``--figures``: their bytes can change with the
 plotting library's version although the plotted data does not.
 """
@@ -62,11 +64,15 @@ def glued_values(folder: str | Path) -> dict[str, tuple[str, str]]:
     return values
 
 
-def compare(before: str | Path, after: str | Path, figures: bool = False) -> list[str]:
+def compare(before: str | Path, after: str | Path, figures: bool = False,
+            ignore: tuple[str, ...] = ()) -> list[str]:
     """One line per difference between the glued values of two folders (empty: equal):
     a name glued in only one of them, or a value that changed. Figures count only when
-    ``figures`` is true."""
+    ``figures`` is true; glued names in ``ignore`` (any notebook) are left out."""
     a, b = glued_values(before), glued_values(after)
+    for values in (a, b):
+        for key in [k for k in values if k.split("::", 1)[1] in ignore]:
+            del values[key]
     lines = [f"only in {before}: {k}" for k in sorted(a.keys() - b.keys())]
     lines += [f"only in {after}: {k}" for k in sorted(b.keys() - a.keys())]
     for key in sorted(a.keys() & b.keys()):
@@ -82,9 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("before")
     ap.add_argument("after")
     ap.add_argument("--figures", action="store_true", help="also compare figures (hash)")
+    ap.add_argument("--ignore", action="append", default=[], metavar="NAME",
+                    help="a glued name to leave out, e.g. a wall time (repeatable)")
     args = ap.parse_args(argv)
-    diffs = compare(args.before, args.after, args.figures)
-    values = glued_values(args.before)
+    diffs = compare(args.before, args.after, args.figures, tuple(args.ignore))
+    values = {k: v for k, v in glued_values(args.before).items()
+              if k.split("::", 1)[1] not in args.ignore}
     texts = sum(kind == "text" for kind, _ in values.values())
     print("\n".join(diffs) if diffs else
           f"equal: {texts} glued texts and numbers"

@@ -44,6 +44,7 @@ def test_equal_builds_compare_equal_and_changes_are_listed(tmp_path, capsys):
                      "01_training::err: \"'5.03'\" -> \"'5.04'\""]
     assert len(compare(tmp_path / "a", tmp_path / "c", figures=True)) == 4
     assert main([str(tmp_path / "a"), str(tmp_path / "c")]) == 1
+    assert compare(tmp_path / "a", tmp_path / "c", ignore=("err", "n", "extra")) == []
 
 
 def test_a_folder_without_notebooks_is_one_clear_error(tmp_path):
