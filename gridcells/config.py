@@ -211,6 +211,9 @@ class Config:
 
 
 FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Config))
+# the movement knobs of the simulated rat: an analysis may change them without changing the
+# trained model (gridcells.study.analysis_config)
+TRAJ_KEYS = tuple(sorted(f for f in FIELD_NAMES if f.startswith("traj_")))
 
 TRAINING_FIELDS = frozenset({
     # place cells and box: the targets the network learns

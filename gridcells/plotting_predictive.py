@@ -12,13 +12,13 @@ from .predictive import CLASSES
 
 
 def class_counts(counts: dict[str, int], ax=None, title: str = ""):
-    """(A) units per class."""
+    """(A) units per class. Returns (fig, ax)."""
     fig, ax = _ax(ax)
     ax.bar(list(counts), list(counts.values()), color=[CLASS_COLORS[c] for c in counts])
     ax.set_ylabel("units")
     ax.tick_params(axis="x", labelrotation=30, labelsize=7)
     ax.set_title(title, fontsize=9)
-    return fig
+    return fig, ax
 
 
 def shift_distribution(preferred_cm: np.ndarray, labels: np.ndarray, min_shift_cm: float,
@@ -32,7 +32,7 @@ def shift_distribution(preferred_cm: np.ndarray, labels: np.ndarray, min_shift_c
     ax.set_xlabel("preferred shift (cm)")
     ax.set_ylabel("units")
     ax.legend(fontsize=7)
-    return fig
+    return fig, ax
 
 
 def zero_vs_peak(zero: np.ndarray, peak: np.ndarray, labels: np.ndarray, ax=None):
@@ -47,7 +47,7 @@ def zero_vs_peak(zero: np.ndarray, peak: np.ndarray, labels: np.ndarray, ax=None
     ax.set_xlabel("zero-shift gridness")
     ax.set_ylabel("best-shift gridness")
     ax.legend(fontsize=6)
-    return fig
+    return fig, ax
 
 
 def classification_panels(c, min_shift_cm: float, title: str = "", fig=None):
@@ -59,7 +59,7 @@ def classification_panels(c, min_shift_cm: float, title: str = "", fig=None):
     class_counts(c.counts(), ax=axes[0], title=title or f"{c.criterion} criterion")
     shift_distribution(c.preferred_cm, c.labels, min_shift_cm, ax=axes[1])
     zero_vs_peak(c.zero_score, c.peak_score, c.labels, ax=axes[2])
-    return fig
+    return fig, axes
 
 
 def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
@@ -79,7 +79,9 @@ def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
             continue
         rows = sel[np.argsort(preferred[sel])]
         ext = [shifts_cm[0], shifts_cm[-1], 0, len(rows)]
-        top.imshow(scores[:, rows].T, aspect="auto", origin="lower", extent=ext, cmap="viridis")
+        im = top.imshow(scores[:, rows].T, aspect="auto", origin="lower", extent=ext,
+                        cmap="viridis")
+        fig.colorbar(im, ax=top, label="gridness", shrink=0.8)
         top.set_ylabel("unit (sorted)")
         m = np.nanmean(scores[:, sel], 1)
         sem = np.nanstd(scores[:, sel], 1) / np.sqrt(len(sel))
@@ -87,7 +89,7 @@ def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
         bottom.fill_between(shifts_cm, m - sem, m + sem, color=CLASS_COLORS[c], alpha=0.3)
         bottom.set_xlabel("shift (cm)")
         bottom.set_ylabel("gridness")
-    return fig
+    return fig, axes
 
 
 def shift_profiles(shifts_cm: np.ndarray, gridness: np.ndarray, sharpness: np.ndarray,
@@ -130,4 +132,4 @@ def ablation_bars(intact: float, predictive: float | None, random: list[float],
     ax.set_xticks(range(4), ["intact", "predictive\nsilenced", "random\nsets", "zero-lag\nsets"],
                   fontsize=7)
     ax.set_ylabel("decoding error (cm)")
-    return fig
+    return fig, ax

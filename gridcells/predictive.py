@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Config
+from .config import TRAJ_KEYS, Config
 from .ratemaps import Activity
 from .shift_estimate import estimate_shift
 from .shifted import (  # noqa: F401 (re-exported: the predictive analysis's vocabulary)
@@ -194,7 +194,7 @@ class PredictiveResult:
                 "lags": self.sweep.shifts.tolist(),
                 "n_samples_per_lag": self.sweep.n_samples.tolist(),
                 "parameters": {k: getattr(cfg, k) for k in SUMMARY_KEYS},
-                "traj_knobs": {k: v for k, v in cfg.to_dict().items() if k.startswith("traj_")},
+                "traj_knobs": {k: getattr(cfg, k) for k in TRAJ_KEYS},
                 **{name: class_summary(c) for name, c in self.classes.items()}}
 
     def save(self, out_dir: str | Path, cfg: Config) -> Path:

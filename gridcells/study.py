@@ -18,7 +18,7 @@ import torch
 
 from .ablation import AblationResult, ablation_experiment
 from .checkpoints import load_model
-from .config import Config
+from .config import TRAJ_KEYS, Config
 from .earlier import EARLIER_BATCH_SIZE, EARLIER_BATCHES, earlier_classification
 from .model import PathRNN
 from .predictive import Classification, PredictiveResult, analyse
@@ -26,10 +26,6 @@ from .ratemaps import Activity
 from .running import path_batches, run_along
 from .stats import t_interval
 from .trajectories import simulate
-
-TRAJ_KEYS = ("traj_speed_scale", "traj_speed_max", "traj_velocity_smoothing",
-             "traj_turn_sigma_scale", "traj_border_region", "traj_wall_slowdown",
-             "traj_wall_turn_scale")
 
 
 @dataclass

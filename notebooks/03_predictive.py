@@ -195,7 +195,7 @@ glue("live_se_median", f"{np.nanmedian(main.se_cm[g]):.2f}" if g.any() else "n/a
      display=False)
 glue("window_cm", f"{cfg.max_lag * result.cm_per_step:.1f}", display=False)
 glue("cm_per_step", f"{result.cm_per_step:.2f}", display=False)
-fig = plotting.classification_panels(main, cfg.min_shift_cm, title="shift criterion")
+fig, _ = plotting.classification_panels(main, cfg.min_shift_cm, title="shift criterion")
 glue("fig_classes", fig, display=False)
 
 # %% [markdown]
@@ -215,7 +215,8 @@ glue("fig_classes", fig, display=False)
 # ```
 
 # %% tags=["remove-cell"]
-fig = plotting.lag_heatmaps(sweep.shifts_cm, sweep.score_60, main.labels, main.preferred_cm)
+fig, _ = plotting.lag_heatmaps(sweep.shifts_cm, sweep.score_60, main.labels,
+                               main.preferred_cm)
 glue("fig_lag_heatmaps", fig, display=False)
 
 # %% [markdown]
