@@ -20,6 +20,7 @@ from .trajectories import TrajectoryGenerator
 
 EVAL_STREAM = 0xE7A1  # evaluation trajectories use their own seed stream
 CRITERIA_SEQUENCE_LENGTH = 20  # steps: the paper's trajectories, on which the recipe is judged
+CRITERIA_BATCHES = 50  # batches of the model's batch size: the judgement's paths
 CRITERIA_SEED_OFFSET = 10_000  # the judgement's paths are drawn from seed 10 000 + the run's seed
 
 
@@ -123,7 +124,7 @@ def evaluate(model: PathRNN, n_batches: int = 10, units=None, seed: int | None =
     return summarize(scores.score_60, rm.maps, float(np.mean(errs))), rm, scores
 
 
-def criteria_evaluation(model: PathRNN, n_batches: int = 50
+def criteria_evaluation(model: PathRNN, n_batches: int = CRITERIA_BATCHES
                         ) -> tuple[Evaluation, RateMaps, GridScores]:
     """The recipe's judgement of a finished network (:meth:`Evaluation.meets_recipe`): all
     units, ``n_batches`` batches of fresh paths of the paper's

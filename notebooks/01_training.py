@@ -49,6 +49,12 @@ from myst_nb import glue
 
 import gridcells as gc
 from gridcells import plotting, report
+from gridcells.evaluation import (
+    CRITERIA_BATCHES,
+    CRITERIA_SEED_OFFSET,
+    CRITERIA_SEQUENCE_LENGTH,
+    criteria_evaluation,
+)
 from gridcells.lattice import hexagonal_odds
 from gridcells.pipeline import GENERATED
 from gridcells.pretrained import install_pretrained, model_card
@@ -112,15 +118,17 @@ plotting.plt.close(fig)
 # ```
 #
 # ## The trained network on fresh trajectories
-# Measured on {glue:text}`eval_paths:d` fresh paths of {glue:text}`eval_len:d` steps
-# (seed {glue:text}`eval_seed:d`), never seen in training ({numref}`tab-evaluation`). A
-# decoding error depends on the paths it is averaged over, so the same network's error
-# differs slightly between this page, the rate-map chapter (its own, more numerous paths)
-# and a model card (50 batches of the paper's 20-step paths): each states its paths.
+# Judged as every run of the recipe is judged (`gridcells.evaluation.criteria_evaluation`,
+# the same protocol as the recipe tables and the ensemble's cards): all units, on
+# {glue:text}`eval_paths:d` fresh paths of {glue:text}`eval_len:d` steps (seed
+# {glue:text}`eval_seed:d`), never seen in training ({numref}`tab-evaluation`). A decoding
+# error depends on the paths it is averaged over, so the same network's error differs
+# slightly between this page and the rate-map chapter (its own, more numerous paths): each
+# states its paths.
 
 # %% tags=["hide-input"]
-eval_seed = cfg.seed + 1000
-ev, maps, scores = gc.evaluate(model, n_batches=cfg.eval_batches * 2, seed=eval_seed)
+ev, maps, scores = criteria_evaluation(model)
+eval_seed = CRITERIA_SEED_OFFSET + model.cfg.seed
 row = ev.row()
 for key in ("err_cm", "frac_above_03", "best64_mean", "best_score", "n_units"):
     glue(key, float(row[key]) if key != "n_units" else int(row[key]), display=False)
@@ -128,8 +136,8 @@ for key in ("err_cm", "frac_above_03", "best64_mean", "best_score", "n_units"):
 glue("verdict_err", report.verdict(ev.err_cm, (0, 6), (0, 10)), display=False)
 glue("verdict_best", report.verdict(ev.best_score, (1.2, 9), (0.8, 9)), display=False)
 glue("meets", "yes" if ev.meets_recipe() else "no", display=False)
-glue("eval_paths", cfg.eval_batches * 2 * cfg.batch_size, display=False)
-glue("eval_len", cfg.sequence_length, display=False)
+glue("eval_paths", CRITERIA_BATCHES * model.cfg.batch_size, display=False)
+glue("eval_len", CRITERIA_SEQUENCE_LENGTH, display=False)
 glue("eval_seed", eval_seed, display=False)
 glue("tab-evaluation-md", Markdown(report.evaluation_table({"this network": row})),
      display=False)
