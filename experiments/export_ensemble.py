@@ -37,10 +37,13 @@ def main():
     ap.add_argument("sweep_dir")
     ap.add_argument("--name", default="ensemble")
     ap.add_argument("--all", action="store_true", help="ship every finished run")
+    ap.add_argument("--seeds", type=int, nargs="+", help="only these seeds")
     args = ap.parse_args()
     sweep = Path(args.sweep_dir)
     runs = sorted((p for p in sweep.glob("seed*") if (p / "config.yaml").is_file()),
                   key=lambda p: int(p.name[4:]))
+    if args.seeds:
+        runs = [r for r in runs if int(r.name[4:]) in args.seeds]
     for run in runs:
         if not finished(run):
             print(f"{run.name}: not finished, skipped")
