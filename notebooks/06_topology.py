@@ -54,7 +54,7 @@ from gridcells import topology as T
 params_file = "params/default.yaml"
 run_dir = None
 
-# %%
+# %% tags=["hide-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 model = gc.load_model(run_dir)
 seed = cfg.rng_seed + 3000
@@ -95,7 +95,7 @@ glue("nbins_fine", cfg.topology_nbins, display=False)
 # random phases), 80 units with smooth random maps, 80 with white-noise maps, and two
 # hexagonal modules of unrelated spacing (9 and 13.7 bins) mixed.
 
-# %%
+# %% tags=["hide-input"]
 n = cfg.topology_nbins
 s = n / 40  # spacings below are given in bins of a 40-bin map
 truth = [
@@ -129,7 +129,7 @@ glue("truth_total", len(truth), display=False)
 #
 # ## This book's network
 
-# %%
+# %% tags=["hide-input"]
 t0 = time.perf_counter()
 live = T.analyse_network(model, cfg, seed)
 live_seconds = time.perf_counter() - t0
@@ -160,7 +160,7 @@ glue("margin_cm", cfg.topology_margin * 100, display=False)
 # leaving out the bins within {glue:text}`margin_cm:.0f` cm of the walls,
 # {glue:md}`live_interior`.
 
-# %%
+# %% tags=["hide-input"]
 if live.full is not None:
     fig, ax = pt.barcodes(live.full, title="whole box")
     glue("fig_live_barcodes", fig, display=False)
@@ -223,7 +223,7 @@ else:
 # bands and distorted lattices; training chapter), analysed in the same way. Each is one
 # network: the results below describe these networks, not their training recipes.
 
-# %%
+# %% tags=["hide-input"]
 shipped, labels = {}, {"live": f"this book's ({cfg.Ng} units)"}
 for name, label in (("default", "shipped CPU model"), ("paper", "paper model (GPU)")):
     net = gc.load_pretrained(name)
@@ -247,7 +247,7 @@ for name, r in shipped.items():
 tori = sum(r.full is not None and r.full.is_torus for r in results.values())
 glue("n_tori_full", int(tori), display=False)
 
-# %%
+# %% tags=["hide-input"]
 fig, axes = plotting.plt.subplots(2, 3, figsize=(9.6, 5), layout="constrained")
 for row, (name, r) in zip(axes, shipped.items()):
     if r.full is not None:
