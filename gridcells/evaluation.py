@@ -22,6 +22,18 @@ EVAL_STREAM = 0xE7A1  # evaluation trajectories use their own seed stream
 CRITERIA_SEQUENCE_LENGTH = 20  # steps: the paper's trajectories, on which the recipe is judged
 CRITERIA_BATCHES = 50  # batches of the model's batch size: the judgement's paths
 CRITERIA_SEED_OFFSET = 10_000  # the judgement's paths are drawn from seed 10 000 + the run's seed
+# the recipe's criteria, by evaluation field: (short name, passes)
+RECIPE_CRITERIA = {"err_cm": ("error", lambda v: v <= 6),
+                   "frac_above_03": ("share above 0.3", lambda v: v >= 0.4),
+                   "best64_mean": ("best-64", lambda v: v >= 1.0),
+                   "map_corr": ("map correlation", lambda v: v < 0.5)}
+
+
+def missed_criteria(row: dict) -> list[str]:
+    """The short names of the recipe's criteria (:data:`RECIPE_CRITERIA`) that an evaluation
+    row (``Evaluation.row()``, a recorded table's row or a model card's ``evaluation``)
+    misses; [] when it meets them all."""
+    return [name for key, (name, passes) in RECIPE_CRITERIA.items() if not passes(row[key])]
 
 
 def map_diversity(maps: np.ndarray) -> float:
@@ -74,8 +86,7 @@ class Evaluation:
         """The CPU recipe's criteria: error <= 6 cm, >= 40 % above 0.3, best-64 mean >= 1.0,
         diverse maps (mean |corr| < 0.5); judged on an evaluation over trajectories of
         :data:`CRITERIA_SEQUENCE_LENGTH` steps, whatever length the network trained on."""
-        return (self.err_cm <= 6 and self.frac_above_03 >= 0.4 and self.best64_mean >= 1.0
-                and self.map_corr < 0.5)
+        return not missed_criteria(self.row())
 
 
 def summarize(scores: np.ndarray, maps: np.ndarray, err_cm: float) -> Evaluation:

@@ -15,6 +15,7 @@ import torch
 from . import __version__
 from .config import FIELD_NAMES, Config, ConfigError
 from .model import resolve_device
+from .recorded import changes
 from .records import cpu_model
 from .run_records import git_commit
 
@@ -157,8 +158,8 @@ def recipe_search_table(path: str | Path) -> str:
     """The configurations tried for the CPU recipe (experiments/results/recipe_search.jsonl)."""
     rows = []
     for r in read_jsonl(path):
-        over = ", ".join(f"{k}={v}" for k, v in r["overrides"].items()) or "(recipe as is)"
-        rows.append({"base": Path(r["params"]).name, "changes": over, "steps": r["steps"],
+        rows.append({"base": Path(r["params"]).name, "changes": changes(r["overrides"]),
+                     "steps": r["steps"],
                      "wall (s)": r["wall_s"], "error (cm)": r["err_cm"],
                      "> 0.3": r["frac_above_03"], "best-64": r["best64_mean"],
                      "map corr": r["map_corr"], "silent": r.get("frac_silent"),

@@ -19,12 +19,13 @@
 # *Research note.* The weak seeds' square lattices lie along the walls; a circular arena
 # tests whether the walls cause them. The tables are read from the records in
 # `experiments/results/` (written by the scripts named there; the reproducibility chapter
-# shows how to rerun them); the numbers in this note's prose quote those tables.
+# shows how to rerun them); the numbers in this note's prose are computed from those tables.
 
 # %% tags=["hide-cell"]
 from IPython.display import Markdown
 from myst_nb import glue
 
+from gridcells import recorded as rc
 from gridcells import report
 
 # %% tags=["parameters", "hide-cell"]
@@ -34,22 +35,48 @@ run_dir = None
 # %% tags=["hide-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 
+# %% tags=["remove-cell"]
+box = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
+SQUARE = 0.2  # a clear square component: square order above this at the end of training
+squares = [r for r in box if r["square_order"] > SQUARE]
+offsets = [rc.wall_offset(r["square_deg"]) for r in squares]
+p_one, one_in = rc.chance_alignment(offsets)
+circle = [r for r in report.read_jsonl("experiments/results/recipe_screen.jsonl")
+          if r["overrides"].get("arena") == "circle"]
+in_circle = {rc.seed_of(r): rc.lean(r, margin=0) for r in circle}
+in_box = {s: rc.lean(rc.at_step(r, 3000), margin=0)
+          for s, r in rc.by_seed(box).items() if s in in_circle}
+rc.glue_all({
+    "box_degs": rc.listing(f"{r['square_deg']:.0f}" for r in squares),
+    "box_seeds": rc.listing(rc.seed_of(r) for r in squares), "box_n": len(squares),
+    "box_offset": max(offsets), "box_p": rc.span([p_one], percent=True), "box_one_in": one_in,
+    "circle_n": len(circle), "circle_hex": list(in_circle.values()).count("hexagonal"),
+    "circle_other": len(circle) - list(in_circle.values()).count("hexagonal"),
+    "box_hex": list(in_box.values()).count("hexagonal"),
+    "turned_hex": rc.listing(s for s in in_circle
+                             if in_circle[s] == "hexagonal" != in_box[s]),
+    "turned_square": rc.listing(s for s in in_circle
+                                if in_circle[s] == "square" != in_box[s])})
+
 # %% [markdown]
-# In the box, the weak seeds' square lattices lie within 11 degrees of the walls or the
-# diagonals (the square component's wave vectors at 79, 46, 6, 85, 84 and 3 degrees for seeds
-# 1, 3, 6, 7, 8 and 9, in the shared-lattice note's table; a randomly oriented square lattice
-# falls that close about half the time, so six of six would happen by chance about once in 70
+# In the box, the weak seeds' square lattices lie within {glue:text}`box_offset:.0f` degrees
+# of the walls or the diagonals (the square component's wave vectors at
+# {glue:text}`box_degs` degrees for seeds {glue:text}`box_seeds`, the seeds with square order
+# above 0.2 in the shared-lattice note's table; a randomly oriented square lattice falls that
+# close {glue:text}`box_p` of the time, so {glue:text}`box_n:d` of
+# {glue:text}`box_n:d` would happen by chance about once in {glue:text}`box_one_in:.0f`
 # tries), so the box's four-fold symmetry was a suspect.
 #
 # In a circular arena of the same diameter (`arena: circle`; recipe v3 screened to step 3000 on
-# six seeds, {numref}`tab-arena`) two seeds form a shared hexagonal lattice and four do not:
-# they share a square lattice or one dominant band orientation. Seed 1 turns hexagonal and seed
-# 4 square; the odds stay where they were. The walls orient the square lattices but do not
-# cause them: the symmetry breaking is the network's own.
+# {glue:text}`circle_n:d` seeds, {numref}`tab-arena`) {glue:text}`circle_hex:d` seeds form a
+# shared hexagonal lattice and {glue:text}`circle_other:d` lean square (the screens recorded
+# no stripe order, so a square lean may also be one dominant band orientation). Seed
+# {glue:text}`turned_hex` turns hexagonal and seed {glue:text}`turned_square` square; the odds
+# stay where they were ({glue:text}`box_hex:d` of the same seeds lean hexagonal at step 3000
+# in the box). The walls orient the square lattices but do not cause them: the symmetry
+# breaking is the network's own.
 
 # %% tags=["remove-input"]
-circle = [r for r in report.read_jsonl("experiments/results/recipe_screen.jsonl")
-          if r["overrides"].get("arena") == "circle"]
 glue("tab-arena-md", Markdown(report.markdown_table(
     [{"seed": r["overrides"].get("seed", 0), "steps": r["steps"],
       "error (cm)": r["err_cm"], "share > 0.3": r["frac_above_03"],

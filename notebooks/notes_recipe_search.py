@@ -20,13 +20,15 @@
 # fits a 2-core CPU, with its outcome ({numref}`tab-recipe-search`); negative results are
 # kept. The tables are read from the records in `experiments/results/` (written by the
 # scripts named there; the reproducibility chapter shows how to rerun them); the numbers in
-# this note's prose quote those tables.
+# this note's prose are computed from those tables.
 
 # %% tags=["hide-cell"]
 from IPython.display import Markdown
 from myst_nb import glue
 
+from gridcells import recorded as rc
 from gridcells import report
+from gridcells.pretrained import model_card
 
 # %% tags=["parameters", "hide-cell"]
 params_file = "params/default.yaml"
@@ -34,6 +36,38 @@ run_dir = None
 
 # %% tags=["hide-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
+
+# %% tags=["remove-cell"]
+search = report.read_jsonl("experiments/results/recipe_search.jsonl")
+over = [r["overrides"] for r in search]
+reference = next(r for r, o in zip(search, over)
+                 if o.get("batch_size") == 200 and o.get("weight_decay") == 1e-4)
+tiny = next(r for r, o in zip(search, over) if o == {"weight_decay": 1e-5})
+no_decay = [r for r, o in zip(search, over) if o.get("weight_decay") == 0.0]
+fast = min((r for r in no_decay if r["steps"] <= 5000), key=lambda r: r["err_cm"])
+decoupled = [r for r, o in zip(search, over) if not r["stopped_early"] and (
+    o.get("weight_decay_mode") == "decoupled" or r["params"].endswith("cpu_v2.yaml"))]
+wd3 = next(r for r, o in zip(search, over)
+           if o == {"weight_decay": 3.0, "weight_decay_mode": "decoupled", "n_epochs": 8})
+wd3_seeds = sorted((r for r, o in zip(search, over) if r["params"].endswith("cpu_v2.yaml")
+                    and o.get("weight_decay") == 3.0 and o.get("seed")), key=rc.seed_of)
+shipped = model_card()["evaluation"]
+rc.glue_all({
+    "ref_err": reference["err_cm"], "ref_share": rc.span([reference["frac_above_03"]],
+                                                         percent=True),
+    "ref_steps": reference["steps"] / 1000, "tiny_err": tiny["err_cm"],
+    "tiny_steps": tiny["steps"], "fast_err": fast["err_cm"], "fast_steps": fast["steps"],
+    "no_decay_n": len(no_decay),
+    "no_decay_share": rc.span([r["frac_above_03"] for r in no_decay], percent=True),
+    "wd3_share": rc.span([wd3["frac_above_03"]], percent=True), "wd3_err": wd3["err_cm"],
+    "wd3_steps": wd3["steps"],
+    "wd3_seeds": rc.listing(rc.seed_of(r) for r in wd3_seeds),
+    "wd3_seeds_share": rc.listing(rc.span([r["frac_above_03"]], percent=True)
+                                  for r in wd3_seeds),
+    "wd3_seeds_err": rc.listing(f"{r['err_cm']:.1f}" for r in wd3_seeds),
+    "drift_points": 100 * rc.share_drift(decoupled), "drift_n": len(decoupled),
+    "shipped_err": shipped["err_cm"],
+    "shipped_share": rc.span([shipped["frac_above_03"]], percent=True)})
 
 # %% [markdown]
 # ## What the search found
@@ -46,23 +80,31 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 # - The original recurrent weight decay (1e-4 * sum W_hh^2 in the loss) holds the network at
 #   chance for thousands of steps: with Adam, its gradient is rescaled like any other, so where
 #   the cross-entropy's gradient on W_hh is tiny every recurrent weight is pulled to zero at the
-#   full step size; even 1e-5 stalls, and the reference configuration (Ng 512, batch 200, lr
-#   1e-3) reaches only 8.2 cm and 16 % grid units after 12k steps here.
-# - Without any decay the network learns fast (8 cm at 5000 steps) but only about a quarter of
-#   its units become grid-like.
+#   full step size; even 1e-5 stalls ({glue:text}`tiny_err:.0f` cm after
+#   {glue:text}`tiny_steps:d` steps), and the reference configuration (Ng 512, batch 200, lr
+#   1e-3) reaches only {glue:text}`ref_err:.1f` cm and {glue:text}`ref_share` grid units after
+#   {glue:text}`ref_steps:.0f`k steps here.
+# - Without any decay the network learns fast ({glue:text}`fast_err:.1f` cm at
+#   {glue:text}`fast_steps:d` steps) but only {glue:text}`no_decay_share` of its units become
+#   grid-like (the {glue:text}`no_decay_n:d` runs without decay).
 # - *Decoupled* decay (`weight_decay_mode: decoupled`: W_hh shrinks by lr * weight_decay after
 #   each step, outside Adam; {cite}`loshchilov2019`) keeps the fast learning; stronger decay
-#   gives more grid units and slower decoding (weight_decay 3: 44 % of the units above 0.3 but
-#   10.5 cm at 8000 steps), and the outcome varies between runs (weight_decay 3 on seeds 1 and
-#   2: 13 % and 38 %, both at 11 cm).
+#   gives more grid units and slower decoding (weight_decay 3: {glue:text}`wd3_share` of the
+#   units above 0.3 but {glue:text}`wd3_err:.1f` cm at {glue:text}`wd3_steps:d` steps), and the
+#   outcome varies between runs (weight_decay 3 on seeds {glue:text}`wd3_seeds`:
+#   {glue:text}`wd3_seeds_share`, at {glue:text}`wd3_seeds_err` cm).
 #
 # The in-training curves of these runs show *when* the share of grid units is decided: while
-# the error falls from chance to about 20 cm. It hardly changes afterwards, or erodes slowly as
-# decoding keeps improving. Two consequences:
+# the error falls from chance to about 20 cm. It hardly changes afterwards (by at most
+# {glue:text}`drift_points:.0f` percentage points once the error is below 20 cm, in the
+# {glue:text}`drift_n:d` decoupled-decay runs at Ng 512), or erodes slowly as decoding keeps
+# improving. Two consequences:
 # - settings can be compared on *screens*, runs cut early (the screens note);
 # - a network that has formed its grids can be trained on at a lower learning rate without
-#   decay and keep them: the weight_decay 3 network (10.4 cm, 45 %) trained for 4000 more
-#   steps at lr 5e-4 decodes at 5.3 cm with 46 % above 0.3.
+#   decay and keep them: the weight_decay 3 network above trained for 10 000 more steps at
+#   lr 5e-4 without decay (`params/cpu_finetune.yaml`) decodes at
+#   {glue:text}`shipped_err:.1f` cm with {glue:text}`shipped_share` above 0.3; it is the
+#   shipped model (its card; large-models note).
 #
 # Recipe v3 (`params/cpu.yaml` now) does this in one run: weight_decay 3 until step 4000,
 # none after (`weight_decay_stop`).

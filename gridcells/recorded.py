@@ -1,0 +1,132 @@
+"""The recorded experiment tables (``experiments/results/*.jsonl``) summarised for the prose
+of the research notes: each number a note's text quotes is computed here from the table it
+quotes and glued into the page, so that prose and tables cannot disagree. Small pieces,
+combined by the notes: seeds and steps of a row, lists and ranges as text, which lattice a
+run's units share, and a few derived figures (how close square lattices lie to the walls,
+when a training curve leaves chance, the throughput of parallel screens)."""
+
+from __future__ import annotations
+
+import statistics
+
+from .evaluation import missed_criteria
+
+__all__ = ["ORDER_PHRASES", "at_step", "by_seed", "chance_alignment", "changes",
+           "dominant_order", "glue_all", "lean", "leaves_chance", "listing", "missed_criteria",
+           "seed_of", "seconds_to_step", "share_drift", "span", "throughput_ratio",
+           "wall_offset"]
+
+ORDERS = {"hex_order": "hexagonal", "square_order": "square", "stripe_order": "stripe"}
+ORDER_PHRASES = {"hexagonal": "a hexagonal lattice", "square": "a square lattice",
+                 "stripe": "one band orientation", "undecided": "neither lattice"}
+
+
+def changes(overrides: dict, skip: tuple[str, ...] = ()) -> str:
+    """A row's configuration changes as text ('weight_decay=6, learning_rate=0.001'),
+    leaving out the keys in ``skip``; '(recipe as is)' when none is left."""
+    return ", ".join(f"{k}={v}" for k, v in overrides.items() if k not in skip) or \
+        "(recipe as is)"
+
+
+def seed_of(row: dict) -> int:
+    """The seed of a recorded row: a recipe row's ``overrides`` (0 when not overridden, the
+    params files' default) or a lattice row's ``seed``."""
+    return row["seed"] if "seed" in row else row["overrides"].get("seed", 0)
+
+
+def by_seed(rows: list[dict]) -> dict[int, dict]:
+    """Rows by seed (the last row of a seed wins, as in the append-only tables)."""
+    return {seed_of(r): r for r in rows}
+
+
+def at_step(row: dict, step: int) -> dict:
+    """The in-training measurement of a row's ``curve`` at ``step``."""
+    return next(c for c in row["curve"] if c["step"] == step)
+
+
+def listing(items) -> str:
+    """Items as prose: '1, 3 and 6', '0 and 4', '2'; 'none' when empty."""
+    items = [str(i) for i in items]
+    if not items:
+        return "none"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def span(values, digits: int = 0, percent: bool = False) -> str:
+    """The range of ``values`` as prose: '50-73 %' (``percent``: fractions shown in percent)
+    or '59-105'; one value when all round alike."""
+    scale, unit = (100, " %") if percent else (1, "")
+    lo, hi = (f"{scale * v:.{digits}f}" for v in (min(values), max(values)))
+    return (lo if lo == hi else f"{lo}-{hi}") + unit
+
+
+def dominant_order(row: dict) -> str:
+    """Which shared order of a lattice row is strongest: 'hexagonal', 'square' or 'stripe'
+    (one band orientation); orders the row lacks are left out."""
+    key = max((k for k in ORDERS if row.get(k) is not None), key=lambda k: row[k])
+    return ORDERS[key]
+
+
+def lean(row: dict, margin: float = 0.02) -> str:
+    """'hexagonal' or 'square' by the sign of hexagonal minus square order, 'undecided'
+    when they are within ``margin``."""
+    d = row["hex_order"] - row["square_order"]
+    return "undecided" if abs(d) <= margin else ("hexagonal" if d > 0 else "square")
+
+
+def wall_offset(square_deg: float) -> float:
+    """Degrees between a square lattice's orientation (``square_deg``, 0-90) and the nearest
+    wall or diagonal of the square box (0, 45 or 90 degrees)."""
+    r = square_deg % 45
+    return min(r, 45 - r)
+
+
+def chance_alignment(offsets: list[float]) -> tuple[float, float]:
+    """How often randomly oriented square lattices would lie as close to the walls or
+    diagonals as the largest of ``offsets``: the chance for one (uniform orientation, four
+    targets per 90 degrees, so ``4 * max / 90``) and one in how many tries all of them
+    would."""
+    p = min(1.0, max(offsets) / 22.5)
+    return p, (1 / p ** len(offsets) if p else float("inf"))
+
+
+def share_drift(rows: list[dict], err_cm: float = 20.0) -> float:
+    """The largest change of the share of units above 0.3 in the in-training curves of
+    ``rows`` after each curve's first measurement with the error below ``err_cm``: how much
+    the share still moves once decoding has begun."""
+    drift = 0.0
+    for row in rows:
+        shares = [c["frac_above_03"] for c in row["curve"]]
+        first = next((i for i, c in enumerate(row["curve"]) if c["err_cm"] < err_cm), None)
+        if first is not None:
+            drift = max(drift, *(abs(s - shares[first]) for s in shares[first:]))
+    return drift
+
+
+def leaves_chance(history: list[dict], fraction: float = 0.75, start: int = 100) -> float:
+    """The first step of a training history (rows with ``step`` and ``err_cm``) at which the
+    error falls below ``fraction`` of chance, chance being the median error of the first
+    ``start`` rows; NaN if it never does."""
+    chance = statistics.median(r["err_cm"] for r in history[:start])
+    return next((r["step"] for r in history if r["err_cm"] < fraction * chance), float("nan"))
+
+
+def seconds_to_step(rows: list[dict], step: int) -> float:
+    """Median training time to ``step`` of full runs (``wall_s`` pro rata to ``steps``)."""
+    return statistics.median(r["wall_s"] * step / r["steps"] for r in rows)
+
+
+def throughput_ratio(parallel: list[dict], serial: list[dict], workers: int = 2) -> float:
+    """Steps per second of ``workers`` runs side by side (``parallel``, each its own row)
+    over that of one run alone (``serial``), from the median seconds per step of each."""
+    per_step = [statistics.median(r["wall_s"] / r["steps"] for r in rows)
+                for rows in (parallel, serial)]
+    return workers * per_step[1] / per_step[0]
+
+
+def glue_all(values: dict) -> None:
+    """Glue every value of ``values`` under its key (myst-nb, not displayed)."""
+    from myst_nb import glue
+
+    for key, value in values.items():
+        glue(key, value, display=False)
