@@ -116,7 +116,8 @@ def test_every_page_exists_with_figures_and_working_links(book):
         parser = Links()
         parser.feed(page.read_text())
         figures = [s for s in parser.images if s.endswith(".png") and "logo" not in s]
-        if "generated" in page.parts or page.name == "intro.html":
+        chapter = "generated" in page.parts and not page.name.startswith("notes_")
+        if chapter or page.name == "intro.html":  # research notes may be tables only
             assert figures, f"{page.name} shows no figure"
         for src in figures:
             w, h = png_size((page.parent / src).resolve())
