@@ -104,7 +104,12 @@ plotting.plt.close(fig)
 # the units its rules pick in this network matter more than random units? Its rules
 # (the predictive chapter) pick {glue:text}`earlier_k` units here; silencing them gives
 # {glue:text}`earlier_err` cm against {glue:text}`earlier_rand` cm for as many random
-# units (rank p-value {glue:text}`earlier_p`; {numref}`fig-ablation-earlier`).
+# units (rank p-value {glue:text}`earlier_p`; {numref}`fig-ablation-earlier`). Read this
+# with care: its rules require gridness of at least 0.5 at zero shift, so they pick the
+# network's strongest grid units. A larger cost than random sets says that the network needs
+# its best grid units; it says nothing about prediction, since the same units' maps are
+# sharpest at the present position (the predictive chapter). Random sets matched in
+# gridness would be the control for that, and are not run here.
 
 # %% tags=["remove-cell"]
 earlier = study.earlier_study(model, cfg)
