@@ -113,7 +113,6 @@ def classify(sweep: Sweep, cfg: Config, criterion: str = "shift",
     elif criterion == "ouchi":
         est = estimate_shift(sweep, "argmax")
         sig = {t: test.significant(t) for t in ("zero", "future", "past")}
-        ok = np.zeros(U, bool)
         labels[sig["future"] & ~sig["zero"] & (est.shift_cm >= cfg.min_shift_cm)] = "predictive"
         labels[sig["past"] & ~sig["zero"] & (est.shift_cm <= -cfg.min_shift_cm)] = \
             "retrospective"

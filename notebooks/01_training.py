@@ -48,7 +48,7 @@ from IPython.display import Markdown, display
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, report
+from gridcells import plotting, recorded, report
 from gridcells.evaluation import (
     CRITERIA_BATCHES,
     CRITERIA_SEED_OFFSET,
@@ -182,8 +182,7 @@ odds_rows = report.read_jsonl("experiments/results/lattice_odds.jsonl")
 fig, _ = plotting.lattice_race(lattice_rows)
 glue("fig-lattice-race", fig, display=False)
 plotting.plt.close(fig)
-at_3000 = [next(c for c in r["curve"] if c["step"] == 3000) for r in lattice_rows + odds_rows]
-odds = hexagonal_odds(at_3000)
+odds = hexagonal_odds([recorded.at_step(r, 3000) for r in lattice_rows + odds_rows])
 finished = report.read_jsonl("experiments/results/recipe_seeds.jsonl")
 for key in ("n", "hexagonal", "lo", "hi"):
     glue({"n": "odds_n", "hexagonal": "odds_hex"}.get(key, f"odds_{key}"),

@@ -42,7 +42,7 @@ import seaborn as sns
 from IPython.display import Markdown
 from myst_nb import glue
 
-from gridcells import plotting, report
+from gridcells import plotting, recorded, report
 from gridcells.ensemble import ensemble_rows, throughput
 from gridcells.lattice import hexagonal_odds
 from gridcells.pretrained import DATA
@@ -140,8 +140,7 @@ seeds_rows = [r for r in report.read_jsonl("experiments/results/recipe_seeds.jso
               if r.get("wall_s") and r.get("steps", 8000) == 8000][-10:]
 screens = report.read_jsonl("experiments/results/lattice_odds.jsonl")
 lattice_rows = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
-at_3000 = [next(c for c in r["curve"] if c["step"] == 3000) for r in lattice_rows + screens]
-odds = hexagonal_odds(at_3000)
+odds = hexagonal_odds([recorded.at_step(r, 3000) for r in lattice_rows + screens])
 full_2t = float(np.median([r["wall_s"] for r in seeds_rows]))
 screen_1t = float(np.median([r["wall_s"] for r in screens]))
 frac = 3000 / 8000
