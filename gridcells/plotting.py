@@ -299,3 +299,23 @@ __all__ = ["CLASS_COLORS", "MAP_CMAP", "MAP_INCHES", "ablation_bars", "best_firs
            "lattice_profile", "lattice_race", "peak_normalised", "plot_sac", "ratemap_gallery",
            "score_histogram", "set_style", "shared_colorbar", "shift_distribution",
            "shift_profiles", "show_map", "top_maps", "training_curves", "zero_vs_peak", "plt"]
+
+
+def by_network(values: dict[str, np.ndarray], ax=None, highlight: str | None = None,
+               ylabel: str = ""):
+    """One box (quartiles, whiskers at 1.5 IQR, no outliers drawn) per network of a per-unit
+    figure, ``values`` {network: [k]}, with the units as dots; the ``highlight`` network in
+    red, the others grey. Returns (fig, ax)."""
+    names = list(values)
+    fig, ax = _ax(ax, (max(4.0, 0.55 * len(names) + 1.5), 3))
+    data = [np.asarray(values[n], float)[np.isfinite(values[n])] for n in names]
+    box = ax.boxplot(data, showfliers=False, widths=0.6, patch_artist=True)
+    rng = np.random.default_rng(0)  # horizontal jitter of the dots only
+    for i, (name, d) in enumerate(zip(names, data)):
+        colour = "tab:red" if name == highlight else "0.5"
+        box["boxes"][i].set(facecolor="none", edgecolor=colour)
+        ax.scatter(i + 1 + rng.uniform(-0.2, 0.2, len(d)), d, s=3, color=colour, alpha=0.5,
+                   lw=0)
+    ax.set_xticks(range(1, len(names) + 1), names, rotation=45, ha="right")
+    ax.set_ylabel(ylabel)
+    return fig, ax

@@ -11,6 +11,7 @@ fresh trajectories by the project's own scorer when it was exported.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import torch
@@ -187,8 +188,10 @@ def load_pretrained(name: str = "default", root: str | Path = DATA,
 
 
 def ensemble_members(name: str = "ensemble", root: str | Path = DATA) -> list[str]:
-    """Names of the networks of a shipped ensemble (``<root>/<name>/<member>/``), sorted."""
-    members = sorted(p.parent.name for p in (Path(root) / name).glob("*/model_card.json"))
+    """Names of the networks of a shipped ensemble (``<root>/<name>/<member>/``), in natural
+    order (seed2 before seed10)."""
+    members = sorted((p.parent.name for p in (Path(root) / name).glob("*/model_card.json")),
+                     key=lambda m: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", m)])
     if not members:
         raise CheckpointError(f"no shipped ensemble {name!r} in {root}; expected folders "
                               f"{name}/<member>/model_card.json")

@@ -37,3 +37,18 @@ def rank_p_value(observed: float, null, greater: bool = True) -> float:
     null = np.asarray(null, float)
     hits = (null >= observed).sum() if greater else (null <= observed).sum()
     return float((1 + hits) / (len(null) + 1))
+
+
+def rayleigh_p_value(angles_rad) -> float:
+    """Rayleigh test of a uniform circular distribution against one preferred direction:
+    the p-value of the mean resultant length of ``angles_rad`` [n] (radians), with Zar's
+    (Biostatistical Analysis, 1999, eq. 27.4) approximation
+    p = exp(sqrt(1 + 4n + 4(n^2 - R_n^2)) - (1 + 2n)), R_n = n x the resultant length.
+    For the 6-fold orientation of grids pass 6 x the orientation. NaN for n < 2."""
+    a = np.asarray(angles_rad, float)
+    a = a[np.isfinite(a)]
+    n = len(a)
+    if n < 2:
+        return float("nan")
+    rn = np.abs(np.exp(1j * a).sum())
+    return float(min(1.0, np.exp(np.sqrt(1 + 4 * n + 4 * (n * n - rn * rn)) - (1 + 2 * n))))

@@ -34,6 +34,11 @@
 # - Few units are border cells: {glue:text}`n_border:d` have a border score above 0.5,
 #   while {glue:text}`n_interior:d` have every field away from the walls (border score
 #   exactly -1, by construction of the score).
+# - Across the {glue:text}`ens_n:d` networks of the shipped ensemble,
+#   {glue:text}`ens_share:.0%` of units are grid cells (95 % interval
+#   {glue:text}`ens_share_lo:.0%` to {glue:text}`ens_share_hi:.0%`) at a median spacing of
+#   {glue:text}`ens_spacing:.0f` cm; this network's share and spacing
+#   {glue:text}`here_typical` the ensemble's range ({numref}`tab-ensemble-maps`).
 # :::
 
 # %% tags=["hide-cell"]
@@ -43,7 +48,10 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, report
+from gridcells import plotting, report, study
+from gridcells.config import TRAINING_FIELDS
+from gridcells.population import population
+from gridcells.stats import rayleigh_p_value
 
 # %% tags=["parameters", "hide-cell"]
 params_file = "params/default.yaml"
@@ -62,9 +70,9 @@ model = gc.load_model(run_dir)
 # {glue:text}`01_training.ipynb::err_cm:.1f` cm on its own paths (another seed and number).
 
 # %% tags=["hide-input"]
-ev, maps, scores = gc.evaluate(model, n_batches=cfg.n_batches, seed=cfg.rng_seed + 2000)
+pop = population(model, cfg)
+ev, maps, scores, grid_units = pop.evaluation, pop.maps, pop.scores, pop.grid_units
 s60 = scores.score_60
-grid_units = np.flatnonzero(s60 > 0.3)
 glue("n_paths", cfg.n_batches * model.cfg.batch_size, display=False)
 glue("path_len", model.cfg.sequence_length, display=False)
 glue("nbins", cfg.nbins, display=False)
@@ -137,17 +145,14 @@ plotting.plt.close(fig)
 # degrees apart mean the units share one hexagonal lattice.
 
 # %% tags=["hide-input"]
-border = np.array([gc.border_score(m) for m in maps.maps])
-bin_m = cfg.box_width / cfg.nbins
-so = np.array([gc.spacing_orientation(scores.sac[u], bin_m) for u in grid_units]).reshape(-1, 2)
-spacing_cm, orient = so[np.isfinite(so[:, 0]), 0] * 100, so[np.isfinite(so[:, 1]), 1]
-q = np.percentile(spacing_cm, [25, 50, 75]) if len(spacing_cm) else [np.nan] * 3
-glue("spacing_q1", float(q[0]), display=False)
-glue("spacing_med", float(q[1]), display=False)
-glue("spacing_q3", float(q[2]), display=False)
-glue("orient_med", float(np.median(orient)) if len(orient) else float("nan"), display=False)
-glue("n_border", int((border > 0.5).sum()), display=False)
-glue("n_interior", int(np.isclose(border, -1).sum()), display=False)
+border, spacing_cm, orient = pop.border, pop.spacing_cm, pop.orientation_deg
+here = pop.row()
+glue("spacing_q1", here["spacing_q1_cm"], display=False)
+glue("spacing_med", here["spacing_median_cm"], display=False)
+glue("spacing_q3", here["spacing_q3_cm"], display=False)
+glue("orient_med", here["orientation_deg"], display=False)
+glue("n_border", here["n_border"], display=False)
+glue("n_interior", here["n_interior"], display=False)
 fig, axes = plotting.plt.subplots(1, 3, figsize=(10, 2.8), layout="constrained")
 plotting.score_histogram({"border score": border}, ax=axes[0], xlabel="border score",
                          thresholds=(0.5,))
@@ -184,6 +189,125 @@ plotting.plt.close(fig)
 # units. The legend gives the shared hexagonal, square and stripe order (methods).
 # ```
 #
+# ## Across the ensemble
+# Is this network typical of its recipe? The shipped ensemble (ensemble chapter) holds
+# {glue:text}`ens_n:d` networks trained by the same recipe from other seeds and kept because
+# they meet its criteria. Each is measured here exactly as the network above, on the same
+# paths ({numref}`tab-ensemble-maps`, {numref}`fig-ensemble-maps`). The intervals are 95 %
+# t-intervals across networks. A module's orientation is tested with the Rayleigh test of its
+# grid units' 6-fold orientation against a uniform one.
+
+# %% tags=["hide-input"]
+members = gc.load_ensemble()
+pops = {name: population(net, cfg) for name, net in members.items()}
+rows = [{"network": name, **p.row()} for name, p in pops.items()]
+# a member trained by the same recipe from the book network's seed is the same network
+twin = [n for n, net in members.items()
+        if all(getattr(net.cfg, f) == getattr(model.cfg, f) for f in TRAINING_FIELDS)]
+others = [r for r in rows if r["network"] not in twin]
+glue("twin_note", f"Member {twin[0]} was trained by the same recipe from the same seed as "
+     "this book's network: it is the same network, stored in float16, so this network is "
+     f"compared with the other {len(others)}." if twin else "", display=False)
+ens = study.across(rows)
+ray_p = {name: rayleigh_p_value(np.radians(p.orientation_deg) * 6) for name, p in pops.items()}
+COLUMNS = {"err_cm": "error (cm)", "share_grid": "share > 0.3",
+           "median_score_60": "median score 60", "spacing_median_cm": "spacing (cm)",
+           "spacing_spread": "spacing IQR / median", "orientation_resultant": "orientation R",
+           "hex_order": "hex order", "n_border": "border units"}
+
+
+def table_row(name, row):
+    return {"network": name, **{label: row[key] for key, label in COLUMNS.items()}}
+
+
+def interval(key, digits=3):
+    e = ens[key]
+    return f"{e['mean']:.{digits}g} [{e['lo']:.{digits}g}, {e['hi']:.{digits}g}]"
+
+
+table = [table_row(r["network"], r) for r in rows]
+table.append({"network": "ensemble mean [95 % CI]",
+              **{label: interval(key) for key, label in COLUMNS.items()}})
+table.append(table_row("**this book's network**", here))
+glue("tab-ensemble-maps-md", Markdown(report.markdown_table(table)), display=False)
+fig, axes = plotting.plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained",
+                                  width_ratios=[3, 2])
+spacings = {**{n: p.spacing_cm for n, p in pops.items()}, "this book": spacing_cm}
+plotting.by_network(spacings, ax=axes[0], highlight="this book", ylabel="grid spacing (cm)")
+axes[0].set_title("(a) spacing of the grid units", loc="left")
+shares = {**{r["network"]: r["share_grid"] for r in rows}, "this book": here["share_grid"]}
+for i, (name, v) in enumerate(shares.items()):
+    axes[1].scatter(i, v, color="tab:red" if name == "this book" else "0.3", s=18)
+e = ens["share_grid"]
+axes[1].axhspan(e["lo"], e["hi"], color="0.85", zorder=0, label="ensemble 95 % CI")
+axes[1].set_xticks(range(len(shares)), list(shares), rotation=45, ha="right")
+axes[1].set_ylabel("share of units above 0.3")
+axes[1].legend(loc="lower left")
+axes[1].set_title("(b) grid share", loc="left")
+glue("fig-ensemble-maps", fig, display=False)
+plotting.plt.close(fig)
+lo_share, hi_share = min(r["share_grid"] for r in others), max(r["share_grid"] for r in others)
+glue("ens_n", len(rows), display=False)
+glue("ens_share", ens["share_grid"]["mean"], display=False)
+glue("ens_share_lo", ens["share_grid"]["lo"], display=False)
+glue("ens_share_hi", ens["share_grid"]["hi"], display=False)
+glue("ens_share_min", lo_share, display=False)
+glue("ens_share_max", hi_share, display=False)
+glue("ens_spacing", ens["spacing_median_cm"]["mean"], display=False)
+glue("ens_spacing_lo", ens["spacing_median_cm"]["lo"], display=False)
+glue("ens_spacing_hi", ens["spacing_median_cm"]["hi"], display=False)
+glue("ens_spread_max", max(r["spacing_spread"] for r in rows), display=False)
+glue("ens_R_min", min(r["orientation_resultant"] for r in rows), display=False)
+glue("ens_rayleigh_max", f"{max(ray_p.values()):.1g}", display=False)
+glue("ens_border", ens["n_border"]["mean"], display=False)
+glue("ens_border_max", max(r["n_border"] for r in rows), display=False)
+spacing_range = (min(r["spacing_median_cm"] for r in others),
+                 max(r["spacing_median_cm"] for r in others))
+within = (lo_share <= here["share_grid"] <= hi_share
+          and spacing_range[0] <= here["spacing_median_cm"] <= spacing_range[1])
+n_oriented = sum(p < 0.001 for p in ray_p.values())
+glue("ens_module_lead", "Each network's grid units form one module" if n_oriented == len(rows)
+     else f"The grid units form one module in {n_oriented} of {len(rows)} networks",
+     display=False)
+glue("ens_spacing_min", spacing_range[0], display=False)
+glue("ens_spacing_max", spacing_range[1], display=False)
+glue("here_typical", "lie within" if within else "fall outside", display=False)
+glue("ens_n_oriented", n_oriented, display=False)
+
+# %% [markdown]
+# ```{glue:figure} tab-ensemble-maps-md
+# :name: tab-ensemble-maps
+#
+# Every network of the shipped ensemble on this chapter's paths, their mean with its 95 %
+# t-interval, and this book's network. Spacing: median over the grid units; IQR / median:
+# the spread of their spacings; orientation R: the resultant length of their 6-fold
+# orientations (1: one orientation, near 0: uniform); border units: border score above 0.5.
+# ```
+#
+# ```{glue:figure} fig-ensemble-maps
+# :name: fig-ensemble-maps
+#
+# (a) Grid spacing of the grid units of each ensemble network (grey) and of this book's
+# network (red); boxes: quartiles. (b) Each network's share of units with a grid score above
+# 0.3; the band is the ensemble's 95 % t-interval of the mean.
+# ```
+#
+# Across the {glue:text}`ens_n:d` networks, {glue:text}`ens_share:.0%` of the units are
+# grid cells on average (95 % interval {glue:text}`ens_share_lo:.0%` to
+# {glue:text}`ens_share_hi:.0%`), with a median spacing of {glue:text}`ens_spacing:.0f` cm
+# ({glue:text}`ens_spacing_lo:.0f` to {glue:text}`ens_spacing_hi:.0f` cm).
+# {glue:text}`ens_module_lead`: the spread of their spacings is at most
+# {glue:text}`ens_spread_max:.2f` of the median, and their orientations are concentrated in
+# {glue:text}`ens_n_oriented:d` of {glue:text}`ens_n:d` networks (Rayleigh p <= 0.001;
+# largest p {glue:text}`ens_rayleigh_max`; resultant length at least
+# {glue:text}`ens_R_min:.2f`). Each network has its own orientation, so no mean orientation
+# is given. Border-like units (score above 0.5) number {glue:text}`ens_border:.0f` per
+# network on average, at most {glue:text}`ens_border_max:d`, against
+# {glue:text}`n_border:d` here. {glue:text}`twin_note` This book's network's grid share
+# and median spacing {glue:text}`here_typical` the range of the other members (grid share
+# {glue:text}`ens_share_min:.0%` to {glue:text}`ens_share_max:.0%`, median spacing
+# {glue:text}`ens_spacing_min:.0f` to {glue:text}`ens_spacing_max:.0f` cm).
+#
 # ## Summary
 # - {glue:text}`share_grid:.0%` of the units are grid-like (score above 0.3;
 #   {numref}`fig-ratemap-gallery`, {numref}`fig-score-hist`).
@@ -191,6 +315,10 @@ plotting.plt.close(fig)
 #   orientation near {glue:text}`orient_med:.0f` degrees ({numref}`fig-geometry`): the
 #   population shares one lattice ({numref}`fig-lattice-profile`).
 # - {glue:text}`n_border:d` units are border-like (score above 0.5).
+# - The ensemble's {glue:text}`ens_n:d` networks agree: {glue:text}`ens_share:.0%` grid
+#   units ({glue:text}`ens_share_lo:.0%` to {glue:text}`ens_share_hi:.0%`), one module of
+#   about {glue:text}`ens_spacing:.0f` cm in {glue:text}`ens_n_oriented:d` of them
+#   ({numref}`tab-ensemble-maps`, {numref}`fig-ensemble-maps`).
 #
 # The predictive chapter asks whether these maps are sharpest for where the animal *will
 # be*, rather than where it is; the pattern-formation chapter compares this spacing with
