@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +51,28 @@ def decoding_error(model: PathRNN, batches: list[Batch]) -> float:
     return float(np.mean(errs))
 
 
+def matched_set(scores: np.ndarray, chosen: np.ndarray, rng: np.random.Generator,
+                pool: int = 5) -> np.ndarray:
+    """A set of units matched to ``chosen`` in grid score: for each chosen unit (in random
+    order) one unit drawn at random among the ``pool`` not-yet-taken, not-chosen units whose
+    score [n_units] is nearest to its score (units without a score count as scoring below
+    every scored unit). Needs at least len(chosen) other units."""
+    s = np.asarray(scores, float)
+    ok = np.isfinite(s)
+    s = np.where(ok, s, (s[ok].min() - 10) if ok.any() else 0.0)
+    free = np.setdiff1d(np.arange(len(s)), chosen)
+    if len(free) < len(chosen):
+        raise ValueError(f"matched_set: {len(chosen)} units to match but only {len(free)} "
+                         "others; expected at least as many other units as chosen ones")
+    out = []
+    for u in rng.permutation(chosen):
+        near = np.argsort(np.abs(s[free] - s[u]), kind="stable")[:pool]
+        pick = rng.choice(near)
+        out.append(free[pick])
+        free = np.delete(free, pick)
+    return np.array(out, dtype=int)
+
+
 @dataclass
 class AblationResult:
     """Decoding errors (cm) of the intact network and with sets of units silenced.
@@ -60,7 +82,10 @@ class AblationResult:
     there are fewer zero-lag than predictive units); p_random: the rank p-value of the
     predictive set's error among the random sets' ((1 + #random >= predictive) / (n + 1):
     small when silencing the predictive units hurts more than silencing as many others);
-    note: plain-language caveats."""
+    matched_errors_cm: errors for sets matched unit by unit in grid score (``matched_set``;
+    empty when no scores were given); p_matched: the predictive set's rank among them (small:
+    the predictive units matter more than equally grid-like ones); note: plain-language
+    caveats."""
 
     intact_error_cm: float
     predictive_error_cm: float | None
@@ -71,6 +96,8 @@ class AblationResult:
     seed: int
     note: str
     p_random: float | None = None
+    matched_errors_cm: list[float] = field(default_factory=list)
+    p_matched: float | None = None
 
     def save(self, path: str | Path) -> None:
         from .checkpoints import atomic_write_text
@@ -78,9 +105,12 @@ class AblationResult:
 
 
 def ablation_experiment(model: PathRNN, batches: list[Batch], predictive, zero_lag,
-                        n_units: int, trials: int, seed: int) -> AblationResult:
+                        n_units: int, trials: int, seed: int,
+                        scores: np.ndarray | None = None) -> AblationResult:
     """Silence the predictive units, and ``trials`` random size-matched control sets drawn
-    from the other analysed units (``range(n_units)``) and from the zero-lag units."""
+    from the other analysed units (``range(n_units)``) and from the zero-lag units; with
+    grid ``scores`` [n_units], also ``trials`` sets matched to the predictive set in grid
+    score (:func:`matched_set`)."""
     rng = np.random.default_rng([seed, 0xAB1])
     predictive = np.asarray(predictive, dtype=int)
     zero_lag = np.asarray(zero_lag, dtype=int)
@@ -97,6 +127,15 @@ def ablation_experiment(model: PathRNN, batches: list[Batch], predictive, zero_l
     notes = []
     if len(zero_lag) < k:
         notes.append(f"only {len(zero_lag)} zero-lag units for sets of {k}: no zero-lag control")
+    matched = []
+    if scores is not None:
+        if len(scores) != n_units:
+            raise ValueError(f"scores: expected one grid score per analysed unit "
+                             f"({n_units}), got {len(scores)}")
+        mrng = np.random.default_rng([seed, 0xAB2])
+        matched = [decoding_error(silence(model, matched_set(scores, predictive, mrng)),
+                                  batches) for _ in range(trials)]
     err = decoding_error(silence(model, predictive), batches)
     return AblationResult(intact, err, k, rand, zl, len(zero_lag), seed, "; ".join(notes),
-                          rank_p_value(err, rand) if rand else None)
+                          rank_p_value(err, rand) if rand else None, matched,
+                          rank_p_value(err, matched) if matched else None)

@@ -118,18 +118,22 @@ def shift_profiles(shifts_cm: np.ndarray, gridness: np.ndarray, sharpness: np.nd
 
 
 def ablation_bars(intact: float, predictive: float | None, random: list[float],
-                  zero_lag: list[float], ax=None):
-    """Decoding error: intact and predictive-silenced bars, random and zero-lag control sets
-    as points."""
+                  zero_lag: list[float], ax=None, matched: list[float] | None = None):
+    """Decoding error: intact and predictive-silenced bars, random, zero-lag and (when given)
+    gridness-matched control sets as points."""
     fig, ax = _ax(ax, (4, 3))
     ax.bar([0], [intact], color="0.6")
     if predictive is not None:
         ax.bar([1], [predictive], color=CLASS_COLORS["predictive"])
-    rng = np.random.default_rng(0)
-    for x, vals, c in ((2, random, "k"), (3, zero_lag, CLASS_COLORS["zero-lag"])):
+    rng = np.random.default_rng(0)  # horizontal jitter only
+    controls = [("random\nsets", random, "k"), ("zero-lag\nsets", zero_lag,
+                                                CLASS_COLORS["zero-lag"])]
+    if matched is not None:
+        controls.append(("gridness-\nmatched sets", matched, "tab:orange"))
+    for x, (_, vals, c) in enumerate(controls, start=2):
         if vals:
             ax.scatter(x + rng.uniform(-0.15, 0.15, len(vals)), vals, s=10, color=c)
-    ax.set_xticks(range(4), ["intact", "predictive\nsilenced", "random\nsets", "zero-lag\nsets"],
-                  fontsize=7)
+    ax.set_xticks(range(2 + len(controls)), ["intact", "predictive\nsilenced"]
+                  + [name for name, _, _ in controls], fontsize=7)
     ax.set_ylabel("decoding error (cm)")
     return fig, ax

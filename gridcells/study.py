@@ -86,14 +86,40 @@ def evaluation_paths(model: PathRNN, cfg: Config) -> Paths:
 
 
 def ablation_study(model: PathRNN, cfg: Config, labels: np.ndarray, seed: int,
-                   paths: Paths | None = None) -> AblationResult:
+                   paths: Paths | None = None, scores: np.ndarray | None = None
+                   ) -> AblationResult:
     """Silence the predictive units of ``labels`` and size-matched controls
-    (``ablation_random_trials`` random sets; the predictive set's rank is its p-value)."""
+    (``ablation_random_trials`` random sets; the predictive set's rank is its p-value; with
+    grid ``scores`` [len(labels)], as many sets matched to it in grid score)."""
     paths = paths or evaluation_paths(model, cfg)
     batches = path_batches(model, paths.positions, paths.velocities, model.cfg.batch_size)
     return ablation_experiment(model, batches, np.flatnonzero(labels == "predictive"),
                                np.flatnonzero(labels == "zero-lag"), len(labels),
-                               cfg.ablation_random_trials, seed)
+                               cfg.ablation_random_trials, seed, scores)
+
+
+def earlier_ablation(model: PathRNN, cfg: Config, seed: int
+                     ) -> tuple[dict, AblationResult, Classification]:
+    """Silence the units the earlier analysis's rules call predictive (:func:`earlier_study`)
+    against random sets, zero-lag sets and sets matched to them in the gridness its rules
+    threshold (the zero-shift score of its own maps). Returns (row, result, classes); the
+    row: the set's size and mean zero-shift gridness, the errors (cm) intact, silenced and
+    the controls' means, and the rank p-values against random and matched sets."""
+    earlier = earlier_study(model, cfg)
+    abl = ablation_study(model, cfg, earlier.labels, seed, scores=earlier.zero_score)
+    sel = earlier.labels == "predictive"
+    def mean(v):
+        return float(np.mean(v)) if len(v) else None
+
+    row = {"earlier_predictive": int(sel.sum()),
+           "earlier_gridness": float(np.nanmean(earlier.zero_score[sel])) if sel.any() else None,
+           "all_gridness": float(np.nanmean(earlier.zero_score)),
+           "err_intact_cm": abl.intact_error_cm, "err_earlier_cm": abl.predictive_error_cm,
+           "err_random_mean_cm": mean(abl.random_errors_cm),
+           "err_matched_mean_cm": mean(abl.matched_errors_cm),
+           "err_zero_lag_mean_cm": mean(abl.zero_lag_errors_cm),
+           "p_random": abl.p_random, "p_matched": abl.p_matched}
+    return row, abl, earlier
 
 
 def earlier_study(model: PathRNN, cfg: Config) -> Classification:

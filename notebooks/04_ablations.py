@@ -19,17 +19,13 @@
 # ```{admonition} Key findings
 # :class: tip
 # - {glue:text}`abl_verdict`
-# - In the network trained in this book, silencing its {glue:text}`abl_k` predictive units
-#   raises the decoding error from {glue:text}`abl_intact` to {glue:text}`abl_pred` cm;
-#   silencing as many other units raises it to {glue:text}`abl_rand` cm on average (rank
-#   p-value {glue:text}`abl_p` among {glue:text}`abl_trials` random sets).
-# - The {glue:text}`earlier_k` units the earlier analysis's rules call predictive cost
-#   {glue:text}`earlier_err` cm when silenced, against {glue:text}`earlier_rand` cm for
-#   random sets (p = {glue:text}`earlier_p`).
-# - Across {glue:text}`abl_nets` networks, the predictive set costs
-#   {glue:text}`abl_diff_mean` cm more than random sets on average (95 % interval
-#   {glue:text}`abl_diff_lo` to {glue:text}`abl_diff_hi` cm); {glue:text}`abl_sig` of them
-#   have p <= 0.05.
+# - {glue:text}`abl_live_sentence`
+# - The {glue:text}`earlier_k` units the earlier analysis's rules call predictive in this
+#   network cost {glue:text}`earlier_err` cm when silenced, against
+#   {glue:text}`earlier_rand` cm for random sets (p = {glue:text}`earlier_p`) but
+#   {glue:text}`earlier_matched` cm for sets matched to them in gridness (p =
+#   {glue:text}`earlier_p_matched`).
+# - {glue:text}`across_sentence`
 # ```
 #
 # If predictive units carried information the network relies on, silencing them should hurt
@@ -42,7 +38,7 @@
 
 # %% tags=["remove-cell"]
 import numpy as np
-from IPython.display import Markdown, display
+from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
@@ -66,18 +62,21 @@ NETWORKS = "experiments/results/predictive_networks.jsonl"
 abl = study.ablation_study(model, cfg, labels, cfg.rng_seed)
 abl.save(f"{run_dir}/analysis/predictive/ablation.json")
 fmt = "{:.2f}".format
-glue("abl_k", str(abl.n_predictive), display=False)
-glue("abl_intact", fmt(abl.intact_error_cm), display=False)
-glue("abl_trials", str(len(abl.random_errors_cm)), display=False)
 if abl.predictive_error_cm is not None and abl.random_errors_cm:
-    glue("abl_pred", fmt(abl.predictive_error_cm), display=False)
-    glue("abl_rand", fmt(np.mean(abl.random_errors_cm)), display=False)
-    glue("abl_rand_range", f"{min(abl.random_errors_cm):.2f}-{max(abl.random_errors_cm):.2f}",
-         display=False)
-    glue("abl_p", f"{abl.p_random:.3f}", display=False)
+    rand = abl.random_errors_cm
+    live = (f"silencing its {abl.n_predictive} predictive units raises the decoding error "
+            f"from {fmt(abl.intact_error_cm)} to {fmt(abl.predictive_error_cm)} cm; as many "
+            f"random other units raise it to {fmt(np.mean(rand))} cm on average (range "
+            f"{fmt(min(rand))}-{fmt(max(rand))} cm; rank p-value {abl.p_random:.3f} among "
+            f"{len(rand)} random sets).")
+    glue("abl_live_sentence", "In the network trained in this book, " + live, display=False)
+    glue("abl_live_text", "With the shift criterion, " + live, display=False)
 else:
-    for key in ("abl_pred", "abl_rand", "abl_rand_range", "abl_p"):
-        glue(key, "n/a (no predictive units)", display=False)
+    none = (f"The network trained in this book has no predictive units under the shift "
+            f"criterion (the predictive chapter), so there is nothing of its own to silence; "
+            f"it decodes at {fmt(abl.intact_error_cm)} cm intact.")
+    glue("abl_live_sentence", none, display=False)
+    glue("abl_live_text", none, display=False)
 fig, ax = plotting.plt.subplots(figsize=(4.5, 3.2), layout="constrained")
 plotting.ablation_bars(abl.intact_error_cm, abl.predictive_error_cm, abl.random_errors_cm,
                        abl.zero_lag_errors_cm, ax=ax)
@@ -93,38 +92,47 @@ plotting.plt.close(fig)
 # when there are enough) silenced.
 # ```
 #
-# With its {glue:text}`abl_k` predictive units silenced the network decodes at
-# {glue:text}`abl_pred` cm (intact: {glue:text}`abl_intact` cm); the random sets range
-# {glue:text}`abl_rand_range` cm, and the predictive set's rank gives p =
-# {glue:text}`abl_p` ({numref}`fig-ablation`). This is one network; the next section asks
-# whether it holds across networks.
+# {glue:text}`abl_live_text` This is one network; the last section asks the question
+# across networks.
 #
 # ## The earlier analysis's predictive units
 # The earlier analysis called many units of its networks predictive and silenced them. Do
 # the units its rules pick in this network matter more than random units? Its rules
 # (the predictive chapter) pick {glue:text}`earlier_k` units here; silencing them gives
 # {glue:text}`earlier_err` cm against {glue:text}`earlier_rand` cm for as many random
-# units (rank p-value {glue:text}`earlier_p`; {numref}`fig-ablation-earlier`). Read this
-# with care: its rules require gridness of at least 0.5 at zero shift, so they pick the
-# network's strongest grid units. A larger cost than random sets says that the network needs
-# its best grid units; it says nothing about prediction, since the same units' maps are
-# sharpest at the present position (the predictive chapter). Random sets matched in
-# gridness would be the control for that, and are not run here.
+# units (rank p-value {glue:text}`earlier_p`; {numref}`fig-ablation-earlier`). But its
+# rules require gridness of at least 0.5 at zero shift, so they pick the network's
+# strongest grid units (mean zero-shift gridness {glue:text}`earlier_grid` against
+# {glue:text}`all_grid` over all units). The control for that is a set matched to them unit
+# by unit in the same gridness (for each unit, one drawn from the five other units nearest
+# in gridness): silencing such sets gives {glue:text}`earlier_matched` cm (rank p-value
+# {glue:text}`earlier_p_matched`). {glue:text}`earlier_verdict`
 
 # %% tags=["remove-cell"]
-earlier = study.earlier_study(model, cfg)
-abl_e = study.ablation_study(model, cfg, earlier.labels, cfg.rng_seed + 1)
+row_e, abl_e, earlier = study.earlier_ablation(model, cfg, cfg.rng_seed + 1)
 glue("earlier_k", str(abl_e.n_predictive), display=False)
+glue("all_grid", fmt(row_e["all_gridness"]), display=False)
 if abl_e.predictive_error_cm is not None and abl_e.random_errors_cm:
     glue("earlier_err", fmt(abl_e.predictive_error_cm), display=False)
     glue("earlier_rand", fmt(np.mean(abl_e.random_errors_cm)), display=False)
     glue("earlier_p", f"{abl_e.p_random:.3f}", display=False)
+    glue("earlier_grid", fmt(row_e["earlier_gridness"]), display=False)
+    glue("earlier_matched", fmt(row_e["err_matched_mean_cm"]), display=False)
+    glue("earlier_p_matched", f"{abl_e.p_matched:.3f}", display=False)
+    glue("earlier_verdict", "So these units matter more than equally grid-like units of the "
+         "same network." if abl_e.p_matched <= 0.05 else "Against equally grid-like units "
+         "their cost is not distinguishable: what the network loses with them is what it "
+         "loses with any of its strongest grid units, not something predictive.",
+         display=False)
 else:
-    for key in ("earlier_err", "earlier_rand", "earlier_p"):
+    for key in ("earlier_err", "earlier_rand", "earlier_p", "earlier_grid", "earlier_matched",
+                "earlier_p_matched"):
         glue(key, "n/a (no units)", display=False)
-fig, ax = plotting.plt.subplots(figsize=(4.5, 3.2), layout="constrained")
+    glue("earlier_verdict", "", display=False)
+fig, ax = plotting.plt.subplots(figsize=(5, 3.2), layout="constrained")
 plotting.ablation_bars(abl_e.intact_error_cm, abl_e.predictive_error_cm,
-                       abl_e.random_errors_cm, abl_e.zero_lag_errors_cm, ax=ax)
+                       abl_e.random_errors_cm, abl_e.zero_lag_errors_cm, ax=ax,
+                       matched=abl_e.matched_errors_cm)
 glue("fig_ablation_earlier", fig, display=False)
 plotting.plt.close(fig)
 
@@ -134,48 +142,85 @@ plotting.plt.close(fig)
 #
 # As {numref}`fig-ablation`, silencing the units the earlier analysis's rules call
 # predictive in the network trained in this book (its "predictive" bar), against random sets
-# of as many other units and of the units its rules call zero-lag.
+# of as many other units, of the units its rules call zero-lag, and of units matched to
+# them one by one in zero-shift gridness.
 # ```
 #
 # ## Across networks
+# Every network of the shipped ensemble, and the shipped CPU model, is put through the same
+# test (`experiments/earlier_ablation.py`, recorded in
+# `experiments/results/earlier_ablation.jsonl`; {numref}`tab-ablation-networks`).
 
-# %% [markdown]
-# **Table 1.** Ablation of the predictive units of every recorded network
-# (`experiments/results/predictive_networks.jsonl`): decoding error (cm) intact, with the
-# predictive units silenced, the mean over size-matched random sets, and the rank p-value.
-
-# %% tags=["remove-input"]
-rows = [r for r in report.latest_rows(NETWORKS, "network") if r.get("ablation_p") is not None]
-display(Markdown(report.markdown_table(
-    [{"network": r["network"], "predictive units": r["shift_predictive"],
-      "intact (cm)": r["err_intact_cm"], "predictive silenced (cm)": r["err_predictive_cm"],
-      "random sets (cm)": r["err_random_mean_cm"], "p": r["ablation_p"]} for r in rows],
-    digits=3) if rows else "No recorded network has predictive units to silence."))
-diff = [r["err_predictive_cm"] - r["err_random_mean_cm"] for r in rows]
-m, lo, hi = gc.stats.t_interval(diff)
-n_sig = sum(r["ablation_p"] <= 0.05 for r in rows)
-glue("abl_nets", str(len(rows)), display=False)
-glue("abl_diff_mean", f"{m:.2f}" if rows else "n/a", display=False)
-glue("abl_diff_lo", f"{lo:.2f}" if np.isfinite(lo) else "n/a", display=False)
-glue("abl_diff_hi", f"{hi:.2f}" if np.isfinite(hi) else "n/a", display=False)
-glue("abl_sig", str(n_sig), display=False)
+# %% tags=["remove-cell"]
+EARLIER = "experiments/results/earlier_ablation.jsonl"
+rows = [r for r in report.latest_rows(EARLIER, "network") if r.get("p_matched") is not None]
+table = [{"network": r["network"].removeprefix("pretrained:"),
+          "units": r["earlier_predictive"], "their gridness": r["earlier_gridness"],
+          "intact": r["err_intact_cm"], "silenced": r["err_earlier_cm"],
+          "random sets": r["err_random_mean_cm"], "matched sets": r["err_matched_mean_cm"],
+          "p random": r["p_random"], "p matched": r["p_matched"]} for r in rows]
+glue("tab-ablation-networks-md", Markdown(report.markdown_table(table, digits=3) if rows
+     else "*(no network recorded)*"), display=False)
+d_rand = [r["err_earlier_cm"] - r["err_random_mean_cm"] for r in rows]
+d_match = [r["err_earlier_cm"] - r["err_matched_mean_cm"] for r in rows]
+mr, lor, hir = gc.stats.t_interval(d_rand)
+mm, lom, him = gc.stats.t_interval(d_match)
+sig_r = sum(r["p_random"] <= 0.05 for r in rows)
+sig_m = sum(r["p_matched"] <= 0.05 for r in rows)
+glue("ea_nets", str(len(rows)), display=False)
+glue("ea_rand", f"{mr:.2f} cm (95 % interval {lor:.2f} to {hir:.2f})", display=False)
+glue("ea_match", f"{mm:.2f} cm (95 % interval {lom:.2f} to {him:.2f})", display=False)
+glue("ea_sig_r", str(sig_r), display=False)
+glue("ea_sig_m", str(sig_m), display=False)
 if not rows:
-    verdict = "No recorded network has predictive units to silence."
-elif np.isfinite(lo) and lo > 0:
-    verdict = ("Silencing the predictive units hurts path integration more than silencing as "
-               "many random units, consistently across networks.")
+    across = "No network's earlier-rule units have been recorded across networks."
+elif lom > 0:
+    across = (f"Across {len(rows)} networks, the earlier rules' units cost more than "
+              f"gridness-matched sets: {mm:.2f} cm more on average (95 % interval {lom:.2f} "
+              f"to {him:.2f}).")
 else:
-    verdict = ("Silencing the predictive units hurts path integration no more than silencing "
-               "as many random units: across networks the difference is not distinguishable "
-               "from zero.")
+    against = ("less than gridness-matched sets" if him < 0 else
+               "not distinguishably more than gridness-matched sets")
+    across = (f"Across {len(rows)} networks, the earlier rules' units cost "
+              f"{mr:.2f} cm more than random sets (95 % interval {lor:.2f} to {hir:.2f}) but "
+              f"{against} ({mm:+.2f} cm; 95 % interval {lom:.2f} to {him:.2f}): their cost is "
+              "that of strong grid units.")
+glue("across_sentence", across, display=False)
+shift_rows = report.latest_rows(NETWORKS, "network")
+with_pred = [r for r in shift_rows if r.get("ablation_p") is not None]
+glue("shift_nets", str(len(shift_rows)), display=False)
+glue("shift_with_pred", str(len(with_pred)), display=False)
+if not with_pred:
+    verdict = (f"None of the {len(shift_rows)} networks analysed in the predictive chapter "
+               "has predictive units, so there are none to silence.")
+    if rows:
+        verdict += (" The units the earlier analysis called predictive cost "
+                    + ("more than" if lom > 0 else "not distinguishably more than")
+                    + " equally grid-like units when silenced.")
+else:
+    d = [r["err_predictive_cm"] - r["err_random_mean_cm"] for r in with_pred]
+    m, lo, hi = gc.stats.t_interval(d)
+    verdict = (f"In the {len(with_pred)} networks with predictive units, silencing them costs "
+               f"{m:.2f} cm more than random sets on average (95 % interval {lo:.2f} to "
+               f"{hi:.2f}).")
 glue("abl_verdict", verdict, display=False)
 
 # %% [markdown]
-# Over {glue:text}`abl_nets` networks the predictive set costs {glue:text}`abl_diff_mean` cm
-# more than the random sets' mean (95 % interval {glue:text}`abl_diff_lo` to
-# {glue:text}`abl_diff_hi` cm across networks); {glue:text}`abl_sig` of
-# {glue:text}`abl_nets` networks reach p <= 0.05, where chance alone would give about one in
-# twenty.
+# ```{glue:figure} tab-ablation-networks-md
+# :name: tab-ablation-networks
+#
+# The units the earlier analysis's rules call predictive, silenced in each network: how many
+# and their mean zero-shift gridness; decoding error (cm) intact, with them silenced, and the
+# means over random, and gridness-matched, sets of as many units; the rank p-values against
+# each.
+# ```
+#
+# Silencing the earlier rules' units costs {glue:text}`ea_rand` more than random sets, and
+# {glue:text}`ea_match` more than gridness-matched sets, across {glue:text}`ea_nets`
+# networks; {glue:text}`ea_sig_r` and {glue:text}`ea_sig_m` of them reach p <= 0.05 against
+# random and matched sets, where chance alone would give about one in twenty.
+# {glue:text}`shift_with_pred` of the {glue:text}`shift_nets` networks of the predictive
+# chapter have predictive units under the shift criterion.
 #
 # ## Summary
 # {glue:text}`abl_verdict`

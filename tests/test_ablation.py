@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells.ablation import ablation_experiment, decoding_error, silence
+from gridcells.ablation import ablation_experiment, decoding_error, matched_set, silence
 
 from .conftest import ROOT
 
@@ -58,3 +58,29 @@ def test_experiment_and_no_predictive_units(trained, batches, tmp_path):
 def test_bad_units(trained):
     with pytest.raises(ValueError, match="expected indices"):
         silence(trained, [trained.cfg.Ng])
+
+
+def test_matched_sets_follow_the_chosen_units_grid_scores():
+    rng = np.random.default_rng(0)
+    scores = rng.uniform(-0.5, 1.5, 400)
+    scores[:5] = np.nan
+    chosen = np.argsort(scores)[-40:-20]  # strong grid units, not the very best
+    sets = [matched_set(scores, chosen, rng) for _ in range(20)]
+    for m in sets:
+        assert len(set(m)) == len(chosen) and not set(m) & set(chosen)
+        # matched unit by unit: the sorted scores agree closely; a random set's do not
+        assert np.abs(np.sort(scores[m]) - np.sort(scores[chosen])).max() < 0.1
+    assert len({tuple(sorted(m)) for m in sets}) > 1  # not one fixed set
+    with pytest.raises(ValueError, match="only 1 others"):
+        matched_set(scores[:3], np.array([0, 1]), rng)
+
+
+def test_experiment_with_grid_scores_adds_the_matched_control(trained, batches):
+    scores = np.linspace(0, 1, 32)
+    res = ablation_experiment(trained, batches, [1, 2], [3, 4, 5], 32, trials=3, seed=0,
+                              scores=scores)
+    assert len(res.matched_errors_cm) == 3
+    hits = sum(e >= res.predictive_error_cm for e in res.matched_errors_cm)
+    assert res.p_matched == (1 + hits) / 4
+    with pytest.raises(ValueError, match="one grid score per analysed unit"):
+        ablation_experiment(trained, batches, [1], [3], 32, trials=1, seed=0, scores=scores[:5])
