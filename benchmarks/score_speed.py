@@ -6,8 +6,10 @@ Scores the same 20 x 20 maps (hexagonal grids with noise) with the batched GridS
 in the same run, with the per-unit oracle (tests/oracle.py, one map at a time as the earlier
 code scored them); prints maps/s for both (the fastest of --repeats timings each), the ratio
 and the largest score difference; then the same for the maps with --gaps of their bins
-unvisited (NaN). Then times rate maps for 4096 units from a million samples. Appends the run
-to benchmarks/results/speed.jsonl (gridcells.records) unless --no-record.
+unvisited (NaN), and the batched scorer on one worker thread. The timings are interleaved
+(one round of every scorer, --repeats rounds). Then times rate maps for 4096 units from a
+million samples. Appends the run to benchmarks/results/speed.jsonl (gridcells.records)
+unless --no-record.
 """
 
 from __future__ import annotations
@@ -35,14 +37,18 @@ def test_maps(n: int, seed: int = 0) -> np.ndarray:
     return maps + rng.normal(0, 0.5, maps.shape)
 
 
-def best_rate(fn, n: int, repeats: int):
-    """(result, items per second of the fastest of ``repeats`` calls of fn)."""
-    best = float("inf")
+def best_rates(fns: dict, sizes: dict, repeats: int):
+    """({name: result}, {name: items per second of the fastest of ``repeats`` calls}) of
+    several functions timed in turn, round after round (interleaved, so a slow spell of the
+    machine falls on all of them rather than on one)."""
+    best = dict.fromkeys(fns, float("inf"))
+    out = {}
     for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return out, n / best
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            out[name] = fn()
+            best[name] = min(best[name], time.perf_counter() - t)
+    return out, {name: sizes[name] / best[name] for name in fns}
 
 
 def main():
@@ -51,7 +57,8 @@ def main():
     ap.add_argument("--oracle-maps", type=int, default=256)
     ap.add_argument("--gaps", type=float, default=0.1, help="fraction of NaN bins (gapped maps)")
     ap.add_argument("--samples", type=int, default=1_000_000)
-    ap.add_argument("--repeats", type=int, default=3, help="timings per scorer; the best is kept")
+    ap.add_argument("--repeats", type=int, default=5,
+                    help="timings per scorer, interleaved; the best is kept")
     ap.add_argument("--no-record", action="store_true", help="do not append to speed.jsonl")
     args = ap.parse_args()
     load_before = records.load_average()
@@ -63,18 +70,22 @@ def main():
     scorer.score(maps[:1])
     build = time.perf_counter() - t
     k = args.oracle_maps
-    rates, diffs = {}, {}
+    fns, sizes = {}, {}
     for name, m in (("gap-free", maps), ("gapped", gapped)):
-        fast, rates[name] = best_rate(lambda m=m: scorer.score(m), args.maps, args.repeats)
-        slow, rates[name + " oracle"] = best_rate(
-            lambda m=m: np.array([grid_score(x)[:2] for x in m[:k]]), k, args.repeats)
-        diffs[name] = max(np.nanmax(np.abs(fast.score_60[:k] - slow[:, 0])),
-                          np.nanmax(np.abs(fast.score_90[:k] - slow[:, 1])))
+        fns[name], sizes[name] = (lambda m=m: scorer.score(m)), args.maps
+        fns[name + " oracle"] = lambda m=m: np.array([grid_score(x)[:2] for x in m[:k]])
+        sizes[name + " oracle"] = k
+    fns["one worker"], sizes["one worker"] = (lambda: scorer.score(maps, workers=1)), args.maps
+    out, rates = best_rates(fns, sizes, args.repeats)
+    diffs = {name: max(np.nanmax(np.abs(out[name].score_60[:k] - out[name + " oracle"][:, 0])),
+                       np.nanmax(np.abs(out[name].score_90[:k] - out[name + " oracle"][:, 1])))
+             for name in ("gap-free", "gapped")}
     batched, oracle = rates["gap-free"], rates["gap-free oracle"]
     print(f"# {records.cpu_model()}, {len(os.sched_getaffinity(0))} CPUs (the batched scorer's "
           f"threads; the oracle is one map at a time), load {load_before}; scorer built once in "
           f"{build:.2f} s")
-    print(f"batched scorer: {batched:9.0f} maps/s ({args.maps} maps)")
+    print(f"batched scorer: {batched:9.0f} maps/s ({args.maps} maps; one worker thread: "
+          f"{rates['one worker']:.0f} maps/s)")
     print(f"per-unit oracle: {oracle:8.0f} maps/s ({k} maps)")
     print(f"ratio: {batched / oracle:.1f}x; max |score difference| = {diffs['gap-free']:.2e}")
     gap_ratio = rates["gapped"] / rates["gapped oracle"]
@@ -107,7 +118,9 @@ def main():
                    "gapped_ratio": round(gap_ratio, 2),
                    "gapped_max_difference": float(diffs["gapped"]),
                    "rate_map_units": 4096, "rate_map_samples": args.samples,
-                   "rate_map_s": round(spent, 3), "scorer_build_s": round(build, 2)}
+                   "rate_map_s": round(spent, 3), "scorer_build_s": round(build, 2),
+                   "one_worker_maps_per_s": round(rates["one worker"], 1),
+                   "repeats": args.repeats}
         records.append("score_speed", figures, round(batched / oracle, 2), load_before)
         print(f"recorded in {records.SPEED_LOG.relative_to(records.ROOT)}")
 

@@ -1,3 +1,4 @@
+import platform
 import warnings
 
 import numpy as np
@@ -160,3 +161,9 @@ def test_fast_path_equals_oracle_to_1e6(scorer, gap_fraction):
     assert np.isfinite(want).all()
     np.testing.assert_allclose(got.score_60, want[:, 0], atol=1e-6, rtol=0)
     np.testing.assert_allclose(got.score_90, want[:, 1], atol=1e-6, rtol=0)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_scorer_keeps_freed_memory_on_glibc():
+    from gridcells.scores import keep_freed_memory
+    assert keep_freed_memory() is True
