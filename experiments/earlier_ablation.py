@@ -42,11 +42,12 @@ def main():
     if not args.nets:
         ap.error("no network given; expected run directories, pretrained:NAME or --ensemble")
     cfg = gc.load_config(args.params, device="cpu")
+    commit = git_commit()  # the code that runs: read once, before any later commit
     for net in args.nets:
         t0 = time.perf_counter()
         row, abl, _ = study.earlier_ablation(load(net), cfg, cfg.rng_seed + 1)
         record = {"network": net, "date": time.strftime("%Y-%m-%d %H:%M"),
-                  "commit": git_commit(), "hardware": f"{platform.machine()} "
+                  "commit": commit, "hardware": f"{platform.machine()} "
                   f"{torch.get_num_threads()} threads", "wall_s": time.perf_counter() - t0,
                   "params": args.params, "trials": len(abl.random_errors_cm), **row}
         with open(args.out, "a") as fh:

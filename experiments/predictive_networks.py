@@ -47,13 +47,14 @@ def main():
     if args.ensemble:
         args.nets += [f"pretrained:{args.ensemble}/{m}" for m in ensemble_members(args.ensemble)]
     cfg = gc.load_config(args.params, device="cpu")
+    commit = git_commit()  # the code that runs: read once, before any later commit
     for net in args.nets:
         t0 = time.perf_counter()
         model = load(net)
         row, _ = study.network_row(model, cfg)
         ev = criteria_evaluation(model)[0]
         record = {"network": net, "date": time.strftime("%Y-%m-%d %H:%M"),
-                  "commit": git_commit(), "hardware": f"{platform.machine()} "
+                  "commit": commit, "hardware": f"{platform.machine()} "
                   f"{torch.get_num_threads()} threads", "wall_s": time.perf_counter() - t0,
                   "params": args.params, **row}
         record["judgement"] = {**ev.row(), "meets": ev.meets_recipe()}
