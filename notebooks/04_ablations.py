@@ -122,9 +122,10 @@ if abl_e.predictive_error_cm is not None and abl_e.random_errors_cm:
     glue("earlier_p_matched", f"{abl_e.p_matched:.3f}", display=False)
     glue("earlier_verdict", "So these units matter more than equally grid-like units of the "
          "same network; as their maps are sharpest at the present position (the predictive "
-         "chapter), that is not a sign of prediction." if abl_e.p_matched <= 0.05 else "Against equally grid-like units "
-         "their cost is not distinguishable: what the network loses with them is what it "
-         "loses with any of its strongest grid units, not something predictive.",
+         "chapter), that is not a sign of prediction." if abl_e.p_matched <= 0.05 else
+         "Against equally grid-like units their cost is not distinguishable: what the "
+         "network loses with them is what it loses with any of its strongest grid units, "
+         "not something predictive.",
          display=False)
 else:
     for key in ("earlier_err", "earlier_rand", "earlier_p", "earlier_grid", "earlier_matched",
