@@ -323,7 +323,7 @@ class GridScorer:
         coeffs = np.matmul(self.prefilter, coeffs)                                  # columns
         return (self.rotation_top @ coeffs.reshape(-1, U)).reshape(len(self.pixels), -1, U)
 
-    def score(self, maps: np.ndarray, chunk: int = 32, workers: int | None = None
+    def score(self, maps: np.ndarray, chunk: int = 64, workers: int | None = None
               ) -> GridScores:
         """Grid scores of rate maps [U, n, n] (or [n, n]), ``chunk`` maps at a time (small
         enough to stay in a core's cache), the chunks spread over ``workers`` threads (default:
