@@ -170,6 +170,8 @@ mr, lor, hir = gc.stats.t_interval(d_rand)
 mm, lom, him = gc.stats.t_interval(d_match)
 sig_r = sum(r["p_random"] <= 0.05 for r in rows)
 sig_m = sum(r["p_matched"] <= 0.05 for r in rows)
+# the other tail: the set costs less than at least 95 % of the matched sets
+less_m = sum(r["p_matched"] >= 0.95 + 1 / (r["trials"] + 1) for r in rows)
 glue("ea_nets", str(len(rows)), display=False)
 glue("ea_rand", f"{mr:.2f} cm (95 % interval {lor:.2f} to {hir:.2f})", display=False)
 glue("ea_match", f"{mm:.2f} cm (95 % interval {lom:.2f} to {him:.2f})", display=False)
@@ -187,11 +189,14 @@ else:
               f"{mm:+.2f} cm against gridness-matched sets (95 % interval {lom:.2f} to "
               f"{him:.2f}); {sig_m} of {len(rows)} networks reach p <= 0.05 against matched "
               f"sets (binomial p = {count_p:.1g} against one in twenty by chance). ")
+    if less_m:
+        across += (f"In {less_m} other networks they cost less than at least 95 % of the "
+                   "matched sets. ")
     if apart:
-        across += ("So in some networks these units matter more than equally grid-like ones. "
-                   "Their maps are sharpest at the present position (the predictive chapter), "
-                   "so what sets them apart is not prediction; what it is is not examined "
-                   "here.")
+        across += ("So in some networks these units matter more than equally grid-like ones"
+                   + (", in others less" if less_m else "") + ". Their maps are sharpest at "
+                   "the present position (the predictive chapter), so what sets them apart is "
+                   "not prediction; what it is is not examined here.")
     else:
         across += "Their cost is that of strong grid units."
 glue("across_sentence", across, display=False)
@@ -206,8 +211,9 @@ if not with_pred:
         verdict += (" The units the earlier analysis called predictive cost "
                     + ("more than" if lor > 0 else "not distinguishably more than")
                     + " random units when silenced, " + (
-                        "and in some networks more than equally grid-like units too, though "
-                        "their maps are sharpest at the present position." if apart else
+                        "and in some networks more than equally grid-like units too"
+                        + (" (in others less)" if less_m else "") + ", though their maps are "
+                        "sharpest at the present position." if apart else
                         "but no more than equally grid-like units: they are strong grid "
                         "units, not predictive ones."))
 else:
