@@ -191,7 +191,7 @@ plotting.plt.close(fig)
 #
 # ## Across the ensemble
 # Is this network typical of its recipe? The shipped ensemble (ensemble chapter) holds
-# {glue:text}`ens_n:d` networks trained by the same recipe from other seeds and kept because
+# {glue:text}`ens_n:d` networks trained by the same recipe, each from its own seed, kept because
 # they meet its criteria. Each is measured here exactly as the network above, on the same
 # paths ({numref}`tab-ensemble-maps`, {numref}`fig-ensemble-maps`). The intervals are 95 %
 # t-intervals across networks. A module's orientation is tested with the Rayleigh test of its

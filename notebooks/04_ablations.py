@@ -22,7 +22,7 @@
 # - {glue:text}`abl_live_sentence`
 # - The {glue:text}`earlier_k` units the earlier analysis's rules call predictive in this
 #   network cost {glue:text}`earlier_err` cm when silenced, against
-#   {glue:text}`earlier_rand` cm for random sets (p = {glue:text}`earlier_p`) but
+#   {glue:text}`earlier_rand` cm for random sets (p = {glue:text}`earlier_p`) and
 #   {glue:text}`earlier_matched` cm for sets matched to them in gridness (p =
 #   {glue:text}`earlier_p_matched`).
 # - {glue:text}`across_sentence`
