@@ -119,20 +119,23 @@ def shift_profiles(shifts_cm: np.ndarray, gridness: np.ndarray, sharpness: np.nd
 
 def ablation_bars(intact: float, predictive: float | None, random: list[float],
                   zero_lag: list[float], ax=None, matched: list[float] | None = None):
-    """Decoding error: intact and predictive-silenced bars, random, zero-lag and (when given)
-    gridness-matched control sets as points."""
+    """Decoding error: intact and predictive-silenced bars, and the random, zero-lag and
+    gridness-matched control sets that were run as points (a control with no sets, e.g. too
+    few zero-lag units, is left out). Returns (fig, ax)."""
     fig, ax = _ax(ax, (4, 3))
     ax.bar([0], [intact], color="0.6")
     if predictive is not None:
         ax.bar([1], [predictive], color=CLASS_COLORS["predictive"])
+    else:
+        ax.text(1, intact, "no predictive\nunits to silence", ha="center", va="bottom",
+                fontsize=7)
     rng = np.random.default_rng(0)  # horizontal jitter only
     controls = [("random\nsets", random, "k"), ("zero-lag\nsets", zero_lag,
-                                                CLASS_COLORS["zero-lag"])]
-    if matched is not None:
-        controls.append(("gridness-\nmatched sets", matched, "tab:orange"))
+                                                CLASS_COLORS["zero-lag"]),
+                ("gridness-\nmatched sets", matched or [], "tab:orange")]
+    controls = [c for c in controls if len(c[1])]  # a control with no sets is not drawn
     for x, (_, vals, c) in enumerate(controls, start=2):
-        if vals:
-            ax.scatter(x + rng.uniform(-0.15, 0.15, len(vals)), vals, s=10, color=c)
+        ax.scatter(x + rng.uniform(-0.15, 0.15, len(vals)), vals, s=10, color=c)
     ax.set_xticks(range(2 + len(controls)), ["intact", "predictive\nsilenced"]
                   + [name for name, _, _ in controls], fontsize=7)
     ax.set_ylabel("decoding error (cm)")

@@ -191,11 +191,15 @@ plotting.plt.close(fig)
 #
 # ## Across the ensemble
 # Is this network typical of its recipe? The shipped ensemble (ensemble chapter) holds
-# {glue:text}`ens_n:d` networks trained by the same recipe, each from its own seed, kept because
-# they meet its criteria. Each is measured here exactly as the network above, on the same
-# paths ({numref}`tab-ensemble-maps`, {numref}`fig-ensemble-maps`). The intervals are 95 %
-# t-intervals across networks. A module's orientation is tested with the Rayleigh test of its
-# grid units' 6-fold orientation against a uniform one.
+# {glue:text}`ens_n:d` networks trained by the same recipe, each from its own seed. They
+# were kept because they meet the recipe's criteria (among them: at least 40 % of units
+# above 0.3), so the figures below describe the networks that succeed, not every seed.
+# Each is measured here exactly as the network above, on the same paths
+# ({numref}`tab-ensemble-maps`, {numref}`fig-ensemble-maps`). The intervals are 95 %
+# t-intervals across networks. A module's orientation is tested with the Rayleigh test of
+# its grid units' 6-fold orientation against a uniform one. Spacings are distances between
+# bin centres of the autocorrelogram ({glue:text}`bin_cm:.0f` cm bins), so they take
+# discrete values a few centimetres apart: differences finer than that are not resolved.
 
 # %% tags=["hide-input"]
 members = gc.load_ensemble()
@@ -206,32 +210,39 @@ twin = [n for n, net in members.items()
         if all(getattr(net.cfg, f) == getattr(model.cfg, f) for f in TRAINING_FIELDS)]
 others = [r for r in rows if r["network"] not in twin]
 glue("twin_note", f"Member {twin[0]} was trained by the same recipe from the same seed as "
-     "this book's network: it is the same network, stored in float16, so this network is "
-     f"compared with the other {len(others)}." if twin else "", display=False)
+     "this book's network: it is the same network, stored in float16 (it counts in the "
+     "ensemble's figures once, as a member); this network is compared with the other "
+     f"{len(others)}." if twin else "", display=False)
+glue("bin_cm", 100 * model.cfg.box_width / model.cfg.nbins, display=False)
 ens = study.across(rows)
 ray_p = {name: rayleigh_p_value(np.radians(p.orientation_deg) * 6) for name, p in pops.items()}
-COLUMNS = {"err_cm": "error (cm)", "share_grid": "share > 0.3",
-           "median_score_60": "median score 60", "spacing_median_cm": "spacing (cm)",
-           "spacing_spread": "spacing IQR / median", "orientation_resultant": "orientation R",
-           "hex_order": "hex order", "n_border": "border units"}
+# column: (label, format)
+COLUMNS = {"err_cm": ("error (cm)", "{:.1f}"), "share_grid": ("share > 0.3", "{:.2f}"),
+           "median_score_60": ("median score", "{:.2f}"),
+           "spacing_median_cm": ("spacing (cm)", "{:.0f}"),
+           "spacing_spread": ("IQR / median", "{:.2f}"),
+           "orientation_resultant": ("orient. R", "{:.2f}"), "hex_order": ("hex order", "{:.2f}"),
+           "n_border": ("border", "{:.0f}")}
 
 
 def table_row(name, row):
-    return {"network": name, **{label: row[key] for key, label in COLUMNS.items()}}
+    return {"network": name, **{label: form.format(row[key])
+                                for key, (label, form) in COLUMNS.items()}}
 
 
-def interval(key, digits=3):
-    e = ens[key]
-    return f"{e['mean']:.{digits}g} [{e['lo']:.{digits}g}, {e['hi']:.{digits}g}]"
+def interval(key):
+    e, form = ens[key], COLUMNS[key][1]
+    return f"{form.format(e['mean'])} [{form.format(e['lo'])}, {form.format(e['hi'])}]"
 
 
-table = [table_row(r["network"], r) for r in rows]
-table.append({"network": "ensemble mean [95 % CI]",
-              **{label: interval(key) for key, label in COLUMNS.items()}})
-table.append(table_row("**this book's network**", here))
+table = [table_row(f"{r['network']} (this book's)" if r["network"] in twin else r["network"],
+                   r) for r in rows]
+table.append({"network": "mean [95 % CI]",
+              **{label: interval(key) for key, (label, _) in COLUMNS.items()}})
+if not twin:
+    table.append(table_row("this book's network", here))
 glue("tab-ensemble-maps-md", Markdown(report.markdown_table(table)), display=False)
-fig, axes = plotting.plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained",
-                                  width_ratios=[3, 2])
+fig, axes = plotting.plt.subplots(2, 1, figsize=(6.5, 6), layout="constrained")
 spacings = {**{n: p.spacing_cm for n, p in pops.items()}, "this book": spacing_cm}
 plotting.by_network(spacings, ax=axes[0], highlight="this book", ylabel="grid spacing (cm)")
 axes[0].set_title("(a) spacing of the grid units", loc="left")
@@ -265,10 +276,24 @@ spacing_range = (min(r["spacing_median_cm"] for r in others),
                  max(r["spacing_median_cm"] for r in others))
 within = (lo_share <= here["share_grid"] <= hi_share
           and spacing_range[0] <= here["spacing_median_cm"] <= spacing_range[1])
+# the other columns: where this network falls against the other members
+outside = []
+for key, what in (("orientation_resultant", "orientation resultant"),
+                  ("hex_order", "hexagonal order"), ("err_cm", "decoding error")):
+    vals = [r[key] for r in others]
+    if here[key] < min(vals):
+        outside.append(f"its {what} ({here[key]:.2f}) is below every other member's")
+    elif here[key] > max(vals):
+        outside.append(f"its {what} ({here[key]:.2f}) is above every other member's")
+glue("here_outside", ("On the other columns, " + "; ".join(outside) + ".") if outside
+     else "On the other columns it also lies within the other members' range.",
+     display=False)
 n_oriented = sum(p < 0.001 for p in ray_p.values())
 glue("ens_module_lead", "Each network's grid units form one module" if n_oriented == len(rows)
      else f"The grid units form one module in {n_oriented} of {len(rows)} networks",
      display=False)
+glue("ens_oriented_text", "in every network" if n_oriented == len(rows) else
+     f"in {n_oriented} of {len(rows)} networks", display=False)
 glue("ens_spacing_min", spacing_range[0], display=False)
 glue("ens_spacing_max", spacing_range[1], display=False)
 glue("here_typical", "lie within" if within else "fall outside", display=False)
@@ -278,18 +303,20 @@ glue("ens_n_oriented", n_oriented, display=False)
 # ```{glue:figure} tab-ensemble-maps-md
 # :name: tab-ensemble-maps
 #
-# Every network of the shipped ensemble on this chapter's paths, their mean with its 95 %
-# t-interval, and this book's network. Spacing: median over the grid units; IQR / median:
-# the spread of their spacings; orientation R: the resultant length of their 6-fold
-# orientations (1: one orientation, near 0: uniform); border units: border score above 0.5.
+# Every network of the shipped ensemble on this chapter's paths and their mean with its 95 %
+# t-interval. Error: decoding error (cm); share > 0.3 and median score: grid score 60;
+# spacing: median over the grid units; IQR / median: the spread of their spacings; orient.
+# R: the resultant length of their 6-fold orientations (1: one orientation, near 0:
+# uniform); border: units with a border score above 0.5.
 # ```
 #
 # ```{glue:figure} fig-ensemble-maps
 # :name: fig-ensemble-maps
 #
 # (a) Grid spacing of the grid units of each ensemble network (grey) and of this book's
-# network (red); boxes: quartiles. (b) Each network's share of units with a grid score above
-# 0.3; the band is the ensemble's 95 % t-interval of the mean.
+# network (red); boxes: quartiles, orange line: median. (b) Each network's share of units
+# with a grid score above 0.3; the band is the 95 % t-interval of the ensemble's mean (not
+# the range of the networks).
 # ```
 #
 # Across the {glue:text}`ens_n:d` networks, {glue:text}`ens_share:.0%` of the units are
@@ -297,16 +324,17 @@ glue("ens_n_oriented", n_oriented, display=False)
 # {glue:text}`ens_share_hi:.0%`), with a median spacing of {glue:text}`ens_spacing:.0f` cm
 # ({glue:text}`ens_spacing_lo:.0f` to {glue:text}`ens_spacing_hi:.0f` cm).
 # {glue:text}`ens_module_lead`: the spread of their spacings is at most
-# {glue:text}`ens_spread_max:.2f` of the median, and their orientations are concentrated in
-# {glue:text}`ens_n_oriented:d` of {glue:text}`ens_n:d` networks (Rayleigh p <= 0.001;
-# largest p {glue:text}`ens_rayleigh_max`; resultant length at least
-# {glue:text}`ens_R_min:.2f`). Each network has its own orientation, so no mean orientation
-# is given. Border-like units (score above 0.5) number {glue:text}`ens_border:.0f` per
-# network on average, at most {glue:text}`ens_border_max:d`, against
+# {glue:text}`ens_spread_max:.2f` of the median, and their orientations are concentrated
+# {glue:text}`ens_oriented_text` (Rayleigh p at most {glue:text}`ens_rayleigh_max`;
+# resultant length at least {glue:text}`ens_R_min:.2f`). Each network has its own
+# orientation, so no mean orientation is given. Border-like units (score above 0.5)
+# number {glue:text}`ens_border:.0f` per network on average, at most
+# {glue:text}`ens_border_max:d`, against
 # {glue:text}`n_border:d` here. {glue:text}`twin_note` This book's network's grid share
 # and median spacing {glue:text}`here_typical` the range of the other members (grid share
 # {glue:text}`ens_share_min:.0%` to {glue:text}`ens_share_max:.0%`, median spacing
 # {glue:text}`ens_spacing_min:.0f` to {glue:text}`ens_spacing_max:.0f` cm).
+# {glue:text}`here_outside`
 #
 # ## Summary
 # - {glue:text}`share_grid:.0%` of the units are grid-like (score above 0.3;
@@ -317,7 +345,7 @@ glue("ens_n_oriented", n_oriented, display=False)
 # - {glue:text}`n_border:d` units are border-like (score above 0.5).
 # - The ensemble's {glue:text}`ens_n:d` networks agree: {glue:text}`ens_share:.0%` grid
 #   units ({glue:text}`ens_share_lo:.0%` to {glue:text}`ens_share_hi:.0%`), one module of
-#   about {glue:text}`ens_spacing:.0f` cm in {glue:text}`ens_n_oriented:d` of them
+#   about {glue:text}`ens_spacing:.0f` cm {glue:text}`ens_oriented_text`
 #   ({numref}`tab-ensemble-maps`, {numref}`fig-ensemble-maps`).
 #
 # The predictive chapter asks whether these maps are sharpest for where the animal *will
