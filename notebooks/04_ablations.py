@@ -164,13 +164,13 @@ plotting.plt.close(fig)
 # %% tags=["remove-cell"]
 EARLIER = "experiments/results/earlier_ablation.jsonl"
 rows = [r for r in report.latest_rows(EARLIER, "network") if r.get("p_matched") is not None]
-NAMES = {"pretrained:default": "shipped CPU model"}
-table = [{"network": NAMES.get(r["network"], r["network"].removeprefix("pretrained:")),
+NAMES = {"pretrained:default": "CPU model"}
+table = [{"network": NAMES.get(r["network"], r["network"].removeprefix("pretrained:ensemble/")),
           "units": r["earlier_predictive"], "gridness": f"{r['earlier_gridness']:.2f}",
-          "intact (cm)": f"{r['err_intact_cm']:.1f}", "silenced": f"{r['err_earlier_cm']:.1f}",
-          "random sets": f"{r['err_random_mean_cm']:.1f}",
-          "matched sets": f"{r['err_matched_mean_cm']:.1f}",
-          "p random": f"{r['p_random']:.2f}", "p matched": f"{r['p_matched']:.2f}"}
+          "intact": f"{r['err_intact_cm']:.1f}", "silenced": f"{r['err_earlier_cm']:.1f}",
+          "random": f"{r['err_random_mean_cm']:.1f}",
+          "matched": f"{r['err_matched_mean_cm']:.1f}",
+          "p rand.": f"{r['p_random']:.2f}", "p match.": f"{r['p_matched']:.2f}"}
          for r in rows]
 glue("tab-ablation-networks-md", Markdown(report.markdown_table(table, digits=3) if rows
      else "*(no network recorded)*"), display=False)
@@ -240,10 +240,10 @@ glue("abl_verdict", verdict, display=False)
 # ```{glue:figure} tab-ablation-networks-md
 # :name: tab-ablation-networks
 #
-# The units the earlier analysis's rules call predictive, silenced in each network: how many
-# and their mean zero-shift gridness; decoding error (cm) intact, with them silenced, and the
-# means over random, and gridness-matched, sets of as many units; the rank p-values against
-# each.
+# The units the earlier analysis's rules call predictive, silenced in each network (the
+# shipped CPU model and the ensemble's members by seed): how many and their mean zero-shift
+# gridness; decoding error (cm) intact, with them silenced, and the means over random and
+# over gridness-matched sets of as many units; the rank p-values against each.
 # ```
 #
 # Across the {glue:text}`ea_nets` networks, silencing the earlier rules' units costs
