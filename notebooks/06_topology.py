@@ -25,6 +25,7 @@
 #   {glue:md}`live_full` (away from the walls: {glue:md}`live_interior`).
 # - {glue:}`n_tori_full` of the three networks analysed here are tori over the whole box; each
 #   is one network and one draw of paths.
+# - {glue:text}`ens_topology_sentence`
 # :::
 #
 # A grid score says that one unit's map is periodic. It does not say that the population
@@ -49,6 +50,7 @@ import gridcells as gc
 from gridcells import plotting, report
 from gridcells import plotting_topology as pt
 from gridcells import topology as T
+from gridcells.stats import wilson_interval
 
 # %% tags=["parameters", "hide-cell"]
 params_file = "params/default.yaml"
@@ -268,6 +270,55 @@ plotting.plt.close(fig)
 # whole box, against their null bands as above.
 # :::
 #
+# ## Across the ensemble
+# The shipped ensemble's networks (ensemble chapter) go through the same analysis, over the
+# whole box and away from the walls (`experiments/topology_networks.py`, recorded in
+# `experiments/results/topology_networks.jsonl` with these settings;
+# {numref}`tab-topology-ensemble`).
+
+# %% tags=["remove-cell"]
+latest = {}
+for r in report.read_jsonl("experiments/results/topology_networks.jsonl"):
+    if r["network"].startswith("pretrained:ensemble/"):
+        latest[r["network"], r["region"]] = r  # the newest row of each network and region
+ens_rows = list(latest.values())
+glue("tab-topology-ensemble-md", Markdown(report.markdown_table(
+    [{"network": r["network"].removeprefix("pretrained:ensemble/"), "region": r["region"],
+      "units": r["module_units"], "Betti": tuple(r["betti"] or ()),
+      "H1 bars": tuple(r["H1 top bars"][:2]), "H1 null": r["H1 null"],
+      "H2 bar": r["H2 top bars"][0], "H2 null": r["H2 null"], "torus": r["torus"]}
+     for r in ens_rows]) if ens_rows else "*(no ensemble network recorded)*"),
+     display=False)
+
+
+def tori_text(region):
+    rows = [r for r in ens_rows if r["region"] == region]
+    k = sum(bool(r["is_torus"]) for r in rows)
+    lo, hi = wilson_interval(k, len(rows))
+    return f"{k} of {len(rows)} (Wilson 95 % interval {100 * lo:.0f}-{100 * hi:.0f} %)"
+
+
+n_ens = len({r["network"] for r in ens_rows})
+glue("ens_topology_sentence", (
+    f"Across the {n_ens} networks of the shipped ensemble, {tori_text('whole box')} are tori "
+    f"over the whole box and {tori_text('interior')} away from the walls.")
+    if ens_rows else "No ensemble network has been analysed.", display=False)
+
+# %% [markdown]
+# :::{glue:figure} tab-topology-ensemble-md
+# :name: tab-topology-ensemble
+#
+# Every ensemble network's module over the whole box and away from the walls: its units, the
+# Betti numbers (H0, H1, H2) counted against the null, the two longest H1 bars and the
+# longest H2 bar next to the longest null bar of their dimension.
+# :::
+#
+# {glue:text}`ens_topology_sentence` The null keeps each unit's map and destroys only the
+# shared lattice, so a bar counts only when it is longer than every bar of maps that are as
+# periodic but unrelated. A module whose second loop is shorter than that is not called a
+# torus here; whether the loop is absent or only too short to clear the null at this number
+# of points is not settled by this test.
+#
 # ## Summary
 # With the settings above ({glue:}`n_points` points, {glue:}`n_nulls` null draws), the
 # pipeline recovers the known answer on {glue:}`truth_right` of {glue:}`truth_total` synthetic
@@ -286,8 +337,8 @@ plotting.plt.close(fig)
 # network and one draw of paths; the bars' margins over the null are in the tables.
 #
 # ## What's next
-# The ensemble of trained seeds (when it exists) can be run through `T.analyse_network` to ask
-# how many networks are tori, hexagonal against square networks side by side.
+# Hexagonal against square networks side by side, and more points per cloud, would say
+# whether the second loop is missing or only too short to clear the null here.
 #
 # ## Provenance
 
