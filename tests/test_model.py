@@ -52,6 +52,15 @@ def test_tanh_and_lstm_train(smoke_cfg):
 def test_decoding_error_in_cm():
     cfg = gc.load_config(Ng=4, Np=3)
     m = gc.PathRNN(cfg, centers=torch.tensor([[0.0, 0.0], [0.3, 0.0], [0.0, 0.3]]))
-    logits = torch.tensor([[[1.0, 1.0, 1.0]]])
-    pos = torch.tensor([[[0.1, 0.1]]])
-    assert torch.allclose(m.decoding_error_cm(logits, pos), torch.tensor(0.0), atol=1e-5)
+    # three equal logits: the decoded position is the centres' mean (0.1, 0.1) m; the true
+    # positions lie 50 cm and 10 cm from it, so the mean error is 30 cm
+    logits = torch.tensor([[[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]])
+    pos = torch.tensor([[[0.4, 0.5], [0.1, 0.2]]])
+    assert torch.allclose(m.decoding_error_cm(logits, pos), torch.tensor(30.0), atol=1e-4)
+    # the k most active cells only: k = 1 decodes at the winner's centre (0.3, 0) m,
+    # 40 cm from (0.3, 0.4); k = 2 at the mean of the two best, (0.15, 0.15), 25 cm away
+    one = torch.tensor([[[0.0, 2.0, 1.0]]])
+    assert torch.allclose(m.decoding_error_cm(one, torch.tensor([[[0.3, 0.4]]]), k=1),
+                          torch.tensor(40.0), atol=1e-4)
+    assert torch.allclose(m.decoding_error_cm(one, torch.tensor([[[0.15, 0.4]]]), k=2),
+                          torch.tensor(25.0), atol=1e-4)

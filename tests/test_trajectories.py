@@ -26,8 +26,18 @@ def test_positions_integrate_velocities_and_stay_in_the_box():
 
 
 def test_periodic_wraps():
-    pos, _, _, _ = stats(periodic=True)
+    pos, vel, _, near = stats(periodic=True)
     assert (np.abs(pos) <= 1.1 + 1e-12).all()
+    # a step that leaves the box comes back on the far side: the position jumps by about a
+    # box width while the displacement fed to the network stays a 2 cm step
+    jump = np.abs(pos[1:] - pos[:-1]).max(-1)
+    assert (jump > 2.0).sum() > 50 and np.abs(vel).max() < 0.1
+    wrapped = np.mod(pos[:-1] + vel + 1.1, 2.2) - 1.1
+    np.testing.assert_allclose(pos[1:], wrapped, atol=1e-12)
+    # no walls: occupancy stays uniform, so the band within 10 cm of the edge holds its
+    # share of the area (walls pile the rat up against them: more than 1.5 times that)
+    band = 1 - (2.0 / 2.2) ** 2
+    assert abs(near.mean() - band) < 0.03 and stats()[3].mean() > 1.5 * band
 
 
 def test_same_seed_same_paths_and_no_global_state():
@@ -97,8 +107,38 @@ def test_circular_arena_confines_paths_and_place_cells():
     assert 0.4 < (np.hypot(centers[:, 0], centers[:, 1]) < 1.1 / np.sqrt(2)).mean() < 0.6
 
 
-def test_square_arena_keeps_the_original_draws():
+def reference_walk(B, T, rng, half=1.1, dt=0.02, border=0.03, slowdown=0.25):
+    """The original generator's walk written out from its description (REFERENCE.md): start
+    uniform in the box, heading uniform; all turns (Normal, sd 5.76 * 2 rad/s) then all
+    speeds (Rayleigh, scale 0.13 * 2 pi m/s) drawn up front, [T, B]; within ``border`` of the
+    nearest wall and heading into it, turn away by pi/2 - |angle to its normal| and slow to
+    ``slowdown``; a step that would leave the box is clipped (the package's deviation)."""
+    x, y = rng.uniform(-half, half, B), rng.uniform(-half, half, B)
+    hd = rng.uniform(0, 2 * np.pi, B)
+    turn = rng.normal(0.0, 5.76 * 2, (T, B))
+    speed = rng.rayleigh(0.13 * 2 * np.pi, (T, B))
+    out = [np.stack([x, y], -1)]
+    for t in range(T):
+        walls = np.stack([half - x, half - y, half + x, half + y])  # normals 0, 90, 180, 270
+        normal = walls.argmin(0) * np.pi / 2
+        angle = np.mod(hd - normal + np.pi, 2 * np.pi) - np.pi
+        near = (walls.min(0) < border) & (np.abs(angle) < np.pi / 2)
+        v = np.where(near, slowdown, 1.0) * speed[t] * dt
+        x = np.clip(x + v * np.cos(hd), -half, half)
+        y = np.clip(y + v * np.sin(hd), -half, half)
+        hd = hd + dt * turn[t] + near * np.sign(angle) * (np.pi / 2 - np.abs(angle))
+        out.append(np.stack([x, y], -1))
+    return np.stack(out)
+
+
+def test_square_arena_walks_the_original_generator():
     cfg = gc.load_config(Np=16)
-    assert np.array_equal(simulate(cfg, 5, 10, np.random.default_rng(1))[0],
-                          simulate(cfg.replace(arena="square"), 5, 10,
-                                   np.random.default_rng(1))[0])
+    want = reference_walk(300, 50, np.random.default_rng(1))
+    for c in (cfg, cfg.replace(arena="square")):
+        pos, _ = simulate(c, 300, 50, np.random.default_rng(1))
+        np.testing.assert_allclose(pos, want, rtol=0, atol=1e-12)
+    # the walls acted: some steps were slowed and turned (else the check would be weaker)
+    near = (1.1 - np.abs(want[:-1])).min(-1) < 0.03
+    assert near.sum() > 100
+    circle, _ = simulate(cfg.replace(arena="circle"), 300, 50, np.random.default_rng(1))
+    assert not np.allclose(circle, want)
