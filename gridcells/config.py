@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -112,6 +113,17 @@ class Config:
                                "optimizer and schedule: fine-tuning, training on); its Ng, Np "
                                "and cell type must match, its place-cell centres are kept")
     seed: int = _p(0, "seed of initial weights and training trajectories", lo=0)
+    # --- the book's network: screened seeds (gridcells.book_network) ---------------------
+    screen_seeds: str | None = _p(None, "seeds the book screens, in this order, for its "
+                                  "network (0,10,12 or 0-7): the first that leans hexagonal "
+                                  "at screen_step and then meets the recipe is the book's; "
+                                  "None: train seed alone, unscreened")
+    screen_max: int = _p(24, "at most this many screens; then the book analyses "
+                         "screen_fallback, labelled as such", lo=1, hi=500)
+    screen_step: int = _p(3000, "training step at which the book screens a seed (a multiple "
+                          "of n_steps)", lo=1)
+    screen_fallback: str = _p("ensemble/seed0", "shipped network the book analyses if no "
+                              "screened seed succeeds")
     # --- rate maps and analysis (names as in the earlier predictive-analysis scripts) ----
     nbins: int = _p(20, "rate-map bins per side (maps: Ng_use x nbins^2 per lag)", lo=2,
                      hi=100)
@@ -183,6 +195,10 @@ class Config:
                 self.weight_decay_stop <= self.weight_decay_start:
             raise ConfigError(f"weight_decay_stop ({self.weight_decay_stop}) must come after "
                               f"weight_decay_start ({self.weight_decay_start})")
+        if self.screen_seeds is not None and not re.fullmatch(
+                r"\d+(-\d+)?(,\d+(-\d+)?)*", str(self.screen_seeds).replace(" ", "")):
+            raise ConfigError(f"screen_seeds: cannot read {self.screen_seeds!r}; expected "
+                              "seeds and ranges like 0,10,12 or 0-7")
         if self.lr_warmup_steps > self.n_epochs * self.n_steps:
             raise ConfigError(f"lr_warmup_steps ({self.lr_warmup_steps}) exceeds the total "
                               f"training steps ({self.n_epochs * self.n_steps})")

@@ -36,6 +36,18 @@ def missed_criteria(row: dict) -> list[str]:
     return [name for key, (name, passes) in RECIPE_CRITERIA.items() if not passes(row[key])]
 
 
+def criteria_sentence(row: dict) -> str:
+    """A sentence true of an evaluation row: whether it meets the CPU recipe's four criteria
+    (error at most 6 cm, at least 40 % of units above grid score 0.3, a best-64 mean of at
+    least 1.0, map correlation below 0.5), and which it misses."""
+    missed = missed_criteria(row)
+    if not missed:
+        return "It meets all four criteria of the CPU recipe."
+    names = missed[0] if len(missed) == 1 else ", ".join(missed[:-1]) + " and " + missed[-1]
+    return (f"It does not meet the CPU recipe: it misses {len(missed)} of its four criteria "
+            f"({names}).")
+
+
 def map_diversity(maps: np.ndarray) -> float:
     """Mean |Pearson correlation| between distinct units' rate maps [U, n, n] (bins visited by
     all). Near 1: collapse (every unit shows the same map); trained grids: ~0.1-0.3."""

@@ -174,6 +174,11 @@ def _train_first(params_file: str | Path, overrides: dict[str, Any]) -> None:
                                       if k in FIELD_NAMES})
     if cfg.pretrained:
         return
+    if cfg.screen_seeds is not None:  # screened: the first seed that succeeds is the book's
+        from .book_network import select_book_network
+
+        select_book_network(cfg, parameters["run_dir"], progress=True)
+        return
     print(f"training {parameters['run_dir']} ({cfg.total_steps} steps; resumed if it exists)",
           flush=True)
     train(cfg, parameters["run_dir"], resume="auto", progress=True)

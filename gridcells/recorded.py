@@ -130,3 +130,34 @@ def glue_all(values: dict) -> None:
 
     for key, value in values.items():
         glue(key, value, display=False)
+
+
+def recipe_screens(rule=None, results: str = "experiments/results",
+                   sweep_table=None) -> tuple[list[dict], list[dict]]:
+    """The recipe's odds as recorded: (unselected screens, finished runs of the ensemble's
+    sweep). Unselected screens are every seed screened without selection, measured at the
+    rule's step: the lattice tables' runs (``lattice_seeds.jsonl``, ``lattice_odds.jsonl``)
+    and the ensemble sweep's screens of seeds not taken from them; each row gains
+    ``passes`` (the rule's verdict). Finished runs are the sweep's summary rows that were
+    trained to the end (``meets``)."""
+    import json
+    from pathlib import Path
+
+    from .pretrained import DATA
+    from .sweep import ScreenRule, read_sweep
+
+    rule = rule or ScreenRule()
+    table = Path(sweep_table or DATA / "ensemble" / "sweep.jsonl")
+
+    def rows(name):
+        path = Path(results) / name
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    earlier = rows("lattice_seeds.jsonl") + rows("lattice_odds.jsonl")
+    seeds = {seed_of(r) for r in earlier}
+    new = [r for r in read_sweep(table, stages=True)
+           if r["stage"] == "screen" and r["seed"] not in seeds]
+    screens = [{**m, "passes": rule.passes(m)}
+               for m in [at_step(r, rule.step) for r in earlier] + new]
+    finished = [r for r in read_sweep(table) if r["status"] == "finished"]
+    return screens, finished

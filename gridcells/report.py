@@ -225,6 +225,27 @@ def check_injected(namespace: dict) -> None:
                               f"{sorted(NOTEBOOK_PARAMETERS)})")
 
 
+_SELECTION: list = []  # the book's selection (gridcells.book_network), set by start_notebook
+
+
+def selection():
+    """The book's selection (:class:`gridcells.book_network.Selection`) the page's
+    :func:`start_notebook` resolved; None for an unscreened book."""
+    return _SELECTION[0] if _SELECTION else None
+
+
+def show_network_notice() -> None:
+    """Display, where the page analyses the shipped fallback instead of a network this build
+    trained, the admonition that says so (nothing otherwise)."""
+    from IPython.display import Markdown, display
+
+    from .book_network import notice
+
+    text = notice(_SELECTION[0]) if _SELECTION else ""
+    if text:
+        display(Markdown(text))
+
+
 def start_notebook(params_file: str, run_dir: str | None, namespace: dict,
                    show: bool = True) -> tuple[Config, str]:
     """The opening of every results notebook: the config from the params file and the config
@@ -241,6 +262,10 @@ def start_notebook(params_file: str, run_dir: str | None, namespace: dict,
     check_injected(namespace)
     cfg = config_from_namespace(params_file, namespace, injected_names(namespace))
     run_dir = run_dir or f"runs/{Path(params_file).stem}"
+    from .book_network import resolve
+
+    cfg, run_dir, selection = resolve(cfg, run_dir)  # a screened book: its selection
+    _SELECTION[:] = [selection]
     import time
 
     _PAGE_STARTED.append(time.perf_counter())
