@@ -35,6 +35,19 @@ def test_the_params_files_the_readme_names_exist():
 def test_every_params_file_loads(path):
     cfg = gc.load_config(path)
     assert cfg != gc.Config()  # every file changes something (paper.yaml: eval_every)
+    # every value the file itself sets reaches the config (read here with plain YAML; a
+    # number written without a dot, 1e-4, is a string to plain YAML)
+    own = yaml.safe_load(path.read_text()) or {}
+    own.pop("extends", None)
+    assert own, path
+    for key, value in own.items():
+        got = getattr(cfg, key)
+        if isinstance(value, str) and isinstance(got, float):
+            value = float(value)
+        if isinstance(got, float):
+            assert got == pytest.approx(value, rel=1e-12), key
+        else:
+            assert got == value, key
 
 
 def test_file_then_overrides(tmp_path):

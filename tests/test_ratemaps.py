@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 import gridcells as gc
 
@@ -60,6 +61,16 @@ def test_collect_activity_shapes(smoke_cfg):
     gen = gc.TrajectoryGenerator(smoke_cfg, gc.PlaceCells(smoke_cfg, model.centers))
     act = gc.collect_activity(model, gen, 2, batch_size=3, sequence_length=7, units=[0, 5])
     assert act.activations.shape == (6, 7, 2) and act.positions.shape == (6, 7, 2)
+    # the same two batches drawn again and run by hand: trajectories first, time second
+    again = gc.TrajectoryGenerator(smoke_cfg, gc.PlaceCells(smoke_cfg, model.centers))
+    for i in range(2):
+        b = again.sample(3, 7)
+        with torch.no_grad():
+            g = model.hidden(b.velocities, b.init_code)[:, :, [0, 5]]
+        rows = slice(3 * i, 3 * i + 3)
+        np.testing.assert_allclose(act.activations[rows], g.transpose(0, 1).numpy(), rtol=1e-6)
+        np.testing.assert_allclose(act.positions[rows], b.positions.transpose(0, 1).numpy())
+        np.testing.assert_allclose(act.velocities[rows], b.velocities.transpose(0, 1).numpy())
 
 
 def test_silent_fraction_counts_weak_units():
@@ -71,4 +82,11 @@ def test_silent_fraction_counts_weak_units():
     maps[4, :5] = np.nan  # unvisited bins do not count as activity
     assert silent_fraction(maps) == pytest.approx(0.4)
     assert silent_fraction(maps, rel=1e-5) == pytest.approx(0.1)
-    assert np.isfinite(map_diversity(maps))
+    # diversity: mean |r| over pairs of non-constant maps, on the bins every map visited
+    bins = np.isfinite(maps).all(0)
+    live = maps[[0, 1, 2, 4, 5, 6, 7, 8, 9]][:, bins]  # map 3 is constant: left out
+    r = np.corrcoef(live)
+    want = np.abs(r[~np.eye(9, dtype=bool)]).mean()
+    assert map_diversity(maps) == pytest.approx(want, rel=1e-12)
+    same = np.stack([maps[5], 2 * maps[5] + 1, -maps[5]])  # collapse: |r| = 1
+    assert map_diversity(same) == pytest.approx(1.0)

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import os
 import subprocess
@@ -69,10 +70,19 @@ def test_append_writes_one_complete_json_line(tmp_path):
     r = records.append("score_speed", {"scorer_maps_per_s": 1.0}, 2.0, 0.5, path=path)
     lines = path.read_text().splitlines()
     assert len(lines) == 1 and json.loads(lines[0]) == r
-    for key in ("date", "commit", "commit_time", "dirty", "dirty_code", "code", "load_before",
-                "load_after", "figures", "ratio"):
-        assert key in r
-    for key in ("cpu", "cores", "torch_threads", "torch"):
-        assert key in r["hardware"]
-    assert len(r["commit"]) == 40
+    assert r["benchmark"] == "score_speed" and r["figures"] == {"scorer_maps_per_s": 1.0}
+    assert r["ratio"] == 2.0 and r["load_before"] == 0.5 and r["load_after"] >= 0
+    assert r["code"] == records.CODE["score_speed"]
+    when = dt.datetime.fromisoformat(r["date"])
+    assert abs((dt.datetime.now(dt.timezone.utc) - when).total_seconds()) < 600
+    # the commit is one of this repository's, at or before HEAD (others may commit meanwhile)
+    ancestor = subprocess.run(["git", "merge-base", "--is-ancestor", r["commit"], "HEAD"],
+                              cwd=records.ROOT, capture_output=True)
+    assert len(r["commit"]) == 40 and ancestor.returncode == 0
+    assert isinstance(r["dirty"], bool) and isinstance(r["dirty_code"], list)
+    import torch
+    assert r["hardware"]["torch"] == torch.__version__
+    assert r["hardware"]["cores"] == os.cpu_count()
+    assert r["hardware"]["torch_threads"] == torch.get_num_threads()
+    assert r["hardware"]["cpu"]
     assert records.newest(path)["score_speed"] == r

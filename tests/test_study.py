@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy import stats as sps
 
 import gridcells as gc
 from gridcells import study
@@ -24,12 +25,21 @@ def test_table_across_checkpoints(runs):
     for crit in ("shift", "ouchi", "fork", "earlier"):
         assert sum(rows[0][f"{crit}_{c}"] for c in gc.predictive.CLASSES) == cfg.Ng_use
     assert rows[0]["err_intact_cm"] > 0
-    p = rows[0]["ablation_p"]
-    assert p is None if rows[0]["shift_predictive"] == 0 else 0 < p <= 1
+    trials = cfg.ablation_random_trials
+    for row in rows:
+        p = row["ablation_p"]
+        if row["shift_predictive"] == 0:  # nothing to silence: no test
+            assert p is None and row["err_random_mean_cm"] is None
+        else:  # a rank p-value (1 + k) / (trials + 1), k of the random sets at least as bad
+            k = p * (trials + 1) - 1
+            assert abs(k - round(k)) < 1e-9 and 0 <= round(k) <= trials
     summary = study.across(rows)
-    assert summary["err_intact_cm"]["n"] == 2
-    assert summary["err_intact_cm"]["lo"] <= summary["err_intact_cm"]["mean"] \
-        <= summary["err_intact_cm"]["hi"]
+    # the mean and the 95 % t-interval of the two networks, by scipy
+    errs = np.array([r["err_intact_cm"] for r in rows])
+    lo, hi = sps.t.interval(0.95, 1, loc=errs.mean(), scale=errs.std(ddof=1) / np.sqrt(2))
+    assert summary["err_intact_cm"] == pytest.approx({"mean": errs.mean(), "lo": lo, "hi": hi,
+                                                      "n": 2}, rel=1e-12)
+    assert hi - lo > 12.7 * errs.std(ddof=1) / np.sqrt(2)  # t(1) at 97.5 %: 12.706
 
 
 def test_analysis_paths_are_seeded_by_stream(runs):
