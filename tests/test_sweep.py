@@ -122,31 +122,66 @@ def test_reference_sweep_screens_then_finishes(reference):
         assert r["hardware"] and r["commit"]
 
 
+# Makes the trainings of seed0 in the process that runs it pause once, right after their first
+# checkpoint: the file {ready} then holds the process id, and the training sleeps there until
+# the test kills the process (a kill that cannot race a run that has already finished).
+PAUSE = """
+import os, time
+from pathlib import Path
+from gridcells.training import Trainer
+
+_write = Trainer._checkpoint
+
+def _pause_once(self, epoch):
+    _write(self, epoch)
+    ready = Path({ready!r})
+    if self.run_dir.name == "seed0" and epoch == 1 and not ready.exists():
+        ready.with_suffix(".tmp").write_text(str(os.getpid()))
+        ready.with_suffix(".tmp").rename(ready)
+        time.sleep(120)
+
+Trainer._checkpoint = _pause_once
+"""
+
+
+def wait_for(path: Path, proc=None, timeout: float = 120) -> str:
+    """The text of ``path`` once it exists (AssertionError if ``proc`` ends first or after
+    ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while not path.is_file():
+        assert proc is None or proc.poll() is None, f"ended before {path} appeared"
+        assert time.monotonic() < deadline, f"{path} did not appear in {timeout} s"
+        time.sleep(0.01)
+    return path.read_text()
+
+
 @pytest.mark.slow
 def test_local_cluster_of_two_processes_equals_in_process(reference, tmp_path):
-    """Two worker processes (one killed with SIGKILL once seed 0 has its first checkpoint:
-    the nanny restarts it and the run resumes) give the in-process sweep's results."""
+    """Two worker processes (the one training seed 0 killed with SIGKILL while it pauses
+    after its first checkpoint: the nanny restarts it and the run resumes) give the
+    in-process sweep's results."""
     from distributed import Client, LocalCluster
 
-    folder = tmp_path / "cluster"
+    folder, ready = tmp_path / "cluster", tmp_path / "paused"
     killed = []
 
-    def kill_a_worker(client):
-        latest = folder / "seed0" / "checkpoints" / "latest"
-        deadline = time.monotonic() + 60
-        while not latest.is_file() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        pid = next(iter(client.run(os.getpid).values()))
+    def kill_the_paused_worker():
+        try:
+            pid = int(wait_for(ready))
+        except AssertionError as exc:
+            killed.append(exc)
+            return
+        killed.append((folder / "seed0" / "checkpoints" / "latest").read_text())
         os.kill(pid, signal.SIGKILL)
-        killed.append(latest.read_text())
 
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
-        killer = threading.Thread(target=kill_a_worker, args=(client,), daemon=True)
+        client.run(exec, PAUSE.format(ready=str(ready)), {})
+        killer = threading.Thread(target=kill_the_paused_worker, daemon=True)
         killer.start()
         rows = run_sweep(folder, client=client, threads=1)
         killer.join()
-    assert killed and killed[0] != "epoch_0004"
+    assert killed == ["epoch_0001"]
     assert [r["status"] for r in rows] == ["finished"] * 2
     assert outcome(folder) == outcome(reference[0])
 
@@ -181,24 +216,27 @@ def test_runs_trained_by_gridcells_train_are_adopted(reference, tmp_path):
 
 @pytest.mark.slow
 def test_client_killed_midway_then_rerun_equals_uninterrupted(reference, tmp_path):
-    folder = tmp_path / "k"
-    cmd = [sys.executable, "-m", "gridcells.cli", "sweep", "--params", PARAMS,
-           "--sweep-dir", str(folder), "--seeds", "0,1", "--screen-step", "20",
-           "--min-hex", "0", "--min-margin", "-1", "--in-process", "--workers", "1",
-           "--threads", "1", "--dashboard", ":0", "--judge-batches", "2", "--quiet",
-           "n_epochs=4", "device=cpu"]
+    """`gridcells sweep` killed (client and in-process workers) while seed 0 pauses after
+    its first checkpoint; a second call gives the uninterrupted sweep's results."""
+    folder, ready = tmp_path / "k", tmp_path / "paused"
+    cli = ["sweep", "--params", PARAMS, "--sweep-dir", str(folder), "--seeds", "0,1",
+           "--screen-step", "20", "--min-hex", "0", "--min-margin", "-1", "--in-process",
+           "--workers", "1", "--threads", "1", "--dashboard", ":0", "--judge-batches", "2",
+           "--quiet", "n_epochs=4", "device=cpu"]
+    code = (PAUSE.format(ready=str(ready))
+            + "import sys\nfrom gridcells.cli import main\nsys.exit(main(sys.argv[1:]))\n")
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    latest = folder / "seed0" / "checkpoints" / "latest"
-    deadline = time.monotonic() + 60
-    while not latest.is_file() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    _, err = proc.communicate()
+    proc = subprocess.Popen([sys.executable, "-c", code, *cli], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert int(wait_for(ready, proc)) == proc.pid
+    finally:
+        proc.kill()
+        _, err = proc.communicate()
     assert proc.returncode == -signal.SIGKILL, err.decode()[-2000:]
+    assert (folder / "seed0" / "checkpoints" / "latest").read_text() == "epoch_0001"
     written = read_sweep(folder, stages=True) if (folder / "sweep.jsonl").exists() else []
-    finals = [r for r in written if r["stage"] == "final"]
-    assert len(finals) < 2  # killed before the sweep was done
+    assert not [r for r in written if r["stage"] == "final"]  # killed before any finished
     run_sweep(folder)
     assert outcome(folder) == outcome(reference[0])
 
