@@ -1,10 +1,12 @@
 """Run directories: one training at a time, and telling a run that never started from one
 that holds results.
 
-* :class:`RunLock`: an exclusive ``flock`` on ``<run_dir>/.lock`` held while a training
-  writes there. The kernel drops it when the process ends, however it ends (kill -9
-  included), so a lock can never be stale; the file only records the last holder's
-  process id for the error message, and stays.
+* :class:`FolderLock`: an exclusive ``flock`` on a lock file in a folder, held while a
+  process writes there. The kernel drops it when the process ends, however it ends (kill -9
+  included), so a lock can never be stale; the file only records the last holder (its
+  process id, and whatever else :meth:`FolderLock.holder` adds) for the error message, and
+  stays. :class:`RunLock` (``<run_dir>/.lock``, one training per run directory) is one; the
+  sweep's lock on its folder (:class:`gridcells.sweep.SweepLock`) is another.
 * :func:`unstarted`: a directory that holds only what a run writes before its first
   checkpoint (``config.yaml``, ``provenance.json``, temporary files, an unfinished epoch
   folder) can be started again: nothing in it is a result.
@@ -59,25 +61,32 @@ def unstarted(run_dir: str | Path) -> bool:
     return True
 
 
-class RunLock:
-    """Exclusive lock of a run directory (see the module docstring).
+class FolderLock:
+    """Exclusive lock of a folder (see the module docstring). Subclasses name the lock file
+    (``name``), who holds it (``user``), the kind of folder (``place``), the error raised
+    when another process holds it (``error``) and what the file records (:meth:`holder`)."""
 
-    >>> lock = RunLock("runs/mine").acquire()   # RunDirError if another process holds it
-    >>> lock.release()
-    """
+    name = LOCK_NAME
+    user = "training"
+    place = "run directory"
+    error: type[Exception] = RunDirError
 
-    def __init__(self, run_dir: str | Path):
-        self.run_dir = Path(run_dir)
-        self.path = self.run_dir / LOCK_NAME
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.path = self.folder / self.name
         self._fd: int | None = None
         self.created = False
 
-    def acquire(self) -> RunLock:
-        """Take the lock (creating the directory); RunDirError naming the holder if another
+    def holder(self) -> str:
+        """What the lock file records about this process (shown to a refused one)."""
+        return str(os.getpid())
+
+    def acquire(self) -> FolderLock:
+        """Take the lock (creating the folder); ``error`` naming the holder if another
         process has it."""
         import fcntl
 
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
         while True:
             self.created = not self.path.exists()
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -91,9 +100,9 @@ class RunLock:
                     holder = self.path.read_text().strip() or "unknown"
                 except OSError:
                     holder = "unknown"
-                raise RunDirError(f"run directory {str(self.run_dir)!r} is in use by another "
-                                  f"training (process {holder}, lock {str(self.path)!r}); wait "
-                                  "for it to end or choose another run directory") from None
+                raise self.error(f"{self.place} {str(self.folder)!r} is in use by another "
+                                 f"{self.user} (process {holder}; lock {str(self.path)!r}); "
+                                 f"wait for it to end or choose another {self.place}") from None
             try:  # locked a file another process removed meanwhile (see discard): again
                 same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
             except FileNotFoundError:
@@ -102,13 +111,13 @@ class RunLock:
                 break
             os.close(fd)
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        os.write(fd, f"{self.holder()}\n".encode())
         self._fd = fd
         return self
 
     def discard(self) -> None:
-        """Release, removing the lock file if this lock created it (a refused training
-        leaves the directory as it found it)."""
+        """Release, removing the lock file if this lock created it (a refused process
+        leaves the folder as it found it)."""
         if self._fd is not None and self.created:
             self.path.unlink(missing_ok=True)  # while still held: see the check in acquire
         self.release()
@@ -122,5 +131,23 @@ class RunLock:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = None
 
+    def __enter__(self) -> FolderLock:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
     def __del__(self):
         self.release()
+
+
+class RunLock(FolderLock):
+    """One training per run directory: ``<run_dir>/.lock``.
+
+    >>> lock = RunLock("runs/mine").acquire()   # RunDirError if another process holds it
+    >>> lock.release()
+    """
+
+    @property
+    def run_dir(self) -> Path:
+        return self.folder

@@ -37,6 +37,12 @@ changes, so a later call with a looser rule, or ``continue_all``, finishes stopp
 A run that fails (an exception, a diverged loss) is recorded as failed and does not stop
 the others; the next call tries it again from its last checkpoint.
 
+**One sweep per folder.** The client holds :class:`SweepLock` (an exclusive ``flock`` on
+``SWEEP/.sweep.lock``, the run directories' lock of :mod:`gridcells.rundir`) for the whole
+sweep: a second sweep into the same folder is refused before it reads or writes anything,
+naming the running one (process, host, start time). The kernel drops the lock when the
+client ends, however it ends, so a killed sweep leaves no stale lock.
+
 The table is written by the client only, each row appended by an atomic rewrite of the
 file; :func:`read_sweep` reads it (one summary row per run, or every stage row).
 """
@@ -45,12 +51,15 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
+import socket
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .config import load_config
+from .rundir import FolderLock
 from .sweep_plan import RunSpec, ScreenRule, SweepError, parse_grid, parse_seeds, plan_runs
 from .sweep_table import (
     FINAL_KEYS,
@@ -73,12 +82,26 @@ from .sweep_worker import (
 )
 
 __all__ = ["FINAL_KEYS", "SCREEN_KEYS", "TABLE", "RunSpec", "ScreenRule", "SweepError",
-           "add_arguments", "format_table", "hardware", "machine_cores", "parse_grid",
+           "SweepLock", "add_arguments", "format_table", "hardware", "machine_cores", "parse_grid",
            "parse_seeds", "plan_runs", "read_sweep", "run_cli", "run_stage", "run_step",
            "screen_figures", "sweep"]
 
 
 # ---- the client -----------------------------------------------------------------------------
+class SweepLock(FolderLock):
+    """One sweep per sweep folder: ``SWEEP/.sweep.lock``, held by the client for the whole
+    sweep; the file records its process id, host and start time."""
+
+    name = ".sweep.lock"
+    user = "sweep"
+    place = "sweep folder"
+    error = SweepError
+
+    def holder(self) -> str:
+        started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return f"{os.getpid()} on {socket.gethostname()}, started {started}"
+
+
 @contextlib.contextmanager
 def _connect(client, scheduler: str | None, workers: int | None, threads: int | None,
              processes: bool, dashboard: str | None):
@@ -189,76 +212,79 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
                 f"recipe: {row['meets']} {status()}", flush=True)
         return row, go
 
-    # what each run needs, from its run directory and the table
-    previous = _rows(table)
-    todo: list[tuple[str, str]] = []  # (name, first stage to submit)
-    for run in runs:
-        name, cfg = run.name, cfgs[run.name]
-        done_final = any(r["name"] == name and r["stage"] == "final"
-                         and r.get("step") == cfg.total_steps for r in previous)
-        if done_final:
-            counts["done"] += 1
-            counts["finished"] += 1
-            continue
-        if not screens[name]:
-            todo.append((name, "final"))
-            continue
-        old = [r for r in previous if r["name"] == name and r["stage"] == "screen"
-               and r.get("screen_step") == rule.step]
-        if old:  # judged before: the verdict follows from the recorded figures
-            last = old[-1]
-            verdict = "continue" if rule.passes(last) or rule.continue_all else "stop"
-            counts["screened"] += 1
-            if verdict != last["verdict"] or last.get("rule") != rule.row():
-                row = {**last, "time": datetime.now(timezone.utc).isoformat(
-                    timespec="seconds"), "verdict": verdict, "passes_rule": rule.passes(last),
-                       "rule": rule.row(), "wall_s": 0.0, "note": "judged again"}
-                _append(table, row)
-            counts["continued" if verdict == "continue" else "stopped"] += 1
-            if goes_on(name, verdict, _step_or_zero(root / name, cfg)):
-                todo.append((name, "final"))
-            else:
+    # one sweep per folder: refused here, before anything is read or written, if another
+    # sweep holds it; held until this one returns or raises
+    with SweepLock(root):
+        # what each run needs, from its run directory and the table
+        previous = _rows(table)
+        todo: list[tuple[str, str]] = []  # (name, first stage to submit)
+        for run in runs:
+            name, cfg = run.name, cfgs[run.name]
+            done_final = any(r["name"] == name and r["stage"] == "final"
+                             and r.get("step") == cfg.total_steps for r in previous)
+            if done_final:
                 counts["done"] += 1
-            continue
-        todo.append((name, "screen"))  # trained or not: measured at the screening step
+                counts["finished"] += 1
+                continue
+            if not screens[name]:
+                todo.append((name, "final"))
+                continue
+            old = [r for r in previous if r["name"] == name and r["stage"] == "screen"
+                   and r.get("screen_step") == rule.step]
+            if old:  # judged before: the verdict follows from the recorded figures
+                last = old[-1]
+                verdict = "continue" if rule.passes(last) or rule.continue_all else "stop"
+                counts["screened"] += 1
+                if verdict != last["verdict"] or last.get("rule") != rule.row():
+                    row = {**last, "time": datetime.now(timezone.utc).isoformat(
+                        timespec="seconds"), "verdict": verdict, "passes_rule": rule.passes(last),
+                           "rule": rule.row(), "wall_s": 0.0, "note": "judged again"}
+                    _append(table, row)
+                counts["continued" if verdict == "continue" else "stopped"] += 1
+                if goes_on(name, verdict, _step_or_zero(root / name, cfg)):
+                    todo.append((name, "final"))
+                else:
+                    counts["done"] += 1
+                continue
+            todo.append((name, "screen"))  # trained or not: measured at the screening step
 
-    with _connect(client, scheduler, workers, threads, processes, dashboard) as (c, nthr, how):
-        board = c.dashboard_link if importlib.util.find_spec("bokeh") else \
-            f"{c.dashboard_link} (served once bokeh is installed)"
-        say(f"sweep {root}: {len(runs)} runs of {params_s} on {how}; dashboard {board}",
-            flush=True)
-        if any(screens.values()):
-            say(f"screening rule: {rule.describe()}"
-                f"{' (screening only)' if screen_only else ''}", flush=True)
-        say(f"to do: {len(todo)} runs; already done: {counts['done']} {status()}", flush=True)
-        from distributed import as_completed
+        with _connect(client, scheduler, workers, threads, processes, dashboard) as (c, nthr, how):
+            board = c.dashboard_link if importlib.util.find_spec("bokeh") else \
+                f"{c.dashboard_link} (served once bokeh is installed)"
+            say(f"sweep {root}: {len(runs)} runs of {params_s} on {how}; dashboard {board}",
+                flush=True)
+            if any(screens.values()):
+                say(f"screening rule: {rule.describe()}"
+                    f"{' (screening only)' if screen_only else ''}", flush=True)
+            say(f"to do: {len(todo)} runs; already done: {counts['done']} {status()}", flush=True)
+            from distributed import as_completed
 
-        token = f"{time.time_ns():x}"
+            token = f"{time.time_ns():x}"
 
-        def submit(name: str, stage: str):
-            fut = c.submit(run_stage, cfgs[name].to_dict(), str(root / name), stage,
-                           rule.step, judge_batches, nthr, key=f"{stage}-{name}-{token}",
-                           pure=False, priority=1 if stage == "screen" else 0)
-            owner[fut.key] = (name, stage)
-            return fut
+            def submit(name: str, stage: str):
+                fut = c.submit(run_stage, cfgs[name].to_dict(), str(root / name), stage,
+                               rule.step, judge_batches, nthr, key=f"{stage}-{name}-{token}",
+                               pure=False, priority=1 if stage == "screen" else 0)
+                owner[fut.key] = (name, stage)
+                return fut
 
-        owner: dict[str, tuple[str, str]] = {}
-        queue = as_completed([submit(n, s) for n, s in todo])
-        for fut in queue:
-            name, stage = owner.pop(fut.key)
-            try:
-                res = fut.result()
-            except Exception as exc:  # e.g. KilledWorker: a worker died on this run
-                res = {"stage": stage, "error": f"{type(exc).__name__}: {exc}",
-                       "step": _step_or_zero(root / name, cfgs[name])}
-            _, go = record(name, res)
-            if go:
-                queue.add(submit(name, "final"))
-            fut.release()
-    by_name = {r["name"]: r for r in (read_sweep(table) if table.is_file() else [])}
-    rows = [by_name[r.name] for r in runs if r.name in by_name]
-    say(format_table(rows), flush=True)
-    return rows
+            owner: dict[str, tuple[str, str]] = {}
+            queue = as_completed([submit(n, s) for n, s in todo])
+            for fut in queue:
+                name, stage = owner.pop(fut.key)
+                try:
+                    res = fut.result()
+                except Exception as exc:  # e.g. KilledWorker: a worker died on this run
+                    res = {"stage": stage, "error": f"{type(exc).__name__}: {exc}",
+                           "step": _step_or_zero(root / name, cfgs[name])}
+                _, go = record(name, res)
+                if go:
+                    queue.add(submit(name, "final"))
+                fut.release()
+        by_name = {r["name"]: r for r in (read_sweep(table) if table.is_file() else [])}
+        rows = [by_name[r.name] for r in runs if r.name in by_name]
+        say(format_table(rows), flush=True)
+        return rows
 
 
 # ---- command line ---------------------------------------------------------------------------

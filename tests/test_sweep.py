@@ -258,3 +258,65 @@ def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path, capsys):
     assert "FAILED" in out and "failed 1" in out
     lines = (folder / "sweep.jsonl").read_text().splitlines()
     assert all(json.loads(line)["stage"] in ("failed", "final") for line in lines)
+
+
+# ---- the sweep folder: one sweep at a time, and a table that a torn line cannot spoil -------
+SWEEP_CLI = ["sweep", "--params", PARAMS, "--seeds", "0,1", "--screen-step", "20",
+             "--in-process", "--workers", "1", "--threads", "1", "--judge-batches", "2",
+             "n_epochs=4", "device=cpu"]
+STOP_ALL_CLI = ["--min-hex", "2"]
+
+
+def test_a_second_sweep_into_the_same_folder_is_refused(reference, tmp_path):
+    """While a sweep runs (its tasks held back by a task that waits on an event), a second
+    sweep into its folder is refused up front, naming the first; the first then finishes
+    as if alone (no failed rows)."""
+    from distributed import Client, Event, LocalCluster
+
+    def hold():  # occupies the cluster's only worker thread until the gate opens
+        from distributed import Event
+        Event("held").set()
+        Event("gate").wait(120)
+
+    folder = tmp_path / "two"
+    first: list = []
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        gate = Event("gate", client)
+        blocker = client.submit(hold, pure=False)
+        assert Event("held", client).wait(60)
+        sweeping = threading.Thread(target=lambda: first.append(run_sweep(folder, client=client)),
+                                    daemon=True)
+        sweeping.start()
+        try:
+            deadline = time.monotonic() + 60  # the first sweep has submitted its runs
+            while not any("seed0" in str(k) for k in client.run_on_scheduler(
+                    lambda dask_scheduler: list(dask_scheduler.tasks))):
+                assert sweeping.is_alive() and time.monotonic() < deadline
+                time.sleep(0.01)
+            table = folder / "sweep.jsonl"
+            before = table.read_bytes() if table.exists() else None
+            with pytest.raises(SweepError, match=rf"sweep folder '{folder}' is in use by "
+                               rf"another sweep \(process {os.getpid()} on .+, started "
+                               r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC") as exc:
+                run_sweep(folder)  # a second sweep, on its own cluster
+            assert "\n" not in str(exc.value)
+            assert (table.read_bytes() if table.exists() else None) == before
+        finally:
+            gate.set()
+            sweeping.join(120)
+        blocker.release()
+    assert [r["status"] for r in first[0]] == ["finished"] * 2
+    assert all(r["stage"] != "failed" for r in read_sweep(folder, stages=True))
+    assert outcome(folder) == outcome(reference[0])
+
+
+def test_the_lock_of_a_killed_sweep_is_released_by_the_kernel(tmp_path):
+    folder = tmp_path / "dead"
+    code = ("import os, signal\nfrom gridcells.sweep import SweepLock\n"
+            f"SweepLock({str(folder)!r}).acquire(); os.kill(os.getpid(), signal.SIGKILL)")
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ,
+                                                           "OMP_NUM_THREADS": "1"})
+    assert done.returncode == -signal.SIGKILL and (folder / ".sweep.lock").is_file()
+    rows = run_sweep(folder, STOP_ALL)
+    assert [r["status"] for r in rows] == ["stopped"] * 2
