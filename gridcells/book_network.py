@@ -292,3 +292,15 @@ def screens_table(sel: Selection | None) -> list[dict[str, Any]]:
              "meets": {True: "yes", False: "no"}.get(r["meets"], "-"),
              "the book's": "yes" if r["seed"] == sel.chosen else ""}
             for r in sel.screens]
+
+
+def network_name(sel: Selection | None) -> str:
+    """What the chapters call the network they analyse: 'the network this build trained
+    (seed 10)', or 'the shipped network ensemble/seed0 (no seed screened by this build
+    succeeded)'."""
+    if sel is None:
+        return "the network this build trained"
+    if sel.chosen is not None:
+        return f"the network this build trained (seed {sel.chosen})"
+    return (f"the shipped network {sel.fallback} (no seed screened by this build "
+            "succeeded)")

@@ -161,3 +161,39 @@ def recipe_screens(rule=None, results: str = "experiments/results",
                for m in [at_step(r, rule.step) for r in earlier] + new]
     finished = [r for r in read_sweep(table) if r["status"] == "finished"]
     return screens, finished
+
+
+def repeatability(rows: list[dict]) -> list[dict]:
+    """The fingerprints of ``experiments/results/fingerprints.jsonl`` grouped: one row per
+    CPU model, precision and seed, with the thread counts measured, how many distinct weight
+    hashes they gave at the fingerprint's step (1: bit-identical across thread counts and
+    repeats), and the training error at that step of each distinct result (cm)."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["cpu"], r["precision"], r["seed"], r["steps"]), []).append(r)
+    out = []
+    for (cpu, precision, seed, steps), rs in groups.items():
+        hashes = {}
+        for r in rs:
+            hashes.setdefault(r["weights_sha256"], r["err_cm"].get(str(steps)))
+        out.append({"cpu": cpu, "flags": " ".join(rs[0].get("flags", [])),
+                    "precision": precision, "seed": seed, "step": steps,
+                    "threads": ", ".join(str(t) for t in sorted({r["threads"] for r in rs})),
+                    "runs": len(rs), "distinct weights": len(hashes),
+                    "error at step (cm)": ", ".join(f"{e:.2f}" for e in hashes.values())})
+    return out
+
+
+def across_cpus(rows: list[dict], precision: str = "bf16") -> str:
+    """A sentence on whether runs of one seed and precision on different CPU models gave the
+    same weights, true of ``rows`` (fingerprints); says so when only one CPU model was
+    measured."""
+    rs = [r for r in rows if r["precision"] == precision]
+    cpus = sorted({r["cpu"] for r in rs})
+    if len(cpus) < 2:
+        return (f"Only one CPU model has been fingerprinted in {precision} so far "
+                f"({cpus[0] if cpus else 'none'}), so agreement across CPU types is not "
+                "measured here.")
+    same = len({r["weights_sha256"] for r in rs}) == 1
+    return (f"In {precision}, the {len(cpus)} CPU models fingerprinted ({listing(cpus)}) "
+            + ("gave bit-identical weights." if same else "gave different weights."))

@@ -34,7 +34,7 @@
 #   {glue:text}`odds_hex:d` of {glue:text}`odds_n:d` recorded seeds had chosen the
 #   hexagonal lattice by step 3000 (95 % interval {glue:text}`odds_lo:.0%` to
 #   {glue:text}`odds_hi:.0%`).
-# - {glue:text}`network_sentence`
+# - {glue:md}`network_sentence`
 # :::
 #
 # The methods chapter defines the trajectories, the place-cell code, the network and its
@@ -78,12 +78,12 @@ report.show_network_notice()
 # book therefore does not stake itself on one seed: it screens the seeds of its params file
 # (`screen_seeds`) in their fixed order, two at a time, with the sweep's own rule, finishes
 # the first that leans hexagonal, and keeps it if it meets the recipe
-# (`gridcells.book_network`). {glue:text}`network_sentence`
+# (`gridcells.book_network`). {glue:md}`network_sentence`
 
 # %% tags=["remove-cell"]
 selection = report.selection()
 screen_table = book_network.screens_table(selection)
-glue("network_sentence", book_network.describe(selection, cfg.seed), display=False)
+glue("network_sentence", Markdown(book_network.describe(selection, cfg.seed)), display=False)
 odds_screens, odds_finished = recorded.recipe_screens()
 succ = book_network.success_odds(odds_screens, odds_finished)
 glue("succ_p", f"{100 * succ['p']:.0f}", display=False)
@@ -204,6 +204,7 @@ glue("tab-evaluation-md", Markdown(report.evaluation_table({"this network": row}
 # %% tags=["hide-input"]
 fig, _ = plotting.ratemap_gallery(maps.maps, scores.score_60)
 fig.savefig(f"{run_dir}/ratemaps.png", dpi=120)
+GENERATED.mkdir(parents=True, exist_ok=True)
 fig.savefig(GENERATED / "ratemaps.png", dpi=120)  # the book's introduction shows it
 glue("fig-gallery", fig, display=False)
 plotting.plt.close(fig)
@@ -259,6 +260,35 @@ glue("finished_decode", sum(r["err_cm"] <= 6 for r in finished), display=False)
 # but only {glue:text}`finished_meet:d` meet all four criteria: a hexagonal lattice is
 # needed for grid cells and is not always enough. No setting screened so far changes these
 # odds; the research notes record each one ({doc}`notes_lattice`, {doc}`notes_screens`).
+#
+# ## What repeats where
+# A training run on the CPU repeats bit for bit on one machine: the same seed, precision and
+# thread count give the same weights (tested, `tests/test_faults.py`). Across CPU types
+# it need not: bf16 matrix products are computed by kernels that differ between CPUs (AVX512
+# with the bf16 extension, or AMX tiles), and a difference in the last bit of one step grows
+# until the run falls into another lattice. {numref}`tab-fingerprints` gives, for each
+# CPU model fingerprinted so far, whether runs of seed 0 of the recipe with different thread
+# counts gave the same weights at step 1000 (`experiments/fingerprint.py`).
+# {glue:text}`across_cpus` On an Intel Xeon with AMX, a reader reported that seed 0 took the
+# square lattice where the recorded AMD EPYC run took the hexagonal one: this is why the
+# book screens its seeds, and why a reader on another CPU type gets a network that is a
+# fresh draw of the same recipe, with the odds above, rather than the recorded one.
+
+# %% tags=["remove-cell"]
+fingerprints = report.read_jsonl("experiments/results/fingerprints.jsonl")
+glue("tab-fingerprints-md", Markdown(report.markdown_table(recorded.repeatability(
+    fingerprints))), display=False)
+glue("across_cpus", recorded.across_cpus(fingerprints), display=False)
+
+# %% [markdown]
+# ```{glue:figure} tab-fingerprints-md
+# :name: tab-fingerprints
+#
+# Fingerprints of the first 1000 training steps of seed 0 of the CPU recipe
+# (`experiments/results/fingerprints.jsonl`): per CPU model (with its bf16 instruction-set
+# flags) and precision, the thread counts run, how many distinct sets of weights they gave
+# (1: bit-identical) and the training error at step 1000 of each.
+# ```
 #
 # ## Summary
 # - The network path-integrates: {glue:text}`err_cm:.1f` cm on fresh paths

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -25,12 +25,10 @@
 # :::{admonition} Key findings
 # :class: important
 # - {glue:text}`n_grid:d` of {glue:text}`n_units:d` units ({glue:text}`share_grid:.0%`)
-#   have a grid score above 0.3; their 90-degree score stays lower
+#   have a grid score above 0.3; {glue:text}`score_clause`
 #   ({numref}`fig-ratemap-gallery`, {numref}`fig-score-hist`).
-# - The grid units form **one module**: spacing {glue:text}`spacing_med:.0f` cm (half of
-#   them within {glue:text}`spacing_q1:.0f` to {glue:text}`spacing_q3:.0f` cm), with a
-#   shared orientation near {glue:text}`orient_med:.0f` degrees
-#   ({numref}`fig-geometry`, {numref}`fig-lattice-profile`).
+# - {glue:text}`module_sentence` {glue:text}`lattice_sentence`
+#   ({numref}`fig-geometry`, {numref}`fig-lattice-profile`)
 # - Few units are border cells: {glue:text}`n_border:d` have a border score above 0.5,
 #   while {glue:text}`n_interior:d` have every field away from the walls (border score
 #   exactly -1, by construction of the score).
@@ -48,8 +46,7 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, report, study
-from gridcells.config import TRAINING_FIELDS
+from gridcells import plotting, report, sentences, study
 from gridcells.population import population
 from gridcells.stats import rayleigh_p_value
 
@@ -60,6 +57,9 @@ run_dir = None
 # %% tags=["hide-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 model = gc.load_model(run_dir)
+
+# %% tags=["remove-input"]
+report.show_network_notice()
 
 # %% [markdown]
 # ## Rate maps of every unit
@@ -152,6 +152,14 @@ glue("spacing_med", here["spacing_median_cm"], display=False)
 glue("spacing_q3", here["spacing_q3_cm"], display=False)
 glue("orient_med", here["orientation_deg"], display=False)
 glue("n_border", here["n_border"], display=False)
+here_p = rayleigh_p_value(np.radians(orient) * 6)
+glue("module_sentence", sentences.module_sentence(here, here_p), display=False)
+glue("lattice_sentence", sentences.lattice_sentence(here, "The population's units"),
+     display=False)
+glue("verdict_hex", sentences.hexagonal_maps_verdict(here), display=False)
+glue("score_clause", sentences.score_comparison(
+    float(np.nanmedian(s60[grid_units])) if len(grid_units) else float("nan"),
+    here["median_score_90_grid"]) + ".", display=False)
 glue("n_interior", here["n_interior"], display=False)
 fig, axes = plotting.plt.subplots(1, 3, figsize=(10, 2.8), layout="constrained")
 plotting.score_histogram({"border score": border}, ax=axes[0], xlabel="border score",
@@ -205,14 +213,12 @@ plotting.plt.close(fig)
 members = gc.load_ensemble()
 pops = {name: population(net, cfg) for name, net in members.items()}
 rows = [{"network": name, **p.row()} for name, p in pops.items()]
-# a member trained by the same recipe from the book network's seed is the same network
+# a member is the book's network only if it holds the same weights (not merely its seed)
 twin = [n for n, net in members.items()
-        if all(getattr(net.cfg, f) == getattr(model.cfg, f) for f in TRAINING_FIELDS)]
+        if sentences.same_weights(net.state_dict(), model.state_dict())]
 others = [r for r in rows if r["network"] not in twin]
-glue("twin_note", f"Member {twin[0]} was trained by the same recipe from the same seed as "
-     "this book's network: it is the same network, stored in float16 (it counts in the "
-     "ensemble's figures once, as a member); this network is compared with the other "
-     f"{len(others)}." if twin else "", display=False)
+glue("twin_note", sentences.twin_sentence(twin[0] if twin else None, len(others)),
+     display=False)
 glue("bin_cm", 100 * model.cfg.box_width / model.cfg.nbins, display=False)
 ens = study.across(rows)
 ray_p = {name: rayleigh_p_value(np.radians(p.orientation_deg) * 6) for name, p in pops.items()}
@@ -288,15 +294,17 @@ for key, what in (("orientation_resultant", "orientation resultant"),
 glue("here_outside", ("On the other columns, " + "; ".join(outside) + ".") if outside
      else "On the other columns it also lies within the other members' range.",
      display=False)
-n_oriented = sum(p < 0.001 for p in ray_p.values())
-glue("ens_module_lead", "Each network's grid units form one module" if n_oriented == len(rows)
-     else f"The grid units form one module in {n_oriented} of {len(rows)} networks",
+n_oriented = sum(p < sentences.MODULE_ALPHA for p in ray_p.values())
+n_module = sum(sentences.one_module(r, ray_p[r["network"]]) for r in rows)
+glue("ens_module_lead", "Each network's grid units form one hexagonal module"
+     if n_module == len(rows) else
+     f"The grid units form one hexagonal module in {n_module} of {len(rows)} networks",
      display=False)
 glue("ens_oriented_text", "in every network" if n_oriented == len(rows) else
      f"in {n_oriented} of {len(rows)} networks", display=False)
 glue("ens_spacing_min", spacing_range[0], display=False)
 glue("ens_spacing_max", spacing_range[1], display=False)
-glue("here_typical", "lie within" if within else "fall outside", display=False)
+glue("here_typical", "lie within" if within else "do not both lie within", display=False)
 glue("ens_n_oriented", n_oriented, display=False)
 
 # %% [markdown]
@@ -339,14 +347,13 @@ glue("ens_n_oriented", n_oriented, display=False)
 # ## Summary
 # - {glue:text}`share_grid:.0%` of the units are grid-like (score above 0.3;
 #   {numref}`fig-ratemap-gallery`, {numref}`fig-score-hist`).
-# - They form one module of spacing {glue:text}`spacing_med:.0f` cm and a common
-#   orientation near {glue:text}`orient_med:.0f` degrees ({numref}`fig-geometry`): the
-#   population shares one lattice ({numref}`fig-lattice-profile`).
+# - {glue:text}`module_sentence` ({numref}`fig-geometry`)
+# - {glue:text}`lattice_sentence` ({numref}`fig-lattice-profile`)
 # - {glue:text}`n_border:d` units are border-like (score above 0.5).
 # - The ensemble's {glue:text}`ens_n:d` networks agree: {glue:text}`ens_share:.0%` grid
-#   units ({glue:text}`ens_share_lo:.0%` to {glue:text}`ens_share_hi:.0%`), one module of
-#   about {glue:text}`ens_spacing:.0f` cm {glue:text}`ens_oriented_text`
-#   ({numref}`tab-ensemble-maps`, {numref}`fig-ensemble-maps`).
+#   units ({glue:text}`ens_share_lo:.0%` to {glue:text}`ens_share_hi:.0%`) at a median
+#   spacing of about {glue:text}`ens_spacing:.0f` cm, their orientations concentrated
+#   {glue:text}`ens_oriented_text` ({numref}`tab-ensemble-maps`, {numref}`fig-ensemble-maps`).
 #
 # The predictive chapter asks whether these maps are sharpest for where the animal *will
 # be*, rather than where it is; the pattern-formation chapter compares this spacing with

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -19,19 +19,20 @@
 # ```{admonition} Key findings
 # :class: tip
 # - {glue:text}`verdict`
-# - In the network trained in this book, {glue:text}`live_pred` of {glue:text}`live_grid`
-#   grid units map best onto a future position ({glue:text}`live_pred_share` %, median shift
-#   {glue:text}`live_pred_median` cm), {glue:text}`live_retro` onto a past one and
-#   {glue:text}`live_zero` onto the present; {glue:text}`live_unres` cannot be placed.
+# - Across {glue:text}`n_networks` independently trained networks,
+#   {glue:text}`net_pred_total` of {glue:text}`net_grid_total` grid units are predictive
+#   ({glue:text}`net_pool` % pooled, Wilson 95 % interval {glue:text}`net_pool_lo` to
+#   {glue:text}`net_pool_hi` %); Ouchi & Fujisawa found about 28 % in rats.
+# - One more point, {glue:text}`live_name`: in it, {glue:text}`live_pred` of
+#   {glue:text}`live_grid` grid units map best onto a future position
+#   ({glue:text}`live_pred_share` %, median shift {glue:text}`live_pred_median` cm),
+#   {glue:text}`live_retro` onto a past one and {glue:text}`live_zero` onto the present;
+#   {glue:text}`live_unres` cannot be placed.
 # - Its grid units' maps are sharpest at a median shift of {glue:text}`live_shift_median` cm
 #   (interquartile range {glue:text}`live_shift_iqr` cm; one step is
 #   {glue:text}`cm_per_step` cm): within about a step of the present position. Advancing
 #   their activity by 8 steps moves the estimate by {glue:text}`inj_pos_median` cm (injected
 #   {glue:text}`inj_pos_cm` cm), so the estimate would see a real shift.
-# - Across {glue:text}`n_networks` independently trained networks,
-#   {glue:text}`net_pred_total` of {glue:text}`net_grid_total` grid units are predictive
-#   ({glue:text}`net_pool` % pooled, Wilson 95 % interval {glue:text}`net_pool_lo` to
-#   {glue:text}`net_pool_hi` %); Ouchi & Fujisawa found about 28 % in rats.
 # - The earlier analysis's rules, applied to the same network, call
 #   {glue:text}`earlier_pred` units predictive; {glue:text}`earlier_survive` of them are
 #   predictive by the calibrated analysis. Its argmax of gridness recovers a known shift
@@ -63,7 +64,7 @@ from IPython.display import Markdown, display
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, report, study
+from gridcells import book_network, plotting, report, study
 from gridcells.predictive import crosstab
 
 # %% tags=["parameters", "remove-cell"]
@@ -75,6 +76,10 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 model = gc.load_model(run_dir)
 out_dir = f"{run_dir}/analysis/predictive"
 TRUTH = "benchmarks/results/predictive_truth.json"
+
+# %% tags=["remove-input"]
+report.show_network_notice()
+glue("live_name", book_network.network_name(report.selection()), display=False)
 FALSE_POS = "benchmarks/results/predictive_false_positives.json"
 NETWORKS = "experiments/results/predictive_networks.jsonl"
 

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -51,6 +51,9 @@ cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False
 model = gc.load_model(run_dir)
 labels = PredictiveResult.load(f"{run_dir}/analysis/predictive").main.labels
 NETWORKS = "experiments/results/predictive_networks.jsonl"
+
+# %% tags=["remove-input"]
+report.show_network_notice()
 
 # %% [markdown]
 # ## The network trained in this book

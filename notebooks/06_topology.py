@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -66,6 +66,9 @@ glue("n_points", cfg.topology_points, display=False)
 glue("n_nulls", cfg.topology_nulls, display=False)
 glue("max_scale", cfg.topology_max_scale, display=False)
 glue("nbins_fine", cfg.topology_nbins, display=False)
+
+# %% tags=["remove-input"]
+report.show_network_notice()
 
 # %% [markdown]
 # ## Method

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -49,7 +49,6 @@ from gridcells.ensemble import ensemble_rows, throughput
 from gridcells.pretrained import DATA
 from gridcells.stats import t_interval, wilson_interval
 from gridcells.sweep import read_sweep
-from gridcells.sweep_plan import ScreenRule
 
 # %% tags=["parameters", "hide-cell"]
 params_file = "params/default.yaml"
@@ -153,16 +152,9 @@ glue("n_screened", str(len(sweep_rows)), display=False)
 seeds_rows = [r for r in report.read_jsonl("experiments/results/recipe_seeds.jsonl")
               if r.get("wall_s") and r.get("steps", 8000) == 8000][-10:]
 screens = report.read_jsonl("experiments/results/lattice_odds.jsonl")
-lattice_rows = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
-earlier = lattice_rows + screens
-earlier_seeds = {r.get("seed") if r.get("seed") is not None
-                 else r.get("overrides", {}).get("seed", 0) for r in earlier}
-# the sweep's screens of seeds it did not adopt from the earlier (selected) runs
-new_screens = [r for r in report.read_jsonl(DATA / "ensemble" / "sweep.jsonl")
-               if r["stage"] == "screen" and r["seed"] not in earlier_seeds]
-rule = ScreenRule()
-unselected = [recorded.at_step(r, rule.step) for r in earlier] + new_screens
-k_cont = sum(rule.passes(m) for m in unselected)
+# every seed screened without selection, judged by the sweep's rule
+unselected, _ = recorded.recipe_screens()
+k_cont = sum(m["passes"] for m in unselected)
 lo_p, hi_p = wilson_interval(k_cont, len(unselected))
 odds = {"share": k_cont / len(unselected)}
 glue("p_hex_lo", f"{100 * lo_p:.0f}", display=False)

@@ -115,3 +115,11 @@ def test_select_both_outcomes(tmp_path):
     # smoke runs decode at ~90 cm: they pass the screen, are finished, and miss the recipe
     assert sel.chosen is None and all(r["status"] == "finished" for r in sel.screens)
     assert "2 leaned hexagonal" in bn.describe(sel)
+
+
+def test_network_name_says_which():
+    assert bn.network_name(None) == "the network this build trained"
+    assert "seed 7" in bn.network_name(bn.Selection([_screen(7, "continue", True, True)],
+                                                    chosen=7))
+    text = bn.network_name(bn.Selection([_screen(3, "stop")], fallback="ensemble/seed0"))
+    assert "shipped network ensemble/seed0" in text and "trained" not in text.split("(")[0]

@@ -1,0 +1,147 @@
+"""Sentences the results prose states about a network, each computed from the values it
+describes.
+
+The book's network differs from build to build (another CPU type, seed or params file can
+give a square lattice where the recorded build had a hexagonal one), so no qualitative
+statement of the results prose is written for an expected outcome: which lattice the units
+share, whether they form one module, which grid score is higher, whether the network is the
+same as an ensemble member, whether it lies inside the ensemble's range. Each builder takes
+numbers, returns a sentence true of them, and is tested on both outcomes
+(``tests/test_sentences.py``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+LATTICE_MARGIN = 0.03  # least lead of the strongest shared order over the next one
+MODULE_MAX_SPREAD = 0.25  # one module: interquartile range of spacings / median at most this
+MODULE_ALPHA = 1e-3  # one module: Rayleigh test of the 6-fold orientations below this
+ORDER_NAMES = {"hex_order": "hexagonal", "square_order": "square", "stripe_order": "stripe"}
+
+
+def _fin(value) -> bool:
+    return value is not None and math.isfinite(float(value))
+
+
+def lattice_kind(row: dict, margin: float = LATTICE_MARGIN) -> str:
+    """The lattice a population's units share: 'hexagonal', 'square' or 'stripe' (one band
+    orientation) when that order leads the others by at least ``margin``, 'undecided'
+    otherwise (row: hex_order, square_order, stripe_order; missing or NaN orders left out)."""
+    orders = sorted(((float(row[k]), name) for k, name in ORDER_NAMES.items()
+                     if _fin(row.get(k))), reverse=True)
+    if not orders:
+        return "undecided"
+    if len(orders) > 1 and orders[0][0] - orders[1][0] < margin:
+        return "undecided"
+    return orders[0][1]
+
+
+def _orders_text(row: dict) -> str:
+    parts = [f"{name} {float(row[k]):.2f}" for k, name in ORDER_NAMES.items()
+             if _fin(row.get(k))]
+    return "shared order " + ", ".join(parts)
+
+
+def lattice_sentence(row: dict, subject: str = "Its units") -> str:
+    """'Its units share a hexagonal lattice (shared order hexagonal 0.22, square 0.09,
+    stripe 0.05).' or, when no order leads, that they share none."""
+    kind = lattice_kind(row)
+    if kind == "undecided":
+        return f"{subject} share no one lattice ({_orders_text(row)})."
+    what = {"hexagonal": "a hexagonal lattice", "square": "a square lattice",
+            "stripe": "one band orientation"}[kind]
+    return f"{subject} share {what} ({_orders_text(row)})."
+
+
+def score_comparison(median_60: float, median_90: float, subject: str = "the grid units",
+                     tol: float = 0.02) -> str:
+    """Which grid score is higher, as a clause: 'the 90-degree score of the grid units is
+    lower than their 60-degree score (median 0.12 against 0.65)'."""
+    if not (_fin(median_60) and _fin(median_90)):
+        return f"the 90-degree score of {subject} is not defined"
+    d = median_90 - median_60
+    how = "about equal to" if abs(d) <= tol else ("higher than" if d > 0 else "lower than")
+    return (f"the 90-degree score of {subject} is {how} their 60-degree score (median "
+            f"{median_90:.2f} against {median_60:.2f})")
+
+
+def one_module(row: dict, rayleigh_p: float, max_spread: float = MODULE_MAX_SPREAD,
+               alpha: float = MODULE_ALPHA) -> bool:
+    """Whether a network's grid units form one hexagonal module: their units share a
+    hexagonal lattice, their spacings spread at most ``max_spread`` of the median
+    (interquartile range), and their 6-fold orientations are concentrated (Rayleigh
+    p < ``alpha``). row: :meth:`gridcells.population.Population.row`."""
+    return (row.get("n_grid", 0) >= 3 and lattice_kind(row) == "hexagonal"
+            and _fin(row.get("spacing_spread")) and row["spacing_spread"] <= max_spread
+            and _fin(rayleigh_p) and rayleigh_p < alpha)
+
+
+def module_sentence(row: dict, rayleigh_p: float) -> str:
+    """The rate-map chapter's sentence on modules, true of ``row`` (a population row) and the
+    Rayleigh p-value of its grid units' 6-fold orientations."""
+    n = int(row.get("n_grid", 0))
+    if n < 3:
+        return (f"Only {n} unit{'s' * (n != 1)} {'have' if n != 1 else 'has'} a grid score "
+                "above 0.3: too few to speak of a module.")
+    spacing = (f"median spacing is {row['spacing_median_cm']:.0f} cm (half of them within "
+               f"{row['spacing_q1_cm']:.0f} to {row['spacing_q3_cm']:.0f} cm)")
+    if one_module(row, rayleigh_p):
+        return (f"The grid units form one module: their {spacing}, with a shared "
+                f"orientation "
+                f"near {row['orientation_deg']:.0f} degrees (Rayleigh p {rayleigh_p:.1g}).")
+    why = []
+    kind = lattice_kind(row)
+    if kind != "hexagonal":
+        why.append("their population shares no one lattice" if kind == "undecided" else
+                   f"the lattice their population shares is {kind}")
+    if not (_fin(row.get("spacing_spread")) and row["spacing_spread"] <= MODULE_MAX_SPREAD):
+        why.append(f"their spacings spread {row['spacing_spread']:.2f} of the median "
+                   f"(one module: at most {MODULE_MAX_SPREAD:g})")
+    if not (_fin(rayleigh_p) and rayleigh_p < MODULE_ALPHA):
+        why.append(f"their orientations are not concentrated (Rayleigh p {rayleigh_p:.2g})")
+    return (f"The grid units do not form one hexagonal module: {'; '.join(why)}. Their "
+            f"{spacing}.")
+
+
+def same_weights(a: dict, b: dict, dtype=np.float16) -> bool:
+    """Whether two state dicts (name -> array or tensor) hold the same weights once both are
+    rounded to ``dtype`` (the shipped networks are stored in float16)."""
+    if set(a) != set(b):
+        return False
+
+    def arr(t):
+        return np.asarray(t.detach().cpu().numpy() if hasattr(t, "detach") else t)
+
+    return all(arr(a[k]).shape == arr(b[k]).shape and
+               np.array_equal(arr(a[k]).astype(dtype), arr(b[k]).astype(dtype)) for k in a)
+
+
+def twin_sentence(twin: str | None, n_others: int) -> str:
+    """The sentence on an ensemble member that holds the book's network's own weights (found
+    by :func:`same_weights`, not by its config); empty when no member does."""
+    if twin is None:
+        return ""
+    return (f"Member {twin} holds the same weights as this book's network (equal after "
+            "rounding to float16, the shipped precision): it counts in the ensemble's figures "
+            f"once, as a member, and this network is compared with the other {n_others}.")
+
+
+def range_word(value: float, lo: float, hi: float) -> str:
+    """'lies within', 'lies below' or 'lies above' the range [lo, hi]."""
+    if not _fin(value):
+        return "cannot be placed in"
+    return "lies within" if lo <= value <= hi else ("lies below" if value < lo
+                                                     else "lies above")
+
+
+def hexagonal_maps_verdict(row: dict, threshold: float = 0.3) -> str:
+    """Against the paper's "hexagonal rate maps" (most top units hexagonal, Fig. 2):
+    'reproduced' when the units share a hexagonal lattice and at least 30 % score above
+    0.3, 'partly' when they share a hexagonal lattice with fewer grid units, 'not
+    reproduced' when they share a square lattice, bands or none."""
+    if lattice_kind(row) != "hexagonal":
+        return "not reproduced"
+    return "reproduced" if row.get("share_grid", 0) >= threshold else "partly"
