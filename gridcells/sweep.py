@@ -53,6 +53,7 @@ import contextlib
 import importlib.util
 import os
 import socket
+import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -65,12 +66,13 @@ from .sweep_table import (
     FINAL_KEYS,
     SCREEN_KEYS,
     TABLE,
+    TORN,
     _append,
     _num,
-    _rows,
     _stage_row,
     format_table,
     read_sweep,
+    repair_table,
 )
 from .sweep_worker import (
     _step_or_zero,
@@ -215,8 +217,15 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
     # one sweep per folder: refused here, before anything is read or written, if another
     # sweep holds it; held until this one returns or raises
     with SweepLock(root):
-        # what each run needs, from its run directory and the table
-        previous = _rows(table)
+        # what each run needs, from its run directory and the table (a torn last row is
+        # set aside first: its run is then measured again, as one never recorded)
+        previous, torn = repair_table(table)
+        if torn is not None:
+            run_s = f"run {torn.name!r}" if torn.name else "the run it recorded"
+            again = "by this sweep" if torn.name in spec else "by a sweep that includes it"
+            print(f"warning: {table}: line {torn.line} is torn ({torn.problem}; a crash or a "
+                  f"full disk?): skipped, its text moved to {table.with_name(TORN)}; {run_s} "
+                  f"is measured again {again}", file=sys.stderr, flush=True)
         todo: list[tuple[str, str]] = []  # (name, first stage to submit)
         for run in runs:
             name, cfg = run.name, cfgs[run.name]

@@ -1,19 +1,33 @@
 """The sweep table (``SWEEP/sweep.jsonl``): one row per run per stage, appended by the client
 only (each by an atomic rewrite); :func:`read_sweep` reads it back (one summary row per run,
 or every stage row) and :func:`format_table` prints the summary. Part of
-:mod:`gridcells.sweep`, which re-exports every name."""
+:mod:`gridcells.sweep`, which re-exports every name.
+
+**A damaged table.** A last line cut short (a crash or a full disk while something wrote the
+file) is *torn*: :func:`read_sweep` skips it with a warning naming the file and the line,
+and the next sweep (:func:`repair_table`, under the sweep's lock) moves its text to
+``sweep.jsonl.torn`` and rewrites the table without it, so every row before it is kept and
+its run is measured again. Any other line that is not a row stops both, naming the file,
+the line and what was expected; nothing is changed.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import warnings
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .checkpoints import atomic_write_text
+from .checkpoints import atomic_write, atomic_write_text
 from .sweep_plan import RunSpec, ScreenRule, SweepError
 
 TABLE = "sweep.jsonl"
+TORN = TABLE + ".torn"  # the text of torn last lines removed from the table, one a line
+STAGES = ("screen", "final", "failed")
 SCREEN_KEYS = ("err_cm", "frac_above_03", "best64_mean", "hex_order", "square_order",
                "stripe_order", "frac_silent", "map_corr", "n_units")
 FINAL_KEYS = ("err_cm", "frac_above_03", "best64_mean", "best_score", "median_score",
@@ -74,11 +88,89 @@ def read_sweep(path: str | Path, stages: bool = False) -> list[dict[str, Any]]:
     return list(runs.values())
 
 
+@dataclass(frozen=True)
+class TornLine:
+    """A torn last line of a sweep table: its number (from 1), why it does not parse, its
+    bytes, where it starts in the file, and the run it was a row of (None if unreadable)."""
+
+    line: int
+    problem: str
+    text: bytes
+    offset: int
+    name: str | None
+
+
+def _row(line: bytes) -> tuple[dict[str, Any] | None, str | None, bool]:
+    """(row, problem, whether the line parses as JSON) of one line of a sweep table."""
+    try:
+        row = json.loads(line)
+    except ValueError as exc:  # JSONDecodeError, or bytes that are not text
+        why = (f"{exc.msg} (column {exc.colno})" if isinstance(exc, json.JSONDecodeError)
+               else "not UTF-8 text")
+        return None, why, False
+    if not (isinstance(row, dict) and isinstance(row.get("name"), str)
+            and row.get("stage") in STAGES):
+        got = json.dumps(row)
+        return None, (f"expected a JSON object with 'name' and 'stage' ({', '.join(STAGES)}), "
+                      f"got {got[:60] + '...' if len(got) > 60 else got}"), True
+    return row, None, True
+
+
+def _parse(table: Path) -> tuple[list[dict[str, Any]], TornLine | None]:
+    """Every row of a sweep table and its torn last line (None if there is none); SweepError
+    naming the file and the line for any other line that is not a row."""
+    rows: list[dict[str, Any]] = []
+    lines = table.read_bytes().split(b"\n")
+    last = max((n for n, line in enumerate(lines, 1) if line.strip()), default=0)
+    offset = 0
+    for n, line in enumerate(lines, 1):
+        start, offset = offset, offset + len(line) + 1
+        if not line.strip():
+            continue
+        row, problem, parses = _row(line)
+        if problem is None:
+            rows.append(row)
+        elif n == last and not parses:  # cut short: nothing after it, and not JSON
+            name = re.search(rb'"name": "([^"\\]*)"', line)
+            return rows, TornLine(n, problem, line, start,
+                                  None if name is None else name[1].decode(errors="replace"))
+        elif parses:
+            raise SweepError(f"{table}: line {n}: {problem}; fix or delete that line")
+        else:
+            raise SweepError(f"{table}: line {n}: {problem}; expected one JSON row per line "
+                             "as gridcells sweep writes them (fix or delete that line)")
+    return rows, None
+
+
 def _rows(table: Path) -> list[dict[str, Any]]:
-    """Every row of a sweep table (none if the file does not exist yet)."""
+    """Every row of a sweep table (none if the file does not exist yet); a torn last line is
+    skipped with a warning."""
     if not table.is_file():
         return []
-    return [json.loads(line) for line in table.read_text().splitlines() if line.strip()]
+    rows, torn = _parse(table)
+    if torn is not None:
+        warnings.warn(f"{table}: line {torn.line} is torn ({torn.problem}): skipped; the "
+                      f"next gridcells sweep into {str(table.parent)!r} moves it to {TORN} and "
+                      "measures its run again", stacklevel=3)
+    return rows
+
+
+def repair_table(table: Path) -> tuple[list[dict[str, Any]], TornLine | None]:
+    """The rows of a sweep table, after removing a torn last line (returned, else None): its
+    text is appended to ``sweep.jsonl.torn`` beside the table, then the table is rewritten
+    atomically without it (every byte before it kept). For the sweep's client, which holds
+    the folder's lock."""
+    if not table.is_file():
+        return [], None
+    rows, torn = _parse(table)
+    if torn is not None:
+        with open(table.with_name(TORN), "ab") as fh:
+            fh.write(torn.text + b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        kept = table.read_bytes()[:torn.offset]
+        atomic_write(table, lambda p: p.write_bytes(kept))
+    return rows, torn
 
 
 def _num(value) -> float:
@@ -87,8 +179,11 @@ def _num(value) -> float:
 
 def _append(table: Path, row: dict[str, Any]) -> None:
     """Append one row to the table by an atomic rewrite (a crash leaves the old or the new
-    file, never half a line)."""
+    file, never half a line); a last line without its newline gets one first, so the row is
+    never glued onto it."""
     old = table.read_text() if table.is_file() else ""
+    if old and not old.endswith("\n"):
+        old += "\n"
     atomic_write_text(table, old + json.dumps(row, allow_nan=True) + "\n")
 
 

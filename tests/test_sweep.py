@@ -320,3 +320,52 @@ def test_the_lock_of_a_killed_sweep_is_released_by_the_kernel(tmp_path):
     assert done.returncode == -signal.SIGKILL and (folder / ".sweep.lock").is_file()
     rows = run_sweep(folder, STOP_ALL)
     assert [r["status"] for r in rows] == ["stopped"] * 2
+
+
+def test_a_torn_last_line_is_reported_skipped_and_its_run_measured_again(tmp_path, capsys):
+    """The last row cut short (a crash or a full disk): reported with the file and the line,
+    kept in sweep.jsonl.torn, removed from the table; its run is measured again and every
+    row before it is kept as it was."""
+    folder = tmp_path / "torn"
+    run_sweep(folder, STOP_ALL)
+    table = folder / "sweep.jsonl"
+    lines = table.read_text().splitlines()
+    assert len(lines) == 2
+    first, last = (json.loads(line)["name"] for line in lines)
+    torn = lines[1][:len(lines[1]) // 2]
+    table.write_text(f"{lines[0]}\n{torn}")
+    with pytest.warns(UserWarning, match=rf"{table}: line 2 is torn"):
+        assert [r["name"] for r in read_sweep(folder)] == [first]  # reading skips it
+    assert table.read_text() == f"{lines[0]}\n{torn}"  # and changes nothing
+    capsys.readouterr()
+    rows = run_sweep(folder, STOP_ALL)
+    err = [line for line in capsys.readouterr().err.splitlines() if "torn" in line]
+    assert len(err) == 1 and err[0].startswith(f"warning: {table}: line 2 is torn")
+    assert "sweep.jsonl.torn" in err[0] and f"run {last!r} is measured again" in err[0]
+    assert (folder / "sweep.jsonl.torn").read_text() == torn + "\n"
+    after = table.read_text().splitlines()
+    assert after[0] == lines[0] and len(after) == 2  # nothing glued onto the torn text
+    assert untimed([json.loads(after[1])]) == untimed([json.loads(lines[1])])
+    assert [r["status"] for r in rows] == ["stopped"] * 2
+
+
+def test_a_corrupt_line_in_the_middle_stops_the_sweep_naming_file_and_line(tmp_path, capsys):
+    from gridcells.cli import main
+
+    folder = tmp_path / "corrupt"
+    run_sweep(folder, STOP_ALL)
+    table = folder / "sweep.jsonl"
+    lines = table.read_text().splitlines()
+    table.write_text(f"{lines[0][:30]}\n{lines[1]}\n")
+    before = table.read_bytes()
+    code = main([*SWEEP_CLI, *STOP_ALL_CLI, "--sweep-dir", str(folder), "--dashboard", ":0"])
+    err = [line for line in capsys.readouterr().err.splitlines() if "gridcells" in line]
+    assert code == 2 and len(err) == 1  # one line (other lines: asyncio leftovers of tests)
+    assert err[0].startswith(f"gridcells sweep: error: {table}: line 1: ") and \
+        "expected" in err[0]
+    assert table.read_bytes() == before and not (folder / "sweep.jsonl.torn").exists()
+    with pytest.raises(SweepError, match=rf"{table}: line 1: .*expected"):
+        read_sweep(folder)
+    table.write_text(f"{lines[0]}\n[1, 2]\n{lines[1]}\n")  # JSON, but not a row
+    with pytest.raises(SweepError, match=r"line 2: expected a JSON object with 'name'"):
+        read_sweep(folder)
