@@ -139,7 +139,7 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
           overrides: dict[str, Any] | None = None, rule: ScreenRule | None = None, *,
           client=None, scheduler: str | None = None, workers: int | None = None,
           threads: int | None = None, processes: bool = True,
-          dashboard: str | None = ":8787", judge_batches: int = 50,
+          dashboard: str | None = ":0", judge_batches: int = 50,
           screen_only: bool = False, progress: bool = True) -> list[dict[str, Any]]:
     """Train ``runs`` of ``params`` (+ ``overrides``) into ``sweep_dir/<run.name>``, screened
     by ``rule`` (default :class:`ScreenRule`), on Dask; returns :func:`read_sweep`'s rows of
@@ -151,8 +151,10 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
     torch threads (default: cores // workers), so trainings do not oversubscribe the cores;
     ``processes=False`` runs the workers as threads of this process. ``threads`` is also
     used with a scheduler or client (default 1 there; None with a client: leave the
-    workers' setting). judge_batches: batches of the final judgement; screen_only: stop
-    every run at the screening step (a later call continues the ones that pass)."""
+    workers' setting). dashboard: the local cluster's dashboard address (default ``":0"``,
+    a free port, printed, so that a second cluster does not warn that 8787 is taken; None:
+    no dashboard). judge_batches: batches of the final judgement; screen_only: stop every
+    run at the screening step (a later call continues the ones that pass)."""
     rule = ScreenRule() if rule is None else rule
     for key, value in (("judge_batches", judge_batches), ("workers", workers),
                        ("threads", threads)):
@@ -325,8 +327,9 @@ def add_arguments(p) -> None:
                         "with --scheduler)")
     p.add_argument("--in-process", action="store_true",
                    help="local cluster: workers are threads of this process (debugging)")
-    p.add_argument("--dashboard", default=":8787",
-                   help="local cluster: dashboard address (default :8787; needs bokeh)")
+    p.add_argument("--dashboard", default=":0",
+                   help="local cluster: dashboard address, e.g. :8787 (default :0, a free "
+                        "port; the link is printed; needs bokeh)")
     p.add_argument("--judge-batches", type=int, default=50,
                    help="batches of 20-step paths in the final judgement (default 50)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")

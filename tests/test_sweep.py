@@ -369,3 +369,24 @@ def test_a_corrupt_line_in_the_middle_stops_the_sweep_naming_file_and_line(tmp_p
     table.write_text(f"{lines[0]}\n[1, 2]\n{lines[1]}\n")  # JSON, but not a row
     with pytest.raises(SweepError, match=r"line 2: expected a JSON object with 'name'"):
         read_sweep(folder)
+
+
+def test_the_default_dashboard_does_not_warn_when_port_8787_is_taken(tmp_path, recwarn):
+    """A second local cluster (here: port 8787 held by a socket) starts quietly: the
+    dashboard takes a free port unless one is asked for."""
+    import socket
+
+    from gridcells.cli import main
+
+    with socket.socket() as taken:
+        try:
+            taken.bind(("", 8787))
+            taken.listen()
+        except OSError:  # held by something else already: as good
+            pass
+        code = main(["sweep", "--params", PARAMS, "--sweep-dir", str(tmp_path / "d"),
+                     "--seeds", "0", "--screen-step", "0", "--in-process", "--workers", "1",
+                     "--threads", "1", "--judge-batches", "2", "--quiet", "n_epochs=1",
+                     "device=cpu"])
+    assert code == 0
+    assert not [w for w in recwarn if "already in use" in str(w.message)]
