@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,11 @@ def run_notebook(notebook: str | Path, params_file: str | Path,
     nb.metadata["gridcells"] = run_record(parameters)  # what --no-execute compares
     env_path = os.environ.get("PATH", "")
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env_path}"
+    sockets = tempfile.TemporaryDirectory(prefix="gridcells-kernel-")  # private (mode 700)
     try:
         pm.execute_notebook(nb, str(partial), parameters=parameters, kernel_name="python3",
-                            language="python", cwd=str(ROOT), progress_bar=progress)
+                            language="python", cwd=str(ROOT), progress_bar=progress,
+                            config=_local_kernel(sockets.name))
     except pm.PapermillExecutionError as exc:
         raise NotebookFailed(f"{src.name} failed in cell {exc.exec_count}: {exc.ename}: "
                              f"{exc.evalue} (partial output kept in {partial})") from None
@@ -95,9 +98,20 @@ def run_notebook(notebook: str | Path, params_file: str | Path,
                              f"{partial}") from None
     finally:
         os.environ["PATH"] = env_path
+        sockets.cleanup()
     _fold_injected(partial)
     partial.replace(out)
     return out
+
+
+def _local_kernel(folder: str):
+    """Kernel-manager settings for a kernel that talks to us over Unix sockets in ``folder``
+    (the ipc transport) instead of TCP on localhost: nothing outside this machine's user
+    can reach it, and ipykernel no longer warns "Kernel is running over TCP without
+    encryption" once per notebook."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "kernel")}})
 
 
 def _fold_injected(path: Path) -> None:
