@@ -59,6 +59,11 @@ class Config:
     Ng: int = _p(4096, "number of grid (hidden) units (W_hh: Ng^2 floats)", lo=1, hi=16384)
     RNN_type: str = _p("RNN", "recurrent cell", choices=("RNN", "LSTM"))
     activation: str = _p("relu", "nonlinearity of the vanilla RNN", choices=("relu", "tanh"))
+    velocity_input: str = _p("linear", "velocity input of the vanilla RNN: linear (W_ih v, the "
+                             "original) or conformal (W_ih v rescaled to norm |v| times the "
+                             "RMS column norm of W_ih, the same for every direction: after "
+                             "the conformal normalisation of Xu et al. 2024)",
+                             choices=("linear", "conformal"))
     init_recurrent: str = _p("uniform", "W_hh init: uniform (PyTorch default, as the original), "
                              "identity (IRNN) or orthogonal",
                              choices=("uniform", "identity", "orthogonal"))
@@ -199,6 +204,9 @@ class Config:
                 r"\d+(-\d+)?(,\d+(-\d+)?)*", str(self.screen_seeds).replace(" ", "")):
             raise ConfigError(f"screen_seeds: cannot read {self.screen_seeds!r}; expected "
                               "seeds and ranges like 0,10,12 or 0-7")
+        if self.velocity_input == "conformal" and self.RNN_type != "RNN":
+            raise ConfigError("velocity_input: conformal needs RNN_type RNN (the vanilla "
+                              f"RNN), got {self.RNN_type}")
         if self.lr_warmup_steps > self.n_epochs * self.n_steps:
             raise ConfigError(f"lr_warmup_steps ({self.lr_warmup_steps}) exceeds the total "
                               f"training steps ({self.n_epochs * self.n_steps})")
@@ -236,7 +244,7 @@ TRAINING_FIELDS = frozenset({
     "Np", "place_cell_rf", "surround_scale", "DoG", "periodic", "arena", "box_width",
     "box_height", "place_cell_seed",
     # network
-    "Ng", "RNN_type", "activation", "init_recurrent",
+    "Ng", "RNN_type", "activation", "init_recurrent", "velocity_input",
     # trajectories: the training data
     "sequence_length", "dt", "traj_speed_scale", "traj_speed_max", "traj_velocity_smoothing",
     "traj_turn_sigma_scale", "traj_border_region", "traj_wall_slowdown", "traj_wall_turn_scale",

@@ -74,11 +74,36 @@ class PathRNN(nn.Module):
     def hidden(self, velocities: torch.Tensor, init_code: torch.Tensor) -> torch.Tensor:
         """Hidden states g [T, B, Ng] for velocities [T, B, 2] and initial codes [B, Np]."""
         h0 = self.encoder(init_code)[None]
+        if getattr(self.cfg, "velocity_input", "linear") == "conformal":
+            return self._conformal_hidden(velocities, h0[0])
         if self.cfg.RNN_type == "RNN":
             g, _ = self.RNN(velocities, h0)
         else:
             g, _ = self.RNN(velocities, (h0, self.encoder_c(init_code)[None]))
         return g
+
+    def conformal_input(self, velocities: torch.Tensor) -> torch.Tensor:
+        """The conformally normalised velocity input [T, B, Ng] for velocities [T, B, 2]:
+        W_ih v rescaled to the norm |v| * ||W_ih||_F / sqrt(2), so that a step of a given
+        length moves the input by the same amount in every direction (after the conformal
+        normalisation of Xu et al. 2024, here for this network's additive input)."""
+        w = self.RNN.weight_ih_l0
+        u = velocities @ w.t()
+        speed = velocities.norm(dim=-1, keepdim=True)
+        scale = w.norm() / 2 ** 0.5
+        return u * (speed * scale / u.norm(dim=-1, keepdim=True).clamp_min(1e-12))
+
+    def _conformal_hidden(self, velocities: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """The vanilla RNN's recurrence g_t = f(W_hh g_{t-1} + u_t) with the conformal input
+        u_t; [T, B, Ng]."""
+        act = torch.relu if self.cfg.activation == "relu" else torch.tanh
+        u = self.conformal_input(velocities)
+        w_hh = self.RNN.weight_hh_l0
+        out = []
+        for t in range(len(u)):
+            h = act(u[t] + h @ w_hh.t())
+            out.append(h)
+        return torch.stack(out)
 
     def forward(self, velocities: torch.Tensor, init_code: torch.Tensor) -> torch.Tensor:
         """Place-cell logits [T, B, Np]."""
