@@ -4,13 +4,24 @@
 # choose recipe v3), screened at step 3000 by the sweep's rule and stopped there
 # (--screen-only). One worker, one torch thread, so the other core stays free. Restartable:
 # run it again and every sweep resumes where it stopped. The table is runs/odds/sweep.jsonl;
-# experiments/results/odds_screens.jsonl is a copy committed as rows arrive.
+# experiments/results/odds_screens.jsonl is a copy committed as rows arrive. Last, the
+# original paper's own recipe (params/paper.yaml: Adam 1e-4, weight decay 1e-4 in the loss,
+# batch 200, 20-step paths) at Ng 512, screened at step 10000 (its slower learning rate
+# forms the maps later), into runs/odds_paper.
 set -u
 cd "$(dirname "$0")/.."
+# wait for a sweep of an earlier queue still running into runs/odds
+while pgrep -f "gridcells sweep --params params/cpu.yaml --sweep-dir runs/odds " >/dev/null; do
+    sleep 20
+done
 G=".venv/bin/gridcells sweep --params params/cpu.yaml --sweep-dir runs/odds --seeds 100-115 \
   --screen-only --workers 1 --threads 1 --dashboard :0"
-for axis in "periodic=true" "Ng=256" "place_cell_rf=0.16" "surround_scale=1.5" \
-            "DoG=false" "batch_size=200" "learning_rate=1e-3"; do
+for axis in "periodic=true" "velocity_input=conformal" "Ng=256" "DoG=false" \
+            "place_cell_rf=0.16" "surround_scale=1.5" "batch_size=200" "learning_rate=1e-3"; do
     $G --grid "$axis" || echo "sweep $axis exited $?"
     cp runs/odds/sweep.jsonl experiments/results/odds_screens.jsonl
 done
+.venv/bin/gridcells sweep --params params/paper.yaml --sweep-dir runs/odds_paper \
+  --seeds 100-115 --screen-only --screen-step 10000 --workers 1 --threads 1 --dashboard :0 \
+  Ng=512 || echo "paper sweep exited $?"
+cp runs/odds_paper/sweep.jsonl experiments/results/odds_paper_screens.jsonl
