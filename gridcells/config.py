@@ -69,6 +69,10 @@ class Config:
                              choices=("uniform", "identity", "orthogonal"))
     # --- trajectories --------------------------------------------------------------------
     sequence_length: int = _p(20, "time steps per training trajectory", lo=1, hi=1000)
+    target_shift: int = _p(0, "training target: the place code this many steps ahead of the "
+                           "position the velocities lead to (0: the present position, the "
+                           "original task; k > 0 trains a network to predict, a positive "
+                           "control for the predictive analysis)", lo=0, hi=100)
     dt: float = _p(0.02, "time step (s)", lo=0, lo_open=True)
     traj_speed_scale: float = _p(1.0, "multiplies the Rayleigh speed scale 0.13*2*pi m/s", lo=0,
                                  lo_open=True)
@@ -246,8 +250,9 @@ TRAINING_FIELDS = frozenset({
     # network
     "Ng", "RNN_type", "activation", "init_recurrent", "velocity_input",
     # trajectories: the training data
-    "sequence_length", "dt", "traj_speed_scale", "traj_speed_max", "traj_velocity_smoothing",
-    "traj_turn_sigma_scale", "traj_border_region", "traj_wall_slowdown", "traj_wall_turn_scale",
+    "sequence_length", "target_shift", "dt", "traj_speed_scale", "traj_speed_max",
+    "traj_velocity_smoothing", "traj_turn_sigma_scale", "traj_border_region",
+    "traj_wall_slowdown", "traj_wall_turn_scale",
     # optimisation (n_epochs too: the schedules and decay ramps span all steps)
     "batch_size", "learning_rate", "lr_schedule", "lr_warmup_steps", "lr_final_fraction",
     "weight_decay", "weight_decay_mode", "weight_decay_final", "weight_decay_start",

@@ -337,7 +337,8 @@ class Trainer:
             for group in self.opt.param_groups:
                 group["lr"] = lr
             if not buffer:  # refilled at epoch-aligned points, so resume stays exact
-                buffer = self.gen.sample_many(chunk, device=self.device)[::-1]
+                buffer = self.gen.sample_many(chunk, device=self.device,
+                                              target_shift=cfg.target_shift)[::-1]
             batch = buffer.pop()
             try:
                 wd = weight_decay_at(self.step, cfg)

@@ -124,22 +124,30 @@ class TrajectoryGenerator:
 
     def sample_many(self, n: int, batch_size: int | None = None,
                     sequence_length: int | None = None,
-                    device: str | torch.device = "cpu") -> list[Batch]:
+                    device: str | torch.device = "cpu", target_shift: int = 0) -> list[Batch]:
         """``n`` batches simulated in one vectorised pass (the time loop's per-step overhead is
-        paid once for all of them)."""
+        paid once for all of them). target_shift: k > 0 simulates k more steps and makes
+        each step's target (``positions``, ``target_code``) the position k steps ahead."""
         B = batch_size or self.cfg.batch_size
         T = sequence_length or self.cfg.sequence_length
-        pos, vel = simulate(self.cfg, n * B, T, self.rng)
-        return batches_from_paths(pos, vel, self.place_cells, B, device)
+        pos, vel = simulate(self.cfg, n * B, T + target_shift, self.rng)
+        return batches_from_paths(pos, vel, self.place_cells, B, device, target_shift)
 
 
 def batches_from_paths(pos: np.ndarray, vel: np.ndarray, place_cells: PlaceCells,
-                       batch_size: int, device: str | torch.device = "cpu") -> list[Batch]:
-    """Batches of ``batch_size`` from simulated paths (positions [T + 1, N, 2], velocities
-    [T, N, 2]), with place codes from ``place_cells`` (so cached paths serve any model)."""
+                       batch_size: int, device: str | torch.device = "cpu",
+                       target_shift: int = 0) -> list[Batch]:
+    """Batches of ``batch_size`` from simulated paths (positions [T + k + 1, N, 2],
+    velocities [T + k, N, 2], k = ``target_shift``), with place codes from ``place_cells``
+    (so cached paths serve any model). The RNN reads the first T velocities; the targets
+    are the positions after steps k + 1 .. k + T (k = 0: the positions the velocities lead
+    to)."""
+    k = int(target_shift)
+    if k < 0 or k >= len(vel):
+        raise ValueError(f"target_shift: expected 0 <= k < {len(vel)} steps, got {k}")
     pos_t = torch.as_tensor(pos, dtype=torch.float32, device=device)
-    vel_t = torch.as_tensor(vel, dtype=torch.float32, device=device)
+    vel_t = torch.as_tensor(vel[:len(vel) - k], dtype=torch.float32, device=device)
     code = place_cells.activation(pos_t)
     N = pos.shape[1]
-    return [Batch(vel_t[:, s], pos_t[1:, s], pos_t[0, s], code[0, s], code[1:, s])
+    return [Batch(vel_t[:, s], pos_t[1 + k:, s], pos_t[0, s], code[0, s], code[1 + k:, s])
             for s in (slice(i, i + batch_size) for i in range(0, N, batch_size))]

@@ -115,7 +115,11 @@ def test_namespace_overrides_only_the_names_given():
 
 def test_default_and_ensemble_are_the_cpu_recipe_extended():
     cpu = gc.load_config(ROOT / "params" / "cpu.yaml")
-    assert gc.load_config(ROOT / "params" / "default.yaml") == cpu
+    default = gc.load_config(ROOT / "params" / "default.yaml")
+    # the book's params: the CPU recipe, its seed screened (gridcells.book_network)
+    assert default == cpu.replace(screen_seeds=default.screen_seeds,
+                                  screen_max=default.screen_max)
+    assert default.screen_seeds is not None and default.screen_max > 1
     assert gc.load_config(ROOT / "params" / "ensemble.yaml") == cpu.replace(
         shuffle_trials=100, ablation_random_trials=100)
     for name in ("default", "ensemble"):
