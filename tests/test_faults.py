@@ -31,6 +31,15 @@ def cli(*argv, **kw) -> subprocess.CompletedProcess:
                           env=ENV, capture_output=True, text=True, **kw)
 
 
+@pytest.fixture
+def one_thread():
+    """torch on one thread in this process, as in the subprocesses (OMP_NUM_THREADS=1)."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
+
+
 def full_run(tmp_path):
     cfg = gc.load_config(SMOKE, **gc.config.parse_overrides(TINY))
     return cfg, gc.train(cfg, tmp_path / "full", progress=False)
@@ -41,9 +50,9 @@ def same_weights(a, b) -> bool:
                                                  b.state_dict().values()))
 
 
-def test_kill_9_while_writing_a_checkpoint(tmp_path):
+def test_kill_9_while_writing_a_checkpoint(tmp_path, one_thread):
     """The process dies half-way through epoch 2's optimizer file: epoch 1 stays the latest,
-    and resuming gives the weights of an uninterrupted run, bit for bit."""
+    and resuming gives the weights of an uninterrupted run, bit for bit (all on one thread)."""
     run = tmp_path / "r"
     script = textwrap.dedent(f"""
         import os, signal
@@ -71,36 +80,70 @@ def test_kill_9_while_writing_a_checkpoint(tmp_path):
     assert not (run / "checkpoints" / ".epoch_0002.partial").exists()
 
 
+# Run as ``python -c PAUSE.format(ready=...) <cli arguments>``: the CLI, whose training pauses
+# for good right after its first checkpoint, still holding its run directory. It then writes
+# its process id to ``ready`` (atomically) and waits until it is killed, so nothing the test
+# does meanwhile can race the end of the run.
+PAUSE = """
+import os, sys, threading
+from pathlib import Path
+from gridcells.cli import main
+from gridcells.training import Trainer
+
+_write = Trainer._checkpoint
+
+def _pause(self, epoch):
+    _write(self, epoch)
+    ready = Path({ready!r})
+    ready.with_suffix(".tmp").write_text(str(os.getpid()))
+    ready.with_suffix(".tmp").rename(ready)
+    threading.Event().wait()
+
+Trainer._checkpoint = _pause
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def wait_for(path, proc: subprocess.Popen) -> str:
+    """The text of ``path`` once it exists; AssertionError if ``proc`` ends first (no
+    deadline: a process that neither writes it nor ends is a hang, not a slow machine)."""
+    while not path.is_file():
+        assert proc.poll() is None, f"ended (code {proc.returncode}) before {path} appeared"
+        time.sleep(0.01)
+    return path.read_text()
+
+
 @pytest.mark.slow
-def test_two_trainings_into_one_directory(tmp_path):
-    """A holds the directory; B (another seed) is refused with one line; A is killed -9 and
-    its lock goes with it: resuming A's config finishes the run, all of it seed 1's."""
-    run = tmp_path / "r"
-    a = subprocess.Popen([sys.executable, "-m", "gridcells.cli", "train", "--params", str(SMOKE),
-                          "--run-dir", str(run), "--quiet", "seed=1", "n_epochs=400",
-                          "n_steps=10", "eval_every=0"], cwd=ROOT, env=ENV,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def test_two_trainings_into_one_directory(tmp_path, one_thread):
+    """A holds the directory (paused after its first checkpoint); B (another seed) is
+    refused with one line naming A; A is killed -9 and its lock goes with it: resuming A's
+    config finishes the run, and its weights are seed 1's uninterrupted run, bit for bit."""
+    run, ready = tmp_path / "r", tmp_path / "paused"
+    a_args = ["seed=1", "n_epochs=3", "n_steps=10", "eval_every=0"]
+    a = subprocess.Popen([sys.executable, "-c", PAUSE.format(ready=str(ready)), "train",
+                          "--params", str(SMOKE), "--run-dir", str(run), "--quiet", *a_args],
+                         cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.time() + 60
-        while checkpoints.latest_checkpoint(run) is None:  # A trains and holds the lock
-            assert a.poll() is None and time.time() < deadline
-            time.sleep(0.1)
+        assert int(wait_for(ready, a)) == a.pid  # A holds the lock and stays paused
         b = cli("train", "--params", SMOKE, "--run-dir", run, "--quiet", "seed=2",
                 "n_epochs=2", "n_steps=10", "eval_every=0")
-        assert a.poll() is None, "A finished before B tried: lengthen A"
-        err = b.stderr.strip()
-        assert b.returncode == 2 and "\n" not in err, err
-        assert f"is in use by another training (process {a.pid}" in err
+        assert a.poll() is None
     finally:
-        a.send_signal(signal.SIGKILL)
-        a.wait()
+        a.kill()
+        _, a_err = a.communicate()
+    assert a.returncode == -signal.SIGKILL, a_err[-2000:]
+    err = b.stderr.strip()
+    assert b.returncode == 2 and "\n" not in err, err
+    assert f"is in use by another training (process {a.pid}" in err
+    assert checkpoints.latest_checkpoint(run).name == "epoch_0001"  # where A was killed
     stored = gc.load_config(run / "config.yaml")
     assert stored.seed == 1 and gc.load_model(run).cfg.seed == 1
     cfg = stored.replace(device="cpu")
-    trainer = gc.training.Trainer(cfg, run, mode="resume", progress=False)
-    step = trainer.step
-    trainer.run(until_step=step + 10)  # continues where the killed process left off
-    assert checkpoints.latest_checkpoint(run).name == f"epoch_{step // 10 + 1:04d}"
+    resumed = gc.train(cfg, run, resume=True, progress=False)  # the lock went with A
+    assert checkpoints.latest_checkpoint(run).name == "epoch_0003"
+    whole = gc.train(gc.load_config(SMOKE, **gc.config.parse_overrides(a_args)),
+                     tmp_path / "whole", progress=False)
+    assert same_weights(resumed.model, whole.model)
 
 
 def test_full_disk_simulated(tmp_path, monkeypatch, capsys):
