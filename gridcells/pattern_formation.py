@@ -2,11 +2,12 @@
 
 The trained network's hidden patterns g(x) approximately maximise g^T Sigma g, where Sigma
 is the spatial covariance of the place code, under a norm constraint and the network's
-nonlinearity. Gradient ascent gives the dynamics
+nonlinearity. Gradient ascent on that objective gives the dynamics
 
-    g <- g + lr * (-g + Sigma * g),   then the nonlinearity, then renormalisation,
+    u <- u + lr * (-u + Sigma * f(u)),   g = f(u),
 
-where ``*`` is a convolution because Sigma, averaged over translations, depends only on
+with a norm constraint (:func:`simulate` gives the form used here), where ``*`` is a
+convolution because Sigma, averaged over translations, depends only on
 the offset x - x'. The place code is evaluated on a periodic box of the config's size, so
 the kernel is exactly translation invariant and every convolution is a product in Fourier
 space. Sigma's Fourier power peaks on a ring of radius k*; patterns built from wavevectors
@@ -87,55 +88,129 @@ def peak_radius(power: np.ndarray, k: np.ndarray, bins: int = 60) -> float:
     return float(centres[i])
 
 
-def _nonlinear(g: np.ndarray, nonlinearity: str) -> np.ndarray:
+NONLINEARITIES = ("relu", "tanh", "linear")
+#: top eigenvalue of the scaled kernel per nonlinearity: ReLU and linear patterns are
+#: renormalised every step (their shape does not depend on their scale), so any gain above 1
+#: lets the ring grow; tanh is not renormalised: its saturation bounds the amplitude, and a
+#: gain of 1.5 puts the patterns past onset but short of saturation (a single plane wave
+#: settles at an amplitude whose tanh peaks near 0.8, not at +-1).
+GAIN = {"relu": 2.0, "tanh": 1.5, "linear": 2.0}
+
+
+def _nonlinear(u: np.ndarray, nonlinearity: str) -> np.ndarray:
     if nonlinearity == "relu":
-        return np.maximum(g, 0)
+        return np.maximum(u, 0)
     if nonlinearity == "tanh":
-        return np.tanh(g)
+        return np.tanh(u)
     if nonlinearity == "linear":
-        return g
+        return u
     raise ValueError(f"nonlinearity: expected relu, tanh or linear, got {nonlinearity!r}")
 
 
 def _normalise(g: np.ndarray) -> np.ndarray:
-    """Unit RMS per pattern (so that tanh acts in its nonlinear range)."""
+    """Unit RMS per pattern."""
     rms = np.sqrt((g ** 2).mean((-2, -1), keepdims=True))
     return g / np.where(rms > 0, rms, 1)
 
 
-def single_cell(cov: Covariance, cells: int, iterations: int, lr: float, nonlinearity: str,
-                rng: np.random.Generator, snapshots: tuple[int, ...] = ()
-                ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-    """Independent patterns [cells, n, n] evolved by g <- f(g + lr (-g + Sigma * g)),
-    renormalised each step, from small random initial conditions. Sigma is scaled so its
-    largest Fourier eigenvalue is 2 (the top modes grow, the rest decay). Returns the final
-    patterns and {iteration: patterns} at the requested snapshots."""
+def objective(patterns: np.ndarray, cov: Covariance) -> np.ndarray:
+    """The theory's objective per pattern [cells] for patterns [cells, n, n]: the Rayleigh
+    quotient r^T Sigma r / r^T r of the mean-removed pattern, with Sigma scaled so that its
+    top eigenvalue is 1 (1: all of the pattern's variance on the ring where Sigma peaks;
+    0: none of it where Sigma has power)."""
+    f = np.abs(np.fft.fft2(patterns - patterns.mean((-2, -1), keepdims=True))) ** 2
+    total = f.sum((-2, -1))
+    weighted = (f * (cov.power / cov.power.max())).sum((-2, -1))
+    return np.where(total > 0, weighted / np.where(total > 0, total, 1), 0.0)
+
+
+@dataclass
+class Simulation:
+    """Outcome of :func:`simulate`. patterns: [cells, n, n] the rates f(u) at the stop;
+    iterations: [T] the recorded iterations; objective: [T, cells] :func:`objective` there;
+    change: [T] the largest relative change of a pattern over the last ``window``
+    iterations (||r_t - r_{t-window}|| / ||r_t||); stopped_at: the last iteration;
+    converged: whether the stopping rule fired before the iteration limit; snapshots:
+    {iteration: patterns [cells, n, n]}; nonlinearity, gain, lr, hierarchy: the settings."""
+
+    patterns: np.ndarray
+    iterations: np.ndarray
+    objective: np.ndarray
+    change: np.ndarray
+    stopped_at: int
+    converged: bool
+    snapshots: dict
+    nonlinearity: str
+    gain: float
+    lr: float
+    hierarchy: bool
+
+
+def simulate(cov: Covariance, cells: int, iterations: int, lr: float, nonlinearity: str,
+             rng: np.random.Generator, hierarchy: bool = False, gain: float | None = None,
+             snapshots: tuple[int, ...] = (), window: int = 100, tol: float = 1e-3
+             ) -> Simulation:
+    """Patterns [cells, n, n] of the theory's dynamics, from small random initial states.
+
+    Each cell has a state u (rates r = f(u), f the nonlinearity) and follows the Euler step
+
+        u <- u + lr * (-u + gain * Sigma' * r_deflated),
+
+    Sigma' the kernel scaled to top eigenvalue 1, ``gain`` default :data:`GAIN`. ReLU and
+    linear states are renormalised to unit RMS after every step (the theory's norm
+    constraint); tanh states are not (saturation bounds them). The nonlinearity enters once
+    per step through r, weighted by ``lr`` like the rest of the step, so a small step does not
+    repeat a full saturation every iteration. With ``hierarchy`` (the multi-cell version),
+    cell i's drive has the parts along the earlier cells' patterns removed, as in Sanger's
+    rule {cite}`sanger1989`: Sigma' r_i - sum_{j<i} (r_j^ . Sigma' r_i) r_j^, r^ unit norm.
+
+    Stopping rule: every ``window`` iterations the objective and the patterns are compared
+    with ``window`` iterations earlier; the run stops once every cell's objective moved by
+    less than ``tol`` and every pattern by less than 10 * ``tol`` of its norm, or at
+    ``iterations``."""
+    if nonlinearity not in NONLINEARITIES:
+        raise ValueError(f"nonlinearity: expected relu, tanh or linear, got {nonlinearity!r}")
+    if cells < 1 or iterations < 1 or not lr > 0 or window < 1:
+        raise ValueError(f"need cells, iterations, window >= 1 and lr > 0; got {cells}, "
+                         f"{iterations}, {window}, {lr}")
+    gain = GAIN[nonlinearity] if gain is None else gain
     n = cov.kernel.shape[0]
-    gain = 2 * cov.power / cov.power.max()
-    g = 0.01 * rng.standard_normal((cells, n, n))
-    shots = {}
+    scaled = gain * cov.power / cov.power.max()
+    renormalise = nonlinearity != "tanh"
+    u = 0.01 * rng.standard_normal((cells, n, n))
+    r = _nonlinear(u, nonlinearity)
+    its, obj, change, shots = [0], [objective(r, cov)], [np.inf], {}
+    previous, converged, it = r.copy(), False, 0
     for it in range(1, iterations + 1):
-        conv = np.real(np.fft.ifft2(np.fft.fft2(g) * gain))
-        g = _normalise(_nonlinear(g + lr * (-g + conv), nonlinearity))
+        drive = np.real(np.fft.ifft2(np.fft.fft2(r) * scaled))
+        if hierarchy and cells > 1:
+            flat = r.reshape(cells, -1)
+            norm = np.linalg.norm(flat, axis=1, keepdims=True)
+            unit = flat / np.where(norm > 0, norm, 1)
+            overlap = unit @ drive.reshape(cells, -1).T          # [j, i] = r_j^ . drive_i
+            drive = drive - (np.triu(overlap, 1).T @ unit).reshape(cells, n, n)
+        u = u + lr * (-u + drive)
+        if renormalise:
+            u = _normalise(u)
+        r = _nonlinear(u, nonlinearity)
         if it in snapshots:
-            shots[it] = g.copy()
-    return g, shots
-
-
-def multi_cell(cov: Covariance, cells: int, iterations: int, lr: float, nonlinearity: str,
-               rng: np.random.Generator) -> np.ndarray:
-    """Patterns [cells, n, n] learned together with Sanger's rule (generalised Hebbian
-    algorithm): dG = lr (G Sigma - LT(G Sigma G^T) G), LT the lower triangle with diagonal,
-    then the nonlinearity. Cell i is pushed to be orthogonal to cells 0..i-1, giving a
-    hierarchy of patterns (the leading ones first)."""
-    n = cov.kernel.shape[0]
-    gain = cov.power / cov.power.max()
-    G = rng.standard_normal((cells, n * n)) / n
-    for _ in range(iterations):
-        GS = np.real(np.fft.ifft2(np.fft.fft2(G.reshape(cells, n, n)) * gain)).reshape(cells, -1)
-        G = G + lr * (GS - np.tril(GS @ G.T) @ G)
-        G = _nonlinear(G, nonlinearity)
-    return G.reshape(cells, n, n)
+            shots[it] = r.copy()
+        if it % window == 0:
+            j = objective(r, cov)
+            norm = np.sqrt((r ** 2).sum((-2, -1)))
+            moved = np.sqrt(((r - previous) ** 2).sum((-2, -1))) / np.where(norm > 0, norm, 1)
+            its.append(it)
+            obj.append(j)
+            change.append(float(moved.max()))
+            previous = r.copy()
+            if np.abs(j - obj[-2]).max() < tol and moved.max() < 10 * tol:
+                converged = True
+                break
+    for s in snapshots:              # snapshots after the stop show the stopped patterns
+        if s > it:
+            shots[s] = r.copy()
+    return Simulation(r, np.array(its), np.array(obj), np.array(change), it, converged,
+                      shots, nonlinearity, gain, lr, hierarchy)
 
 
 @dataclass

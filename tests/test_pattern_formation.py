@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import gridcells as gc
+from gridcells import pattern_classes as pc
 from gridcells import pattern_formation as pf
 
 
@@ -11,10 +12,14 @@ def dog():
 
 
 @pytest.fixture(scope="module")
-def relu_tanh(dog):
-    relu, _ = pf.single_cell(dog, 16, 800, 0.05, "relu", np.random.default_rng(0))
-    tanh, _ = pf.single_cell(dog, 16, 800, 0.05, "tanh", np.random.default_rng(0))
-    return pf.measure(relu, dog), pf.measure(tanh, dog)
+def sims(dog):
+    return {nl: pf.simulate(dog, 12, 3000, 0.05, nl, np.random.default_rng(0))
+            for nl in ("relu", "tanh")}
+
+
+@pytest.fixture(scope="module")
+def relu_tanh(dog, sims):
+    return pf.measure(sims["relu"].patterns, dog), pf.measure(sims["tanh"].patterns, dog)
 
 
 def test_kernel_is_a_covariance(dog):
@@ -24,10 +29,27 @@ def test_kernel_is_a_covariance(dog):
     assert np.allclose(dog.kernel, np.roll(np.flip(dog.kernel), 1, axis=(0, 1)))  # symmetric
 
 
-def test_relu_dog_patterns_are_hexagonal_tanh_are_not(relu_tanh):
-    relu, tanh = relu_tanh
-    assert np.mean(relu.score_60 > 0.5) > 0.5
-    assert np.nanmedian(tanh.score_60) < np.nanmedian(relu.score_60) - 0.4
+def test_relu_dog_patterns_lean_hexagonal(dog, sims):
+    c = pc.classify(sims["relu"].patterns, dog.box[0], dog.k_peak)
+    assert c.structured.all()
+    assert np.mean(c.label == "hexagonal") >= 0.3
+    assert np.mean(c.label == "stripes") == 0
+
+
+def test_tanh_patterns_are_structured_not_saturated_noise(dog, sims):
+    """The failure of issue 26: tanh patterns frozen at +-1 pixel noise."""
+    r = sims["tanh"].patterns
+    assert np.mean(np.abs(r) > 0.99) < 0.05
+    c = pc.classify(r, dog.box[0], dog.k_peak)
+    assert c.structured.all() and np.median(c.ring_share) > 0.8
+    assert np.mean(np.isin(c.label, ("hexagonal", "square"))) <= 0.2
+
+
+def test_objective_rises_and_the_stopping_rule_fires(dog):
+    sim = pf.simulate(dog, 4, 3000, 0.05, "linear", np.random.default_rng(1))
+    assert sim.converged and sim.stopped_at < 3000
+    assert sim.objective[-1].min() > 0.99 > sim.objective[0].max()
+    assert sim.iterations[-1] == sim.stopped_at
 
 
 def test_spacing_matches_the_kernel_peak(dog, relu_tanh):
@@ -42,13 +64,15 @@ def test_gaussian_tuning_peaks_at_the_box_scale():
 
 
 def test_deterministic(dog):
-    a, _ = pf.single_cell(dog, 2, 50, 0.05, "relu", np.random.default_rng(3))
-    b, _ = pf.single_cell(dog, 2, 50, 0.05, "relu", np.random.default_rng(3))
-    np.testing.assert_array_equal(a, b)
+    a = pf.simulate(dog, 2, 50, 0.05, "relu", np.random.default_rng(3), snapshots=(10, 80))
+    b = pf.simulate(dog, 2, 50, 0.05, "relu", np.random.default_rng(3), snapshots=(10, 80))
+    np.testing.assert_array_equal(a.patterns, b.patterns)
+    np.testing.assert_array_equal(a.snapshots[80], a.patterns)  # after the stop: final
 
 
 def test_multi_cell_hierarchy_is_orthogonal_when_linear(dog):
-    G = pf.multi_cell(dog, 4, 600, 0.2, "linear", np.random.default_rng(0)).reshape(4, -1)
+    G = pf.simulate(dog, 4, 1500, 0.2, "linear", np.random.default_rng(0), hierarchy=True,
+                    window=1500).patterns.reshape(4, -1)
     gram = G @ G.T
     off = gram[~np.eye(4, dtype=bool)]
     assert np.abs(off).max() < 0.05 * np.diag(gram).min()
@@ -56,7 +80,9 @@ def test_multi_cell_hierarchy_is_orthogonal_when_linear(dog):
 
 def test_bad_nonlinearity(dog):
     with pytest.raises(ValueError, match="nonlinearity"):
-        pf.single_cell(dog, 1, 1, 0.1, "sigmoid", np.random.default_rng(0))
+        pf.simulate(dog, 1, 1, 0.1, "sigmoid", np.random.default_rng(0))
+    with pytest.raises(ValueError, match="lr > 0"):
+        pf.simulate(dog, 1, 1, 0.0, "relu", np.random.default_rng(0))
 
 
 def test_kernel_is_the_translation_average_of_the_place_cell_covariance():
