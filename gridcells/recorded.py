@@ -197,3 +197,23 @@ def across_cpus(rows: list[dict], precision: str = "bf16") -> str:
     same = len({r["weights_sha256"] for r in rs}) == 1
     return (f"In {precision}, the {len(cpus)} CPU models fingerprinted ({listing(cpus)}) "
             + ("gave bit-identical weights." if same else "gave different weights."))
+
+
+def network_units(name: str) -> int:
+    """Ng of a network named in the recorded across-network tables: ``pretrained:NAME`` (its
+    model card) or ``runs/ensemble/seedN`` (a seed of the shipped ensemble's sweep, shipped
+    or not: the params file and overrides its sweep row records)."""
+    from .config import load_config
+    from .pretrained import DATA, model_card
+    from .sweep import read_sweep
+
+    if name.startswith("pretrained:"):
+        return int(model_card(name.split(":", 1)[1])["config"]["Ng"])
+    run = name.rstrip("/").rsplit("/", 1)[-1]
+    for row in read_sweep(DATA / "ensemble" / "sweep.jsonl"):
+        if row["name"] == run:
+            params = next(r["params"] for r in read_sweep(DATA / "ensemble" / "sweep.jsonl",
+                                                         stages=True) if r["name"] == run)
+            return load_config(params, **row["overrides"]).Ng
+    raise ValueError(f"network {name!r}: expected pretrained:NAME or a seed of the shipped "
+                     "ensemble's sweep (runs/ensemble/seedN)")

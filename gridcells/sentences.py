@@ -145,3 +145,25 @@ def hexagonal_maps_verdict(row: dict, threshold: float = 0.3) -> str:
     if lattice_kind(row) != "hexagonal":
         return "not reproduced"
     return "reproduced" if row.get("share_grid", 0) >= threshold else "partly"
+
+
+def predictive_verdict(shares_pct, k_pred: int, n_grid: int, bounds: tuple[float, float],
+                       scope: str) -> str:
+    """The predictive chapter's answer, within its ``scope`` (e.g. 'the 13 networks of 512
+    units of the CPU recipe analysed'): shares_pct [m] are the per-network predictive shares
+    (%), k_pred of n_grid the pooled counts, ``bounds`` the one-sided 95 % upper bounds on the
+    share when no unit is predictive ((units independent, units of a network alike), from
+    :func:`gridcells.stats.zero_share_bounds`)."""
+    shares = np.asarray(shares_pct, float)
+    m = float(shares.mean()) if len(shares) else float("nan")
+    if len(shares) and m >= 10:
+        return (f"Yes: in {scope}, predictive grid units are {m:.0f} % of the grid units on "
+                "average.")
+    if k_pred:
+        return (f"Weakly: in {scope}, predictive grid units are a small minority ({k_pred} of "
+                f"{n_grid}, {m:.1f} % per network on average), far below the about 28 % in "
+                "rats.")
+    return (f"No: in {scope}, none of {n_grid} grid units is predictive; the share is at most "
+            f"{100 * bounds[0]:.1f} % if units were independent and at most "
+            f"{100 * bounds[1]:.0f} % if the units of a network were all alike (one-sided 95 % "
+            "bounds).")

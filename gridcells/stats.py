@@ -52,3 +52,32 @@ def rayleigh_p_value(angles_rad) -> float:
         return float("nan")
     rn = np.abs(np.exp(1j * a).sum())
     return float(min(1.0, np.exp(np.sqrt(1 + 4 * n + 4 * (n * n - rn * rn)) - (1 + 2 * n))))
+
+
+def cluster_bootstrap_share(k, n, reps: int = 10_000, level: float = 0.95,
+                            seed: int = 0) -> tuple[float, float, float]:
+    """The pooled share sum(k) / sum(n) of counts ``k`` [m] among ``n`` [m] units in m
+    clusters (networks), with a percentile bootstrap interval that resamples whole clusters
+    (units of one network share a lattice, so they are not independent): (share, lo, hi).
+    With no events at all the interval is (0, 0): use :func:`zero_share_bounds` then."""
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    if k.shape != n.shape or len(k) == 0 or (n <= 0).any() or (k < 0).any() or (k > n).any():
+        raise ValueError("cluster_bootstrap_share: expected counts 0 <= k <= n, n > 0, of equal "
+                         f"length >= 1, got k={k.tolist()}, n={n.tolist()}")
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(k), (reps, len(k)))
+    boot = k[idx].sum(1) / n[idx].sum(1)
+    a = (1 - level) / 2
+    return float(k.sum() / n.sum()), float(np.quantile(boot, a)), float(np.quantile(boot, 1 - a))
+
+
+def zero_share_bounds(n, level: float = 0.95) -> tuple[float, float]:
+    """One-sided upper bounds on a share when none of the units in m clusters (sizes ``n``
+    [m]) shows the event: (units independent: 1 - (1 - level)^(1 / sum(n)), the exact
+    binomial bound; units of a cluster perfectly alike, so that only clusters count:
+    1 - (1 - level)^(1 / m)). The truth lies between the two."""
+    n = np.asarray(n, float)
+    if len(n) == 0 or (n <= 0).any():
+        raise ValueError(f"zero_share_bounds: expected cluster sizes > 0, got {n.tolist()}")
+    alpha = 1 - level
+    return float(1 - alpha ** (1 / n.sum())), float(1 - alpha ** (1 / len(n)))

@@ -93,3 +93,13 @@ def test_hexagonal_maps_verdict_can_fail():
     assert S.hexagonal_maps_verdict({**hexa, "share_grid": 0.2}) == "partly"
     square = {**hexa, "hex_order": 0.16, "square_order": 0.32, "share_grid": 0.29}
     assert S.hexagonal_maps_verdict(square) == "not reproduced"
+
+
+def test_predictive_verdict_three_outcomes_and_scope():
+    scope = "the 3 networks of 512 units of the CPU recipe analysed"
+    no = S.predictive_verdict([0, 0, 0], 0, 300, (0.01, 0.63), scope)
+    assert no.startswith("No: in the 3 networks of 512 units") and "1.0 %" in no
+    weak = S.predictive_verdict([0, 1.0, 2.0], 3, 300, (0.01, 0.63), scope)
+    assert weak.startswith("Weakly") and "3 of 300" in weak
+    yes = S.predictive_verdict([20, 30, 25], 75, 300, (0.01, 0.63), scope)
+    assert yes.startswith("Yes") and "25 %" in yes
