@@ -65,8 +65,9 @@ class Rule:
 class PatternClasses:
     """Per map [cells]: label (one of LABELS), ring_share (0-1), smoothness (neighbour
     correlation over J0(k h)), cycles (dominant frequency in the band, cycles per box side),
-    spacing (m; hexagonal labels use 4 pi / (sqrt(3) k), the others the period), and the
-    stripe, square and hexagonal orders (0-1)."""
+    spacing (m; hexagonal labels use 4 pi / (sqrt(3) k), the others the period), the
+    stripe, square and hexagonal orders (0-1), and is_pattern (bool: passed step 1, the
+    pattern gate, whatever the box gate said)."""
 
     label: np.ndarray
     ring_share: np.ndarray
@@ -77,6 +78,7 @@ class PatternClasses:
     stripe_order: np.ndarray
     square_order: np.ndarray
     hex_order: np.ndarray
+    is_pattern: np.ndarray
 
     @property
     def structured(self) -> np.ndarray:
@@ -115,9 +117,8 @@ def classify(patterns: np.ndarray, box: float, k_ring: float, rule: Rule = Rule(
     band = np.abs(radius - ring_cycles) <= rule.band
     share = np.where(total > 0, power[:, band].sum(1) / np.where(total > 0, total, 1), 0.0)
     inside = (radius > 0) & (radius < ring_cycles - rule.band)
-    if not inside.any():
-        inside = (radius > 0) & (radius <= 1)
-    contrast = power[:, band].mean(1) / np.maximum(np.median(power[:, inside], 1), 1e-300)
+    contrast = (power[:, band].mean(1) / np.maximum(np.median(power[:, inside], 1), 1e-300)
+                if inside.any() else np.full(len(x), np.inf))   # no lower frequency to test
     neighbour = np.array([_neighbour_correlation(m) for m in x])
 
     # 2. the dominant frequency in the band and the orientation orders around it
@@ -156,15 +157,14 @@ def classify(patterns: np.ndarray, box: float, k_ring: float, rule: Rule = Rule(
     period = box / cycles
     labels = np.full(len(x), "not a lattice", dtype=object)
     spacing = np.full(len(x), np.nan)
-    for i in range(len(x)):
-        if not (share[i] >= rule.ring_share and smooth[i] >= rule.smoothness
-                and contrast[i] >= rule.contrast and np.isfinite(cycles[i])):
-            continue
+    is_pattern = ((share >= rule.ring_share) & (smooth >= rule.smoothness)
+                  & (contrast >= rule.contrast) & np.isfinite(cycles))
+    for i in np.flatnonzero(is_pattern):
         lab = _lattice(peaks[i], rule)
         spacing[i] = period[i] * (2 / np.sqrt(3) if lab == "hexagonal" else 1.0)
         labels[i] = lab if box / spacing[i] >= rule.min_periods else "not a lattice"
     return PatternClasses(labels.astype(str), share, contrast, smooth, cycles, spacing,
-                          orders[:, 0], orders[:, 1], orders[:, 2])
+                          orders[:, 0], orders[:, 1], orders[:, 2], is_pattern)
 
 
 def _peaks(power: np.ndarray, in_band: np.ndarray, freqs: np.ndarray, pad: int,

@@ -68,3 +68,20 @@ def spacing_verdict(predicted_cm: float, spacings_cm, box_cm: float = 220.0,
     if r_hi < reproduced[0] or r_lo > reproduced[1]:
         return "not reproduced", out
     return "inconclusive", out
+
+
+def outcome(classes: PatternClasses, min_patterns: float = 0.5) -> str:
+    """What the maps are, in words, for the side-by-side table: 'no patterns (noise or
+    single fields)' when fewer than ``min_patterns`` pass the pattern gate, 'box-scale
+    patterns (fewer than two periods fit)' when they pass it but not the box gate, else
+    'mostly <label>' or 'mixed' (no label above half of the patterns)."""
+    if not len(classes.label):
+        return "no maps"
+    if np.mean(classes.structured) < min_patterns:
+        if np.mean(classes.is_pattern) >= min_patterns:
+            return "box-scale patterns (fewer than two periods fit)"
+        return "no patterns (noise or single fields)"
+    shares = {lab: float(np.mean(classes.label[classes.structured] == lab))
+              for lab in LABELS[:-1]}
+    best = max(shares, key=shares.get)
+    return f"mostly {best}" if shares[best] > 0.5 else "mixed"

@@ -86,3 +86,10 @@ def test_spacing_verdict_is_inconclusive_on_networks_of_noise_or_blobs(kind):
         pop = from_maps(RateMaps(maps, np.ones((20, 20))), BOX / 20)
         spacings.append(pop.row()["spacing_median_cm"])
     assert pv.spacing_verdict(80.0, spacings)[0] in ("inconclusive", "not reproduced")
+
+
+def test_outcome_words_follow_the_maps():
+    assert pv.outcome(pc.classify(maps_of("white noise"), BOX, K_HEX)).startswith("no patterns")
+    assert pv.outcome(pc.classify(maps_of("hexagonal"), BOX, K_HEX)) == "mostly hexagonal"
+    big = pc.classify(maps_of("square", spacing=BOX), BOX, 2 * np.pi / BOX)
+    assert pv.outcome(big).startswith("box-scale")
