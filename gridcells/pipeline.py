@@ -22,8 +22,8 @@ from .config import FIELD_NAMES, ConfigError, load_config, parse_value
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 GENERATED = ROOT / "book" / "generated"
-NOTEBOOKS = ("01_training", "07_ensemble", "02_ratemaps", "03_predictive", "04_ablations",
-             "05_pattern_formation", "06_topology")
+NOTEBOOKS = ("01_training", "07_ensemble", "08_emergence", "02_ratemaps", "03_predictive",
+             "04_ablations", "05_pattern_formation", "06_topology")
 RESEARCH_NOTES = ("notes_recipe_search", "notes_screens", "notes_seeds", "notes_lattice",
                   "notes_arena", "notes_large_models")  # the book's Research notes part
 NOTEBOOKS = NOTEBOOKS + RESEARCH_NOTES

@@ -319,3 +319,25 @@ def by_network(values: dict[str, np.ndarray], ax=None, highlight: str | None = N
     ax.set_xticks(range(1, len(names) + 1), names, rotation=45, ha="right")
     ax.set_ylabel(ylabel)
     return fig, ax
+
+
+def odds_map(rows: list[dict], ax=None, baseline: dict | None = None):
+    """The share of seeds that lean hexagonal at the screening step, per setting (rows of
+    :func:`gridcells.emergence.odds_by_setting`: setting, share, lo, hi, screened), with
+    Wilson 95 % intervals; ``baseline`` (a row of the same form) is drawn as a band.
+    Returns (fig, ax)."""
+    fig, ax = _ax(ax, (6.5, 0.45 * len(rows) + 1.2))
+    y = np.arange(len(rows))[::-1]
+    if baseline is not None:
+        ax.axvspan(baseline["lo"], baseline["hi"], color="0.88", zorder=0,
+                   label=f"{baseline['setting']}: 95 % interval")
+        ax.axvline(baseline["share"], color="0.5", lw=1)
+    for yi, r in zip(y, rows):
+        ax.errorbar(r["share"], yi, xerr=[[r["share"] - r["lo"]], [r["hi"] - r["share"]]],
+                    fmt="o", color="k", capsize=3)
+    ax.set_yticks(y, [f"{r['setting']} (n = {r['screened']})" for r in rows])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of seeds leaning hexagonal at the screen")
+    if baseline is not None:
+        ax.legend(loc="lower right", frameon=False)
+    return fig, ax

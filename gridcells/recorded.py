@@ -158,7 +158,8 @@ def recipe_screens(rule=None, results: str = "experiments/results",
     new = [r for r in read_sweep(table, stages=True)
            if r["stage"] == "screen" and r["seed"] not in seeds]
     screens = [{**m, "passes": rule.passes(m)}
-               for m in [at_step(r, rule.step) for r in earlier] + new]
+               for m in [{**at_step(r, rule.step), "seed": seed_of(r)} for r in earlier]
+               + new]
     finished = [r for r in read_sweep(table) if r["status"] == "finished"]
     return screens, finished
 

@@ -1,0 +1,176 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # When do grids emerge?
+#
+# :::{admonition} Key findings
+# :class: important
+# - With the CPU recipe, {glue:text}`base_k` of {glue:text}`base_n` unselected seeds lean
+#   hexagonal at step 3000 ({glue:text}`base_share` %, Wilson 95 % interval
+#   {glue:text}`base_lo` to {glue:text}`base_hi` %).
+# - {glue:text}`map_sentence`
+# - {glue:text}`initial_sentence`
+# - {glue:text}`early_sentence`
+# :::
+#
+# Whether a run of this model grows hexagonal grid cells is decided early by the whole
+# population: its units come to share a hexagonal or a square lattice, or one band
+# orientation (training chapter). {cite:t}`schaeffer2022` argue that grid cells appear in
+# such networks only under narrowly tuned settings, and inconsistently even then;
+# {cite:t}`sorscher2019`'s theory says a centre-surround (difference-of-Gaussians) readout
+# and non-negative units suffice for hexagons. This chapter measures the odds side by side,
+# on one code base, over the settings the theory and the research notes name, each changed
+# one at a time from the CPU recipe and screened on fresh seeds (100-115, never used to
+# choose the recipe) by the sweep's own rule, with Wilson intervals. It also asks what
+# decides the coin.
+
+# %% tags=["hide-cell"]
+import numpy as np
+from IPython.display import Markdown
+from myst_nb import glue
+
+from gridcells import emergence, plotting, recorded, report
+from gridcells.stats import wilson_interval
+from gridcells.sweep import ScreenRule
+
+# %% tags=["parameters", "hide-cell"]
+params_file = "params/default.yaml"
+run_dir = None
+
+# %% tags=["hide-cell"]
+cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
+rule = ScreenRule()
+ODDS = "experiments/results/odds_screens.jsonl"
+
+# %% [markdown]
+# ## The map of the odds
+# Each setting changes one thing in `params/cpu.yaml` and is screened with
+# `gridcells sweep --grid KEY=VALUE --seeds 100-115 --screen-only` (the commands are in
+# `experiments/odds_queue.sh`; the table is `experiments/results/odds_screens.jsonl`). A
+# seed leans hexagonal when the sweep's rule passes at step 3000: {glue:text}`rule_text`.
+# The recipe's own odds come from every seed screened without selection
+# (`gridcells.recorded.recipe_screens`, the training chapter's odds).
+
+# %% tags=["remove-cell"]
+screens, _ = recorded.recipe_screens(rule)
+k0, n0 = sum(r["passes"] for r in screens), len(screens)
+lo0, hi0 = wilson_interval(k0, n0)
+baseline = {"setting": "recipe", "screened": n0, "hexagonal": k0, "share": k0 / n0, "lo": lo0,
+            "hi": hi0}
+odds_rows = report.read_jsonl(ODDS)
+table = emergence.odds_by_setting(odds_rows, baseline=(k0, n0))
+glue("rule_text", rule.describe(), display=False)
+glue("base_k", str(k0), display=False)
+glue("base_n", str(n0), display=False)
+glue("base_share", f"{100 * k0 / n0:.0f}", display=False)
+glue("base_lo", f"{100 * lo0:.0f}", display=False)
+glue("base_hi", f"{100 * hi0:.0f}", display=False)
+glue("map_sentence", emergence.map_sentence(table, baseline), display=False)
+fig, _ = plotting.odds_map(table, baseline=baseline)
+glue("fig-odds-map", fig, display=False)
+plotting.plt.close(fig)
+glue("tab-odds-md", Markdown(report.markdown_table(
+    [{"setting": r["setting"], "seeds screened": r["screened"], "lean hexagonal":
+      r["hexagonal"], "share": f"{100 * r['share']:.0f} %", "Wilson 95 %":
+      f"{100 * r['lo']:.0f}-{100 * r['hi']:.0f} %", "Fisher p against the recipe":
+      f"{r['p_vs_recipe']:.2g}"} for r in [{**baseline, "p_vs_recipe": 1.0}] + table])),
+     display=False)
+
+# %% [markdown]
+# ```{glue:figure} fig-odds-map
+# :name: fig-odds-map
+#
+# The share of seeds whose units lean hexagonal at step 3000, per setting (one change from
+# the CPU recipe each), with Wilson 95 % intervals; the grey band is the recipe's own
+# interval over its unselected screens.
+# ```
+#
+# ```{glue:figure} tab-odds-md
+# :name: tab-odds
+#
+# The odds per setting: seeds screened, seeds that lean hexagonal, their share with its
+# Wilson interval, and the two-sided p-value of Fisher's exact test against the recipe
+# (first row; its p-value is 1 by definition).
+# ```
+#
+# {glue:text}`map_sentence`
+#
+# ## What decides the coin
+# **The starting point.** If the initial weights or the place-cell layout decided the
+# lattice, the untrained network's own maps might already lean one way. For every seed of
+# the recipe's recorded odds, {numref}`tab-initial` tests the lattice orders of the
+# untrained network (`experiments/results/initial_orders.jsonl`) as predictors of the
+# verdict at step 3000: a rank-sum test on all seeds, and a threshold rule chosen on the
+# even seeds and scored on the odd ones.
+
+# %% tags=["remove-cell"]
+init = report.read_jsonl("experiments/results/initial_orders.jsonl")
+passes = np.array([r["passes"] for r in init])
+train = np.array([r["seed"] % 2 == 0 for r in init])
+tests = [emergence.predictor_test(name, [f(r) for r in init], passes, train) for name, f in (
+    ("hexagonal order", lambda r: r["hex_order"]),
+    ("square order", lambda r: r["square_order"]),
+    ("hexagonal minus square order", lambda r: r["hex_order"] - r["square_order"]),
+    ("share above 0.3", lambda r: r["frac_above_03"]))]
+glue("tab-initial-md", Markdown(report.markdown_table(
+    [{"untrained network's": t.name, "rank-sum p": f"{t.p_rank:.2g}", "AUC": f"{t.auc:.2f}",
+      "held-out accuracy": f"{100 * t.accuracy:.0f} %",
+      "majority guess": f"{100 * t.chance:.0f} %"} for t in tests])), display=False)
+glue("initial_sentence", emergence.predictor_sentence(tests, "The untrained network's maps"),
+     display=False)
+
+# %% [markdown]
+# ```{glue:figure} tab-initial-md
+# :name: tab-initial
+#
+# The untrained network's lattice orders and share of units above grid score 0.3 as
+# predictors of the verdict at step 3000, over the recipe's recorded seeds: the two-sided
+# Mann-Whitney p-value, the area under the ROC curve (0.5: no information), and the
+# accuracy on the odd seeds of the best threshold on the even seeds, against always
+# guessing the even seeds' majority.
+# ```
+#
+# {glue:text}`initial_sentence`
+#
+# **Earlier steps.** The in-training measurement is taken every 1000 steps, so the same rule
+# can be read at steps 1000 and 2000 ({numref}`tab-early`): how often does it already give
+# the verdict of step 3000? The runs are the recipe's recorded seeds trained to the end
+# (`lattice_seeds.jsonl`) and every run of the odds map (`odds_curves.jsonl`).
+
+# %% tags=["remove-cell"]
+curves = (report.read_jsonl("experiments/results/lattice_seeds.jsonl")
+          + report.read_jsonl("experiments/results/odds_curves.jsonl"))
+early = emergence.early_table(curves, rule, (1000, 2000), rule.step)
+glue("tab-early-md", Markdown(report.markdown_table(
+    [{"read at step": r["step"], "runs": r["runs"], "same verdict as step 3000":
+      f"{r['agree']} ({100 * r['share']:.0f} %, Wilson {100 * r['lo']:.0f}-"
+      f"{100 * r['hi']:.0f} %)"} for r in early])), display=False)
+glue("early_sentence", emergence.early_sentence(early, rule.step), display=False)
+
+# %% [markdown]
+# ```{glue:figure} tab-early-md
+# :name: tab-early
+#
+# The sweep's rule read at earlier steps against its verdict at step 3000, over runs with
+# a recorded curve.
+# ```
+#
+# {glue:text}`early_sentence`
+#
+# ## Provenance
+
+# %% tags=["remove-input"]
+report.show_provenance(cfg, params_file)

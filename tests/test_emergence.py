@@ -1,0 +1,98 @@
+"""The odds of the hexagonal lattice per setting, and the test of what predicts them."""
+
+import numpy as np
+import pytest
+
+import gridcells as gc
+from gridcells import emergence as E
+from gridcells.sweep_plan import ScreenRule
+
+
+def _row(name, overrides, passes, stage="screen"):
+    return {"name": name, "overrides": overrides, "passes_rule": passes, "stage": stage}
+
+
+def test_setting_of():
+    assert E.setting_of({"seed": 3}) == "recipe"
+    assert E.setting_of({"periodic": True, "seed": 3}) == "periodic=True"
+
+
+def test_odds_by_setting_counts_the_newest_row_and_tests_against_the_recipe():
+    rows = ([_row(f"p{s}", {"periodic": True, "seed": s}, s < 12) for s in range(16)]
+            + [_row("p0", {"periodic": True, "seed": 0}, False)]  # judged again: newest wins
+            + [_row(f"n{s}", {"Ng": 256, "seed": s}, s < 4) for s in range(16)]
+            + [_row("x", {"Ng": 256, "seed": 99}, True, stage="final")])
+    out = {r["setting"]: r for r in E.odds_by_setting(rows, baseline=(12, 50))}
+    assert out["periodic=True"]["hexagonal"] == 11 and out["periodic=True"]["screened"] == 16
+    assert out["Ng=256"]["hexagonal"] == 4 and out["Ng=256"]["screened"] == 16
+    lo, hi = gc.stats.wilson_interval(11, 16)
+    assert out["periodic=True"]["lo"] == pytest.approx(lo)
+    assert out["periodic=True"]["p_vs_recipe"] < 0.01  # 11/16 against 12/50
+    assert out["Ng=256"]["p_vs_recipe"] == pytest.approx(1.0)  # 4/16 against 12/50
+
+
+def test_predictor_test_finds_a_real_predictor_and_not_noise():
+    rng = np.random.default_rng(0)
+    y = rng.random(200) < 0.3
+    train = np.arange(200) % 2 == 0
+    good = E.predictor_test("good", y + rng.normal(0, 0.3, 200), y, train)
+    assert good.p_rank < 1e-6 and good.auc > 0.9 and good.accuracy > 0.85
+    noise = E.predictor_test("noise", rng.normal(size=200), y, train)
+    assert noise.p_rank > 0.01 and abs(noise.auc - 0.5) < 0.15
+    assert noise.accuracy <= noise.chance + 0.1
+    with pytest.raises(ValueError, match="both sides"):
+        E.predictor_test("x", np.ones(4), [True, False, True, False], [True] * 4)
+
+
+def test_early_verdicts_apply_the_rule_at_each_step():
+    curve = [{"step": 1000, "hex_order": 0.1, "square_order": 0.3, "stripe_order": 0.1},
+             {"step": 2000, "hex_order": 0.4, "square_order": 0.2, "stripe_order": 0.1}]
+    assert E.early_verdicts(curve, ScreenRule(), [1000, 2000, 3000]) == {1000: False,
+                                                                          2000: True}
+
+
+def test_initial_orders_of_untrained_networks():
+    cfg = gc.load_config("params/smoke.yaml")
+    rows = E.initial_orders(cfg, [0, 1], n_batches=2)
+    assert [r["seed"] for r in rows] == [0, 1]
+    assert rows[0]["hex_order"] != rows[1]["hex_order"]  # another seed, another network
+
+
+def test_holm_matches_the_step_down_rule():
+    np.testing.assert_allclose(E.holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06])
+
+
+def test_map_sentence_both_outcomes():
+    base = {"setting": "recipe", "share": 0.24, "hexagonal": 12, "screened": 50}
+    rows = [{"setting": "periodic=True", "screened": 16, "hexagonal": 13, "share": 13 / 16,
+             "lo": 0.57, "hi": 0.93, "p_vs_recipe": 1e-4},
+            {"setting": "Ng=256", "screened": 16, "hexagonal": 4, "share": 0.25, "lo": 0.1,
+             "hi": 0.5, "p_vs_recipe": 1.0},
+            {"setting": "DoG=False", "screened": 5, "hexagonal": 0, "share": 0.0, "lo": 0,
+             "hi": 0.43, "p_vs_recipe": 0.3}]
+    text = E.map_sentence(rows, base)
+    assert "periodic=True raises the odds to 81 %" in text
+    assert "Ng=256 does not change the odds" in text
+    assert "Still being screened" in text and "DoG=False (0 of 5)" in text
+    low = [{**rows[0], "hexagonal": 0, "share": 0.0}]
+    assert "lowers" in E.map_sentence(low, base)
+    assert "No setting has been screened" in E.map_sentence(rows[2:], base)
+
+
+def test_predictor_and_early_sentences_both_outcomes():
+    rng = np.random.default_rng(2)
+    y = rng.random(100) < 0.3
+    train = np.arange(100) % 2 == 0
+    good = E.predictor_test("good", y + rng.normal(0, 0.2, 100), y, train)
+    noise = E.predictor_test("noise", rng.normal(size=100), y, train)
+    assert "do not predict" in E.predictor_sentence([noise], "X")
+    assert E.predictor_sentence([noise, good], "X").startswith("X predict the coin: good")
+    rule = ScreenRule()
+    hexa = {"hex_order": 0.4, "square_order": 0.1, "stripe_order": 0.1}
+    sq = {"hex_order": 0.1, "square_order": 0.4, "stripe_order": 0.1}
+    curves = [{"curve": [{"step": 1000, **sq}, {"step": 2000, **hexa}, {"step": 3000, **hexa}]},
+              {"curve": [{"step": 1000, **sq}, {"step": 2000, **sq}, {"step": 3000, **sq}]}]
+    rows = E.early_table(curves, rule, (1000, 2000), 3000)
+    assert [(r["agree"], r["runs"]) for r in rows] == [(1, 2), (2, 2)]
+    assert E.early_sentence(rows, 3000).startswith("The verdict can be read at step 2000")
+    assert E.early_sentence(rows[:1], 3000).startswith("No earlier step")
