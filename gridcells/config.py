@@ -168,7 +168,8 @@ class Config:
     pf_resolution: int = _p(64, "grid points per side of the pattern-formation box", lo=8,
                             hi=256)
     pf_cells: int = _p(64, "independent patterns simulated per condition", lo=1, hi=1024)
-    pf_iterations: int = _p(2000, "gradient steps", lo=1)
+    pf_iterations: int = _p(5000, "most gradient steps (a simulation stops earlier once its "
+                            "objective and patterns settle: gridcells.pattern_formation)", lo=1)
     pf_lr: float = _p(0.05, "step size of the pattern dynamics", lo=0, lo_open=True)
     # --- topology of the population (gridcells.topology) ---------------------------------
     topology_nbins: int = _p(40, "rate-map bins per side of the population point cloud (one "
