@@ -103,3 +103,28 @@ def test_predictive_verdict_three_outcomes_and_scope():
     assert weak.startswith("Weakly") and "3 of 300" in weak
     yes = S.predictive_verdict([20, 30, 25], 75, 300, (0.01, 0.63), scope)
     assert yes.startswith("Yes") and "25 %" in yes
+
+
+def _abl(d_match, p_matched, k=50):
+    return {"err_intact_cm": 5.0, "err_earlier_cm": 40.0 + d_match,
+            "err_random_mean_cm": 35.0, "err_matched_mean_cm": 40.0, "p_random": 0.01,
+            "p_matched": p_matched, "trials": 100, "earlier_predictive": k}
+
+
+def test_ablation_across_heterogeneous_inconclusive():
+    rows = ([_abl(6.0, 0.01) for _ in range(5)] + [_abl(-6.0, 0.99) for _ in range(3)]
+            + [_abl(0.5, 0.5), _abl(-0.5, 0.5)])
+    out = S.ablation_across(rows)
+    assert "disagree" in out["heterogeneity"] and "heterogeneous" in out["heterogeneity"]
+    assert "inconclusive" in out["equivalence"]
+    assert "heavy damage" in out["scale"] and "50-50 units" in out["scale"]
+
+
+def test_ablation_across_equivalent_and_different():
+    same = S.ablation_across([_abl(x, 0.5) for x in (0.3, -0.2, 0.1, -0.1, 0.2, 0.0)])
+    assert "equivalent to zero within +-2 cm" in same["equivalence"]
+    assert "than chance allows" in same["heterogeneity"]
+    more = S.ablation_across([_abl(x, 0.01) for x in (8.0, 9.0, 7.5, 8.5, 9.5)])
+    assert "differs from zero" in more["equivalence"] and more["apart"]
+    assert "5 of 5 networks cost more" in more["heterogeneity"]
+    assert S.ablation_across([])["n"] == 0
