@@ -1,16 +1,26 @@
 """Smoke test of the whole pipeline: every notebook through the runner with
-params/smoke.yaml, the book built with -W, and the HTML checked in headless Chromium."""
+params/smoke.yaml, the book built with -W, and the HTML checked in headless Chromium.
 
+Hermetic: the book is built in a copy of the working tree under pytest's temporary
+directory (what git would commit: tracked files and untracked ones it does not ignore), by
+``gridcells book`` run there with the copy first on PYTHONPATH, so that
+``gridcells.pipeline.ROOT`` is the copy and the run directory (runs/smoke), the executed
+chapters (book/generated) and the HTML (_build) are written there. The repository's own
+runs/, book/generated and _build are never touched."""
+
+import json
+import os
 import re
 import shutil
 import struct
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from gridcells.pipeline import NOTEBOOKS, build_book
+from gridcells.pipeline import NOTEBOOKS
 
 from .conftest import ROOT
 
@@ -20,10 +30,57 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-quic"]
 
 
+def working_tree(root: Path) -> list[str]:
+    """The files of the working tree that git would commit (tracked ones that exist and
+    untracked ones it does not ignore), relative to ``root``."""
+    out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                          "--exclude-standard"], cwd=root, capture_output=True, check=True)
+    return sorted({f for f in out.stdout.decode().split("\0") if f and (root / f).is_file()})
+
+
+def copy_tree(root: Path, dest: Path) -> Path:
+    for f in working_tree(root):
+        (dest / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / f, dest / f)
+    return dest
+
+
+def env_for(copy: Path) -> dict[str, str]:
+    """The environment in which ``gridcells`` (the CLI and the notebooks' kernels, which
+    inherit it) is the copy's: ahead of the editable install, which points at ROOT."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(copy), *filter(None, [os.environ.get("PYTHONPATH")])])}
+
+
+def listing(folder: Path) -> list[tuple[str, int, int]] | None:
+    if not folder.exists():
+        return None
+    return sorted((str(f.relative_to(folder)), f.stat().st_size, f.stat().st_mtime_ns)
+                  for f in folder.rglob("*"))
+
+
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
-    shutil.rmtree(ROOT / "runs" / "smoke", ignore_errors=True)
-    index = build_book(ROOT / "params" / "smoke.yaml")
+    """The smoke book built in a copy of the working tree; returns its _build/html."""
+    copy = copy_tree(ROOT, tmp_path_factory.mktemp("tree")).resolve()
+    env, before = env_for(copy), listing(ROOT / "runs" / "smoke")
+    where = subprocess.run([sys.executable, "-c", "import gridcells.pipeline as p; "
+                            "print(p.ROOT)"], cwd=tmp_path_factory.mktemp("elsewhere"),
+                           env=env, capture_output=True, text=True, check=True)
+    assert Path(where.stdout.strip()) == copy, "gridcells does not resolve to the copy"
+    done = subprocess.run([sys.executable, "-m", "gridcells.cli", "book", "--params",
+                           "params/smoke.yaml"], cwd=copy, env=env, capture_output=True,
+                          text=True)
+    error = done.stderr.rfind("gridcells book: error")  # progress bars fill the rest
+    assert done.returncode == 0, done.stderr[error:] if error >= 0 else done.stderr[-4000:]
+    index = copy / "_build" / "html" / "index.html"
+    assert f"book: {index}" in done.stdout and index.is_file()
+    for n in NOTEBOOKS:  # each chapter ran from the copy's params into the copy's run
+        record = json.loads((copy / "book" / "generated" / f"{n}.ipynb").read_text())
+        record = record["metadata"]["gridcells"]
+        assert record["params_file"] == str(copy / "params" / "smoke.yaml"), n
+        assert record["run_dir"] == str(copy / "runs" / "smoke"), n
+    assert listing(ROOT / "runs" / "smoke") == before, "the repository's runs/smoke changed"
     return index.parent
 
 
