@@ -59,10 +59,11 @@ ALLOWED = [
      "every unit ...), (1: bit-identical); a border score of exactly -1",
      r"\((?:near )?[01]:|\bnear [01]:|\bexactly -1\b"),
     ("zero shift; an interval that excludes 0", r"\bshift\s+0\b|\bexcludes 0\b"),
-    ("a seed's name", r"\bseed \d+\b"),
-    ("a formula's constants: the rank p-value (1 + ...) / (sets + 1); the pattern dynamics' "
-     "top eigenvalue 1, objective 1 on the ring, tanh's bound 1",
-     r"\(1 \+|\+ 1\)|\beigenvalue 1\b|\b1 on the ring\b|\bbelow 1 means not saturated\b"),
+    ("a seed's name, or a range of them", r"\bseeds? \(?\d+(?:-\d+)?\b"),
+    ("a formula's constants: the rank p-value (1 + ...) / (sets + 1), a reference's p-value "
+     "of 1; the pattern dynamics' top eigenvalue 1, objective 1 on the ring, tanh's bound 1",
+     r"\(1 \+|\+ 1\)|\bis 1 by definition\b|\beigenvalue 1\b|\b1 on the ring\b"
+     r"|\bbelow 1 means not saturated\b"),
 ]
 
 
@@ -92,6 +93,8 @@ def parameter_values() -> dict[str, set[float]]:
         "place cells": {book.Np},
         "batches": {evaluation.CRITERIA_BATCHES},
         "step": {book.screen_step, _fingerprint_steps()},
+        "measured every": {book.eval_every},
+        "measured at": set(range(book.eval_every, book.screen_step + 1, book.eval_every)),
         "path length": {evaluation.CRITERIA_SEQUENCE_LENGTH},
         "bins": {book.nbins},
         "units": {book.Ng, paper.Ng},
@@ -106,8 +109,10 @@ PARAMETERS = [
     ("box", r"\b(\d+(?:\.\d+)?) m x (\d+(?:\.\d+)?) m\b"),  # box_width, box_height
     ("place cells", r"\b(\d+) place cells\b"),       # Np
     ("batches", r"\b(\d+) batches of\b"),           # the recipe's judgement: CRITERIA_BATCHES
-    ("step", r"\b(?:at|by|to)\s+step\s+(\d+)\b"),  # screen_step; experiments/fingerprint.py
+    ("step", r"\b(?:at|by|to|of)\s+step\s+(\d+)\b"),  # screen_step; experiments/fingerprint.py
     ("step", r"\bfirst (\d+) training steps\b"),
+    ("measured every", r"\bevery (\d+) steps\b"),     # eval_every: in-training measurement
+    ("measured at", r"\bsteps (\d+) and (\d+)\b"),   # its steps up to screen_step
     ("path length", r"\b(\d+)-step paths\b"),          # the paper's, on which runs are judged
     ("bins", r"\b(\d+)(?:-bin\b| bins of the grid)"),  # nbins
     ("units", r"\b(\d+) units\b|\bNg (\d+)\b"),        # Ng of params/default and params/paper
@@ -287,6 +292,7 @@ def test_parameters_named_in_the_prose_are_the_codes():
     assert values["step"] == {3000, 1000} and values["path length"] == {20}
     assert values["units"] == {512, 4096} and values["class boundary"] == {5.0}
     assert {6.0, 40.0, 1.0} <= values["criterion"] and values["orientation step"] == {5.0}
+    assert values["measured every"] == {1000} and values["measured at"] == {1000, 2000, 3000}
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
