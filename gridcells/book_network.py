@@ -257,7 +257,7 @@ def describe(sel: Selection | None, seed: int | None = None) -> str:
     why = (f"none leaned hexagonal at step {sel.screen_step}" if not leaned else
            f"{leaned} leaned hexagonal at step {sel.screen_step} but none of "
            f"{'those' if leaned > 1 else 'them'} met the recipe once trained to the end")
-    return (f"**No screened seed succeeded on this machine**: of {screens} (at most "
+    return (f"No screened seed succeeded on this machine: of {screens} (at most "
             f"{sel.screen_max}), {why}. Every chapter therefore analyses the shipped network "
             f"`{sel.fallback}` of the same recipe, trained on another machine, not a network "
             "trained by this build.")

@@ -34,7 +34,7 @@
 #   {glue:text}`odds_hex:d` of {glue:text}`odds_n:d` recorded seeds had chosen the
 #   hexagonal lattice by step 3000 (95 % interval {glue:text}`odds_lo:.0%` to
 #   {glue:text}`odds_hi:.0%`).
-# - {glue:md}`network_sentence`
+# - {glue:text}`network_sentence`
 # :::
 #
 # The methods chapter defines the trajectories, the place-cell code, the network and its
@@ -78,12 +78,12 @@ report.show_network_notice()
 # book therefore does not stake itself on one seed: it screens the seeds of its params file
 # (`screen_seeds`) in their fixed order, two at a time, with the sweep's own rule, finishes
 # the first that leans hexagonal, and keeps it if it meets the recipe
-# (`gridcells.book_network`). {glue:md}`network_sentence`
+# (`gridcells.book_network`). {glue:text}`network_sentence`
 
 # %% tags=["remove-cell"]
 selection = report.selection()
 screen_table = book_network.screens_table(selection)
-glue("network_sentence", Markdown(book_network.describe(selection, cfg.seed)), display=False)
+glue("network_sentence", book_network.describe(selection, cfg.seed), display=False)
 odds_screens, odds_finished = recorded.recipe_screens()
 succ = book_network.success_odds(odds_screens, odds_finished)
 glue("succ_p", f"{100 * succ['p']:.0f}", display=False)
