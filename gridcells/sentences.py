@@ -240,3 +240,49 @@ def ablation_across(rows: list[dict], margin_cm: float = EQUIVALENCE_MARGIN_CM,
             "lo90": lo90, "hi90": hi90, "up": up, "down": down, "p_up": p_up,
             "p_down": p_down, "apart": lom > 0, "across": across, "heterogeneity": het,
             "equivalence": eq, "scale": scale}
+
+
+# Against the paper: one rule per quantity, the same for every network it is applied to.
+# name: (what is compared, reproduced interval, partly interval, the published figure)
+PAPER_RULES = {
+    "err_cm": ("decoding error (cm)", (0.0, 5.0), (0.0, 10.0),
+               "4-5 cm (Schaeffer et al. 2022, Ng 4096)"),
+    "best64_mean": ("mean grid score of the best 64 units", (1.2, math.inf), (0.8, math.inf),
+                    "top units 1.2-1.4 (Sorscher et al. 2019)"),
+    "frac_above_03": ("share of units above grid score 0.3", (0.3, 1.0), (0.1, 1.0),
+                      "many hexagonal units (Sorscher et al. 2019, Fig. 2)"),
+    "hex_share_seeds": ("share of seeds whose units lean hexagonal (Wilson 95 % interval)",
+                        (0.5, 1.0), (0.0, 1.0), "grids emerge (Sorscher et al. 2019)"),
+}
+
+
+def paper_verdict(name: str, value: float, interval: tuple[float, float] | None = None
+                  ) -> str:
+    """The verdict of :data:`PAPER_RULES` ``name`` for ``value``: 'reproduced' inside the
+    reproduced interval, 'partly' inside the partly one, else 'not reproduced' ('not
+    measured' for NaN). With ``interval`` (lo, hi) of an estimate: 'reproduced' when the
+    whole interval lies in the reproduced range, 'partly' when it reaches that range or
+    lies clear of the partly range's lower end, 'not reproduced' otherwise."""
+    _, rep, part, _ = PAPER_RULES[name]
+    if interval is not None:
+        lo, hi = interval
+        if rep[0] <= lo and hi <= rep[1]:
+            return "reproduced"
+        reaches = hi >= rep[0] and lo <= rep[1]
+        return "partly" if reaches or (part[0] < lo and hi <= part[1]) else "not reproduced"
+    if not _fin(value):
+        return "not measured"
+    if rep[0] <= value <= rep[1]:
+        return "reproduced"
+    return "partly" if part[0] <= value <= part[1] else "not reproduced"
+
+
+def paper_rule_text(name: str) -> str:
+    """The rule of :data:`PAPER_RULES` ``name`` in words, for the page's last column."""
+    what, rep, part, _ = PAPER_RULES[name]
+
+    def rng(r):
+        if math.isinf(r[1]):
+            return f"at least {r[0]:g}"
+        return f"at most {r[1]:g}" if r[0] == 0 else f"{r[0]:g} to {r[1]:g}"
+    return f"{what}: reproduced {rng(rep)}; partly {rng(part)}; otherwise not reproduced"

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -22,20 +22,38 @@
 # reproducibility chapter shows how to rerun them); the numbers in this note's prose are
 # computed from those tables.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
+# Opened from the chapter's Colab or Binder link: fetch and install the package on Colab,
+# and run from the repository's root, as the book does (no effect when the book runs it).
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/gridcells"):
+        import subprocess
+
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/gridcells/gridcells",
+                        "/content/gridcells"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "/content/gridcells[book]"],
+                       check=True)
+    os.chdir("/content/gridcells")
+elif os.path.basename(os.getcwd()) == "notebooks":
+    os.chdir("..")
+
+# %% tags=["remove-cell"]
 from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, report
+from gridcells import plotting, report, sentences
 from gridcells import recorded as rc
 from gridcells.pretrained import model_card
 
-# %% tags=["parameters", "hide-cell"]
+# %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
 run_dir = None
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 
 # %% tags=["remove-cell"]
@@ -163,12 +181,14 @@ quick, _, _ = gc.evaluate(paper, n_batches=q["n_batches"], seed=q["eval_seed"],
 glue("paper_quick", float(quick.err_cm), display=False)
 for key in ("err_cm", "frac_above_03", "best_score"):
     glue(f"paper_{key}", float(paper_card["evaluation"][key]), display=False)
-glue("verdict_paper_err", report.verdict(paper_card["evaluation"]["err_cm"], (0, 5.5), (0, 10)),
+glue("paper_best64", float(paper_card["evaluation"]["best64_mean"]), display=False)
+# the same rules as the CPU network's rows of Against the paper (sentences.PAPER_RULES)
+glue("verdict_paper_err", sentences.paper_verdict("err_cm", paper_card["evaluation"]["err_cm"]),
      display=False)
-glue("verdict_paper_best", report.verdict(paper_card["evaluation"]["best_score"], (1.2, 9),
-                                          (0.8, 9)), display=False)
-glue("verdict_paper_share", report.verdict(paper_card["evaluation"]["frac_above_03"],
-                                           (0.3, 1), (0.1, 1)), display=False)
+glue("verdict_paper_best", sentences.paper_verdict(
+    "best64_mean", paper_card["evaluation"]["best64_mean"]), display=False)
+glue("verdict_paper_share", sentences.paper_verdict(
+    "frac_above_03", paper_card["evaluation"]["frac_above_03"]), display=False)
 glue("paper_quick_card", float(q["err_cm"]), display=False)
 glue("tab-paper-md", Markdown(report.evaluation_table(
     {"model card (GPU, 50 batches)": paper_card["evaluation"]})), display=False)

@@ -128,3 +128,16 @@ def test_ablation_across_equivalent_and_different():
     assert "differs from zero" in more["equivalence"] and more["apart"]
     assert "5 of 5 networks cost more" in more["heterogeneity"]
     assert S.ablation_across([])["n"] == 0
+
+
+def test_paper_rules_one_rule_per_quantity():
+    assert S.paper_verdict("err_cm", 4.6) == "reproduced"
+    assert S.paper_verdict("err_cm", 5.3) == "partly"  # the 512-unit network's 5.x cm
+    assert S.paper_verdict("err_cm", 12.0) == "not reproduced"
+    assert S.paper_verdict("best64_mean", 1.0) == "partly"
+    assert S.paper_verdict("best64_mean", 1.25) == "reproduced"
+    assert S.paper_verdict("err_cm", float("nan")) == "not measured"
+    # the seed odds are judged by their interval: 12 of 50 is wholly below one half
+    assert S.paper_verdict("hex_share_seeds", 0.24, (0.14, 0.37)) == "partly"
+    assert S.paper_verdict("hex_share_seeds", 0.8, (0.6, 0.9)) == "reproduced"
+    assert "reproduced at most 5" in S.paper_rule_text("err_cm")
