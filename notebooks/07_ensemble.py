@@ -24,7 +24,10 @@
 #   {glue:text}`n_screened` screened.
 # - Across them: decoding error {glue:text}`ens_err` cm, {glue:text}`ens_frac` % of units
 #   above grid score 0.3, best-64 mean {glue:text}`ens_best` (mean and 95 % interval across
-#   networks).
+#   networks). These networks were selected: screened at step 3000 by the sweep's rule
+#   (their units lean hexagonal), trained to the end, and kept only if they met the
+#   recipe's four criteria. Their figures describe the networks that succeed, not every
+#   seed of the recipe.
 # - Screening seeds at step 3000 by the lattice their units share, a 2-core machine yields
 #   about {glue:text}`yield_2w` such networks an hour with two workers
 #   ({glue:text}`yield_1w` with one); a 64-seed sweep on 64 cores would take about
@@ -38,7 +41,25 @@
 # layout, which the sweep adopts), screened at step 3000 by the shared lattice, finished, and
 # shipped when they meet the recipe (`experiments/export_ensemble.py`).
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
+# Opened from the chapter's Colab or Binder link: fetch and install the package on Colab,
+# and run from the repository's root, as the book does (no effect when the book runs it).
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/gridcells"):
+        import subprocess
+
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/gridcells/gridcells",
+                        "/content/gridcells"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "/content/gridcells[book]"],
+                       check=True)
+    os.chdir("/content/gridcells")
+elif os.path.basename(os.getcwd()) == "notebooks":
+    os.chdir("..")
+
+# %% tags=["remove-cell"]
 import numpy as np
 import seaborn as sns
 from IPython.display import Markdown
@@ -50,11 +71,11 @@ from gridcells.pretrained import DATA
 from gridcells.stats import t_interval, wilson_interval
 from gridcells.sweep import read_sweep
 
-# %% tags=["parameters", "hide-cell"]
+# %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
 run_dir = None
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 rows = ensemble_rows()
 sweep_rows = read_sweep(DATA / "ensemble" / "sweep.jsonl")
@@ -214,4 +235,4 @@ glue("tab-yield-md", Markdown(report.markdown_table(display_rows)), display=Fals
 # ## Provenance
 
 # %% tags=["remove-input"]
-report.show_provenance(cfg, params_file)
+report.show_provenance(cfg, params_file, uses="ratemaps")
