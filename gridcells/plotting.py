@@ -18,16 +18,33 @@ from .scores import ring_parameters
 CLASS_COLORS = {"predictive": "tab:red", "retrospective": "tab:blue", "zero-lag": "tab:green",
                 "low-grid": "tab:gray", "unresolved": "tab:purple", "unclassified": "tab:olive"}
 MAP_CMAP = "viridis"  # rate maps, patterns, autocorrelograms (perceptually uniform)
-MAP_INCHES = 1.5      # one map of a gallery: 150 px at 100 dpi, >= 120 px in the book
+MAP_INCHES = 1.5      # one map of a gallery (at most: a gallery fits MAX_WIDTH)
+MAX_WIDTH = 7.5       # inches: the book's text column (about 730 px) shows a figure at
+DPI = 150             # >= 97 px per inch, so 8 pt text stays >= 10 px; rendered at 150 dpi
 
 
 def set_style() -> None:
-    """The project's plotting style, set once when this module is imported."""
+    """The project's plotting style, set once when this module is imported: figures rendered
+    at :data:`DPI` (crisp at the book's column width and on high-density screens), no text
+    below 8 pt, figures at most :data:`MAX_WIDTH` inches wide (the helpers keep to it)."""
     sns.set_theme(context="paper", style="ticks", palette="colorblind",
-                  rc={"image.cmap": MAP_CMAP, "figure.dpi": 100, "savefig.dpi": 100,
-                      "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize": 8,
+                  rc={"image.cmap": MAP_CMAP, "figure.dpi": DPI, "savefig.dpi": DPI,
+                      "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 9,
+                      "legend.fontsize": 8, "legend.title_fontsize": 8,
                       "xtick.labelsize": 8, "ytick.labelsize": 8,
+                      "figure.titlesize": 9, "figure.labelsize": 9,
                       "axes.spines.top": False, "axes.spines.right": False})
+
+
+def width(inches: float) -> float:
+    """A figure width kept within the text column (:data:`MAX_WIDTH`)."""
+    return min(float(inches), MAX_WIDTH)
+
+
+def panel_letter(ax, letter: str, x: float = -0.02, y: float = 1.02) -> None:
+    """A panel's letter, bold at its top left ("A", "B", ...), as its caption names it."""
+    ax.text(x, y, letter, transform=ax.transAxes, fontsize=10, fontweight="bold",
+            ha="right", va="bottom")
 
 
 set_style()
@@ -41,6 +58,7 @@ def _ax(ax, figsize=(4, 3)):
 
 def _grid(fig, rows, cols, size=MAP_INCHES):
     if fig is None:
+        size = min(size, (MAX_WIDTH - 0.8) / cols)
         fig = plt.figure(figsize=(cols * size + 0.8, rows * size + 0.5), layout="constrained")
     return fig, fig.subplots(rows, cols, squeeze=False)
 
@@ -165,7 +183,7 @@ def score_histogram(scores: dict[str, np.ndarray], ax=None, xlabel="grid score 6
         ax.axvline(t, color="k", ls="--", lw=0.8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("units")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8)
     return fig, ax
 
 
@@ -175,7 +193,7 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
     the best-64 mean grid score, (c) map correlation and share of silent units, (d) the
     shared hexagonal, square and stripe order. Returns (fig, axes)."""
     if fig is None:
-        fig = plt.figure(figsize=(10, 5), layout="constrained")
+        fig = plt.figure(figsize=(MAX_WIDTH, 4.8), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True).ravel()
     steps = [r["step"] for r in history]
     axes[0].plot(steps, [r["err_cm"] for r in history], color="k")
@@ -206,7 +224,7 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
         axes[3].set_title(f"(d) lattice shared by {int(gridness[-1]['n_units'])} measured "
                           "units", loc="left")
         for ax in axes[1:]:
-            ax.legend(fontsize=7)
+            ax.legend(fontsize=8)
     for ax in axes[2:]:
         ax.set_xlabel("training step")
     return fig, axes
@@ -227,28 +245,108 @@ def lattice_profile(maps: np.ndarray, ax=None, label: str | None = None):
     ax.set_xticks(range(0, 181, 30))
     ax.set_xlabel("wave-vector orientation (deg)")
     ax.set_ylabel("share of ring power")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8)
     return fig, ax
 
 
 def lattice_race(rows: list[dict], ax=None, threshold: float = 0.4):
     """Hexagonal minus square order over training for finished runs (rows of
     experiments/lattice_runs.py: ``seed``, ``frac_above_03`` and ``curve`` of per-epoch
-    measurements), solid where the run ended with at least ``threshold`` of its units above
-    grid score 0.3, dashed otherwise. Returns (fig, ax)."""
-    fig, ax = _ax(ax, figsize=(7.5, 3.4))
-    for r in rows:
+    measurements), one colour and marker per seed, solid where the run ended with at least
+    ``threshold`` of its units above grid score 0.3, dashed otherwise; each line is also
+    labelled with its seed at its end. Returns (fig, ax)."""
+    fig, ax = _ax(ax, figsize=(MAX_WIDTH, 3.4))
+    colours = sns.color_palette("colorblind", max(len(rows), 1))
+    markers = "osD^vP*Xhp<>"
+    for k, r in enumerate(sorted(rows, key=lambda r: -r["frac_above_03"])):
         steps = [c["step"] for c in r["curve"]]
         diff = [c["hex_order"] - c["square_order"] for c in r["curve"]]
         good = r["frac_above_03"] >= threshold
-        ax.plot(steps, diff, "-" if good else "--", marker="o", ms=3,
-                color="tab:green" if good else "tab:gray",
+        ax.plot(steps, diff, "-" if good else "--", marker=markers[k % len(markers)], ms=4,
+                color=colours[k % len(colours)], lw=1.6 if good else 1.0,
                 label=f"seed {r['seed']}: {100 * r['frac_above_03']:.0f} % > 0.3")
+        if steps:
+            ax.annotate(f"{r['seed']}", (steps[-1], diff[-1]), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=8,
+                        color=colours[k % len(colours)])
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xlabel("training step")
     ax.set_ylabel("hexagonal - square order")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+              title="solid: grid cells formed")
     return fig, ax
+
+
+def task_schematic(fig=None, seed: int = 0):
+    """The task and the network at a glance: (A) a simulated rat's path in the box, with
+    its velocity at one step; (B) the RNN, which reads the velocity at every step
+    (initialised from the place code of the start) and whose units, read out linearly,
+    predict (C) the place-cell code of the current position. Returns (fig, axes)."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    if fig is None:
+        fig = plt.figure(figsize=(MAX_WIDTH, 2.5), layout="constrained")
+    axes = fig.subplots(1, 3, width_ratios=[1, 1.25, 1])
+    rng = np.random.default_rng(seed)
+    heading, pos, path = 0.6, np.zeros(2), [np.zeros(2)]
+    for _ in range(160):  # a smooth random walk that turns away from the walls
+        heading += rng.normal(0, 0.25) + (0.5 if np.abs(pos).max() > 0.8 else 0.0)
+        pos = np.clip(pos + 0.04 * np.array([np.cos(heading), np.sin(heading)]), -1, 1)
+        path.append(pos.copy())
+    path = np.array(path)
+    now = path[:100]  # the path so far; the rat is at its last point
+    a = axes[0]
+    a.plot(now[:, 0], now[:, 1], color="0.4", lw=1)
+    a.plot(*now[-1], "o", color="tab:red", ms=5)
+    tip = now[-1] + 4 * (now[-1] - now[-3])
+    a.add_patch(FancyArrowPatch(tuple(now[-1]), tuple(tip), arrowstyle="-|>",
+                                mutation_scale=12, color="tab:red", lw=1.5))
+    a.text(*(tip + [0.04, 0.04]), "v", color="tab:red", fontsize=10, style="italic")
+    a.set_xlim(-1.1, 1.1)
+    a.set_ylim(-1.1, 1.1)
+    a.set_aspect("equal")
+    _bare(a)
+    for side in ("left", "bottom", "top", "right"):
+        a.spines[side].set_visible(True)
+    a.set_title("a rat's path in the box", fontsize=9)
+    b = axes[1]
+    b.set_xlim(0, 1)
+    b.set_ylim(0, 1)
+    b.axis("off")
+    b.add_patch(FancyBboxPatch((0.28, 0.25), 0.44, 0.5, boxstyle="round,pad=0.02",
+                               fc="0.95", ec="0.3"))
+    angles = np.linspace(0, 2 * np.pi, 9)[:-1]
+    ux, uy = 0.5 + 0.13 * np.cos(angles), 0.5 + 0.16 * np.sin(angles)
+    for i in range(8):
+        for j in (i + 1, i + 3):
+            b.plot([ux[i], ux[j % 8]], [uy[i], uy[j % 8]], color="0.75", lw=0.6, zorder=1)
+    b.scatter(ux, uy, s=40, color="tab:blue", zorder=2)
+    b.text(0.5, 0.8, "recurrent units", ha="center", fontsize=8)
+    for (x0, x1), label in (((0.02, 0.27), "velocity $v_t$"),
+                            ((0.73, 0.98), "linear\nreadout")):
+        b.add_patch(FancyArrowPatch((x0, 0.5), (x1, 0.5), arrowstyle="-|>", mutation_scale=12,
+                                    color="k", lw=1.2))
+        b.text((x0 + x1) / 2, 0.56, label, ha="center", va="bottom", fontsize=8)
+    b.text(0.5, 0.12, "initialised from the place code\nof the start position", ha="center",
+           va="center", fontsize=8)
+    b.set_title("the network (ReLU RNN)", fontsize=9)
+    c = axes[2]
+    centres = rng.uniform(-1, 1, (60, 2))
+    here = now[-1]
+    activity = np.exp(-np.sum((centres - here) ** 2, 1) / (2 * 0.25 ** 2))
+    c.scatter(centres[:, 0], centres[:, 1], s=12 + 60 * activity, c=activity, cmap=MAP_CMAP,
+              vmin=0, vmax=1, edgecolors="0.5", linewidths=0.3)
+    c.plot(*here, "+", color="tab:red", ms=8, mew=1.5)
+    c.set_xlim(-1.1, 1.1)
+    c.set_ylim(-1.1, 1.1)
+    c.set_aspect("equal")
+    _bare(c)
+    for side in ("left", "bottom", "top", "right"):
+        c.spines[side].set_visible(True)
+    c.set_title("target: place-cell code", fontsize=9)
+    for ax, letter in zip(axes, "ABC"):
+        panel_letter(ax, letter, x=0.0)
+    return fig, axes
 
 
 # ---- pattern formation --------------------------------------------------------------------
@@ -260,7 +358,7 @@ def covariance_panels(kernel: np.ndarray, power: np.ndarray, k_peak: float, fig=
     |k| = k_peak named in the title. ``box_width`` (m) labels the offset axes. Returns
     (fig, axes)."""
     if fig is None:
-        fig = plt.figure(figsize=(8, 3.4), layout="constrained")
+        fig = plt.figure(figsize=(MAX_WIDTH, 3.2), layout="constrained")
     a, b = fig.subplots(1, 2)
     k = np.fft.fftshift(kernel)
     lim = np.abs(k).max()
@@ -298,7 +396,9 @@ __all__ = ["CLASS_COLORS", "MAP_CMAP", "MAP_INCHES", "ablation_bars", "best_firs
            "class_counts", "classification_panels", "covariance_panels", "lag_heatmaps",
            "lattice_profile", "lattice_race", "peak_normalised", "plot_sac", "ratemap_gallery",
            "score_histogram", "set_style", "shared_colorbar", "shift_distribution",
-           "shift_profiles", "show_map", "top_maps", "training_curves", "zero_vs_peak", "plt"]
+           "shift_profiles", "show_map", "task_schematic", "top_maps", "training_curves",
+           "zero_vs_peak",
+           "plt"]
 
 
 def by_network(values: dict[str, np.ndarray], ax=None, highlight: str | None = None,
@@ -307,7 +407,7 @@ def by_network(values: dict[str, np.ndarray], ax=None, highlight: str | None = N
     figure, ``values`` {network: [k]}, with the units as dots; the ``highlight`` network in
     red, the others grey. Returns (fig, ax)."""
     names = list(values)
-    fig, ax = _ax(ax, (max(4.0, 0.55 * len(names) + 1.5), 3))
+    fig, ax = _ax(ax, (width(max(4.0, 0.55 * len(names) + 1.5)), 3))
     data = [np.asarray(values[n], float)[np.isfinite(values[n])] for n in names]
     box = ax.boxplot(data, showfliers=False, widths=0.6, patch_artist=True)
     rng = np.random.default_rng(0)  # horizontal jitter of the dots only

@@ -7,7 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .plotting import CLASS_COLORS, _ax
+from .plotting import CLASS_COLORS, MAX_WIDTH, _ax, panel_letter, width
 from .predictive import CLASSES
 
 
@@ -16,7 +16,7 @@ def class_counts(counts: dict[str, int], ax=None, title: str = ""):
     fig, ax = _ax(ax)
     ax.bar(list(counts), list(counts.values()), color=[CLASS_COLORS[c] for c in counts])
     ax.set_ylabel("units")
-    ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+    ax.tick_params(axis="x", labelrotation=30, labelsize=8)
     ax.set_title(title, fontsize=9)
     return fig, ax
 
@@ -31,7 +31,7 @@ def shift_distribution(preferred_cm: np.ndarray, labels: np.ndarray, min_shift_c
     ax.hist(preferred_cm[grid], np.linspace(-lim, lim, 41), color="k")
     ax.set_xlabel("preferred shift (cm)")
     ax.set_ylabel("units")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8)
     return fig, ax
 
 
@@ -46,7 +46,7 @@ def zero_vs_peak(zero: np.ndarray, peak: np.ndarray, labels: np.ndarray, ax=None
     ax.plot(lim, lim, "k:", lw=0.8)
     ax.set_xlabel("zero-shift gridness")
     ax.set_ylabel("best-shift gridness")
-    ax.legend(fontsize=6)
+    ax.legend(fontsize=8)
     return fig, ax
 
 
@@ -54,11 +54,13 @@ def classification_panels(c, min_shift_cm: float, title: str = "", fig=None):
     """(A) counts, (B) preferred shifts and (C) zero-shift against best-shift gridness of a
     :class:`~gridcells.predictive.Classification`."""
     if fig is None:
-        fig = plt.figure(figsize=(11, 3.3), layout="constrained")
+        fig = plt.figure(figsize=(MAX_WIDTH, 2.9), layout="constrained")
     axes = fig.subplots(1, 3)
     class_counts(c.counts(), ax=axes[0], title=title or f"{c.criterion} criterion")
     shift_distribution(c.preferred_cm, c.labels, min_shift_cm, ax=axes[1])
     zero_vs_peak(c.zero_score, c.peak_score, c.labels, ax=axes[2])
+    for ax, letter in zip(axes, "ABC"):
+        panel_letter(ax, letter)
     return fig, axes
 
 
@@ -66,16 +68,21 @@ def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
                  preferred: np.ndarray, classes=("predictive", "zero-lag", "retrospective"),
                  fig=None):
     """Gridness against shift per class (rows sorted by preferred shift), with the class mean
-    +- SEM underneath."""
+    +- SEM underneath; a class without units gets no panel (its count is in the class
+    figure), and with no unit in any class one line says so."""
+    empty = [c for c in classes if not (labels == c).any()]
+    classes = [c for c in classes if c not in empty] or list(classes[:1])
     if fig is None:
-        fig = plt.figure(figsize=(3.2 * len(classes), 5), layout="constrained")
+        fig = plt.figure(figsize=(width(2.5 * len(classes)), 4.4), layout="constrained")
     axes = fig.subplots(2, len(classes), squeeze=False, height_ratios=[3, 1.3])
     for j, c in enumerate(classes):
         sel = np.flatnonzero(labels == c)
         top, bottom = axes[0, j], axes[1, j]
         top.set_title(f"{c} ({len(sel)})", fontsize=9)
-        if len(sel) == 0:
-            top.text(0.5, 0.5, "no units", ha="center", transform=top.transAxes)
+        if len(sel) == 0:  # only when every class is empty
+            top.text(0.5, 0.5, f"no {', '.join(empty)} units", ha="center",
+                     transform=top.transAxes)
+            _bare_axes(top, bottom)
             continue
         rows = sel[np.argsort(preferred[sel])]
         ext = [shifts_cm[0], shifts_cm[-1], 0, len(rows)]
@@ -92,6 +99,11 @@ def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
     return fig, axes
 
 
+def _bare_axes(*axes) -> None:
+    for ax in axes:
+        ax.axis("off")
+
+
 def shift_profiles(shifts_cm: np.ndarray, gridness: np.ndarray, sharpness: np.ndarray,
                    preferred_cm: np.ndarray, names, fig=None):
     """Why the shift is read from sharpness, not gridness: for a few units (columns), gridness
@@ -100,7 +112,7 @@ def shift_profiles(shifts_cm: np.ndarray, gridness: np.ndarray, sharpness: np.nd
     titles. Returns (fig, axes [2, k])."""
     k = gridness.shape[1]
     if fig is None:
-        fig = plt.figure(figsize=(2.6 * k, 4.2), layout="constrained")
+        fig = plt.figure(figsize=(width(1.9 * k), 3.8), layout="constrained")
     axes = fig.subplots(2, k, squeeze=False, sharex=True)
     for j in range(k):
         top, bottom = axes[0, j], axes[1, j]
@@ -128,7 +140,7 @@ def ablation_bars(intact: float, predictive: float | None, random: list[float],
         ax.bar([1], [predictive], color=CLASS_COLORS["predictive"])
     else:
         ax.text(1, intact, "no predictive\nunits to silence", ha="center", va="bottom",
-                fontsize=7)
+                fontsize=8)
     rng = np.random.default_rng(0)  # horizontal jitter only
     controls = [("random\nsets", random, "k"), ("zero-lag\nsets", zero_lag,
                                                 CLASS_COLORS["zero-lag"]),
@@ -137,6 +149,6 @@ def ablation_bars(intact: float, predictive: float | None, random: list[float],
     for x, (_, vals, c) in enumerate(controls, start=2):
         ax.scatter(x + rng.uniform(-0.15, 0.15, len(vals)), vals, s=10, color=c)
     ax.set_xticks(range(2 + len(controls)), ["intact", "predictive\nsilenced"]
-                  + [name for name, _, _ in controls], fontsize=7)
+                  + [name for name, _, _ in controls], fontsize=8)
     ax.set_ylabel("decoding error (cm)")
     return fig, ax

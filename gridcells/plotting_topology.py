@@ -19,7 +19,8 @@ def barcodes(top: Topology, ax=None, n_bars: int = 12, title: str | None = None)
     in colour) only where it outlasts its band. H0's never-dying class is the top bar."""
     dims = len(top.diagrams)
     if ax is None:
-        fig, ax = plt.subplots(1, dims, figsize=(3.2 * dims, 2.6), layout="constrained")
+        fig, ax = plt.subplots(1, dims, figsize=(min(2.5 * dims, 7.5), 2.4),
+                               layout="constrained")
     ax = np.atleast_1d(ax)
     fig = ax[0].figure
     for d, a in enumerate(ax[:dims]):
@@ -66,7 +67,7 @@ def point_cloud_3d(top: Topology, nbins: int, ax=None, color_by: str = "x", colo
     ax.set_xlabel("PC 1", fontsize=8)
     ax.set_ylabel("PC 2", fontsize=8)
     ax.set_zlabel("PC 3", fontsize=8)
-    ax.tick_params(labelsize=6)
+    ax.tick_params(labelsize=8)
     ax.set_title(title or f"{top.n_units} units" + ("" if color is not None else
                                                     f", coloured by {color_by}"), fontsize=9)
     return fig, ax
