@@ -115,14 +115,16 @@ def _local_kernel(folder: str):
 
 
 def _fold_injected(path: Path) -> None:
-    """Fold the parameters cell papermill injected (tag ``hide-cell``) on the page."""
+    """Remove the parameters cell papermill injected (tag ``remove-cell``) from the page:
+    plumbing, and it holds this machine's absolute paths (the provenance shows the params
+    file and every parameter)."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
-        if "injected-parameters" in tags and "hide-cell" not in tags:
-            tags.append("hide-cell")
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
     nbformat.write(nb, path)
 
 

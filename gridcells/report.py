@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from . import __version__
-from .config import FIELD_NAMES, Config, ConfigError
+from .config import FIELD_NAMES, TRAINING_FIELDS, Config, ConfigError
 from .model import resolve_device
 from .recorded import changes
 from .records import cpu_model
@@ -93,16 +93,37 @@ def verdict(value: float, reproduced: tuple[float, float], partly: tuple[float, 
     return "partly" if partly[0] <= value <= partly[1] else "not reproduced"
 
 
-def provenance(cfg: Config, params_file: str | Path) -> str:
+PAGE_SETTINGS = {  # the analysis settings each chapter reads (its provenance lists them)
+    "training": ("screen_seeds", "screen_step", "screen_max", "screen_fallback"),
+    "ratemaps": ("nbins", "n_batches", "gridness_threshold", "rng_seed"),
+    "predictive": ("Ng_use", "n_batches", "analysis_batch_size", "analysis_sequence_length",
+                   "nbins", "max_lag", "min_shift_cm", "peak_estimator", "gridness_threshold",
+                   "low_grid_threshold", "zero_shift_threshold", "shuffle_trials",
+                   "shuffle_groups", "shuffle_lag_step", "shuffle_min_offset",
+                   "shuffle_alpha", "rng_seed"),
+    "ablations": ("Ng_use", "ablation_batches", "ablation_random_trials", "max_lag",
+                  "min_shift_cm", "shuffle_trials", "shuffle_groups", "rng_seed"),
+    "pattern_formation": ("pf_cells", "pf_iterations", "pf_lr", "pf_resolution", "rng_seed"),
+    "topology": ("topology_batches", "topology_nbins", "topology_margin", "topology_points",
+                 "topology_sigma", "topology_threshold", "topology_max_scale",
+                 "topology_nulls", "topology_orientation_tol", "topology_spacing_tol",
+                 "rng_seed"),
+}
+
+
+def provenance(cfg: Config, params_file: str | Path, uses: tuple[str, ...] = ()) -> str:
     """Markdown: package, torch and Python versions, the full git commit with a dirty flag,
     date, hardware (GPU name or CPU model and threads), wall time of the page so far, the
-    params file, and every parameter that differs from the defaults."""
+    params file, every parameter that differs from the defaults, and the value of each
+    analysis setting the page uses (``uses``: field names, or a key of
+    :data:`PAGE_SETTINGS`), changed or not."""
     import platform
     import time
 
     default = Config()
     changed = {f.name: getattr(cfg, f.name) for f in fields(Config)
                if getattr(cfg, f.name) != getattr(default, f.name)}
+    uses = PAGE_SETTINGS.get(uses, ()) if isinstance(uses, str) else tuple(uses)
     head = [{"item": "gridcells", "value": __version__},
             {"item": "torch", "value": torch.__version__},
             {"item": "Python", "value": platform.python_version()},
@@ -114,17 +135,22 @@ def provenance(cfg: Config, params_file: str | Path) -> str:
     if _PAGE_STARTED:
         head.append({"item": "wall time of this page",
                      "value": f"{time.perf_counter() - _PAGE_STARTED[-1]:.0f} s"})
-    params = [{"parameter": k, "value": f"`{v!r}`"} for k, v in changed.items()]
+    params = [{"parameter": f"`{k}`", "value": f"`{v!r}`",
+               "kind": "training" if k in TRAINING_FIELDS else "analysis"}
+              for k, v in changed.items()]
+    params += [{"parameter": f"`{k}`", "value": f"`{getattr(cfg, k)!r}`",
+                "kind": "analysis (default)"} for k in uses if k not in changed]
     return ("**Provenance**\n\n" + markdown_table(head) +
-            "\n\n**Parameters that differ from the original model's defaults**\n\n" +
-            markdown_table(params))
+            "\n\n**Parameters that differ from the original model's defaults, and the "
+            "analysis settings this page uses**\n\n" + markdown_table(params))
 
 
-def show_provenance(cfg: Config, params_file: str | Path) -> None:
-    """Display the provenance (the last cell of a page: the wall time is then the page's)."""
+def show_provenance(cfg: Config, params_file: str | Path, uses: tuple[str, ...] = ()) -> None:
+    """Display the provenance (the last cell of a page: the wall time is then the page's);
+    ``uses``: the analysis settings the page reads (see :func:`provenance`)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(provenance(cfg, params_file).removeprefix("**Provenance**\n\n")))
+    display(Markdown(provenance(cfg, params_file, uses).removeprefix("**Provenance**\n\n")))
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
