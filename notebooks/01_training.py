@@ -38,7 +38,7 @@
 # :::
 #
 # The methods chapter defines the trajectories, the place-cell code, the network and its
-# loss. How the CPU recipe was found, and every seed and screen behind the last finding, are
+# loss. How the {term}`CPU recipe` was found, and every seed and screen behind the last finding, are
 # in the *Research notes* part of this book.
 
 # %% tags=["remove-cell"]
@@ -120,7 +120,7 @@ glue("tab-screens-book-md", Markdown(report.markdown_table(screen_table) if scre
 #
 # The seeds this build screened, in order: the lattice orders their units share at the
 # screening step (hexagonal, square, stripe), the sweep rule's verdict, and for the seeds
-# trained to the end the recipe's judgement (error, share of units above 0.3, best-64 mean
+# trained to the end the recipe's judgement (error, share of units above 0.3, {term}`best-64` mean
 # of the grid scores, whether all criteria are met).
 # ```
 #
@@ -223,10 +223,13 @@ glue("tab-evaluation-md", Markdown(report.evaluation_table({"this network": row}
 
 # %% tags=["hide-input"]
 fig, _ = plotting.ratemap_gallery(maps.maps, scores.score_60)
-fig.savefig(f"{run_dir}/ratemaps.png", dpi=120)
+fig.savefig(f"{run_dir}/ratemaps.png")
 GENERATED.mkdir(parents=True, exist_ok=True)
-fig.savefig(GENERATED / "ratemaps.png", dpi=120)  # the book's introduction shows it
+fig.savefig(GENERATED / "ratemaps.png")  # the book's introduction shows it
 glue("fig-gallery", fig, display=False)
+plotting.plt.close(fig)
+fig, _ = plotting.task_schematic()  # the introduction's schematic of the task and network
+fig.savefig(GENERATED / "schematic.png")
 plotting.plt.close(fig)
 
 # %% [markdown]

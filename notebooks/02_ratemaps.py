@@ -39,7 +39,25 @@
 #   {glue:text}`here_typical` the ensemble's range ({numref}`tab-ensemble-maps`).
 # :::
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
+# Opened from the chapter's Colab or Binder link: fetch and install the package on Colab,
+# and run from the repository's root, as the book does (no effect when the book runs it).
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/gridcells"):
+        import subprocess
+
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/gridcells/gridcells",
+                        "/content/gridcells"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "/content/gridcells[book]"],
+                       check=True)
+    os.chdir("/content/gridcells")
+elif os.path.basename(os.getcwd()) == "notebooks":
+    os.chdir("..")
+
+# %% tags=["remove-cell"]
 import numpy as np
 import seaborn as sns
 from IPython.display import Markdown
@@ -50,11 +68,11 @@ from gridcells import plotting, report, sentences, study
 from gridcells.population import population
 from gridcells.stats import rayleigh_p_value
 
-# %% tags=["parameters", "hide-cell"]
+# %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
 run_dir = None
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 model = gc.load_model(run_dir)
 
@@ -362,4 +380,4 @@ glue("ens_n_oriented", n_oriented, display=False)
 # ## Provenance
 
 # %% tags=["remove-input"]
-report.show_provenance(cfg, params_file)
+report.show_provenance(cfg, params_file, uses="ratemaps")

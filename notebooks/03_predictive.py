@@ -27,12 +27,11 @@
 #   {glue:text}`ouchi_net_hi` %).
 # - One more point, {glue:text}`live_name`: in it, {glue:text}`live_pred` of
 #   {glue:text}`live_grid` grid units map best onto a future position
-#   ({glue:text}`live_pred_share` %, median shift {glue:text}`live_pred_median` cm),
+#   ({glue:text}`live_pred_detail`),
 #   {glue:text}`live_retro` onto a past one and {glue:text}`live_zero` onto the present;
 #   {glue:text}`live_unres` cannot be placed.
-# - Its grid units' maps are sharpest at a median shift of {glue:text}`live_shift_median` cm
-#   (interquartile range {glue:text}`live_shift_iqr` cm; one step is
-#   {glue:text}`cm_per_step` cm): within about a step of the present position. Advancing
+# - Its grid units' maps are {glue:text}`live_shift_phrase` (one step is
+#   {glue:text}`cm_per_step` cm){glue:text}`live_shift_where`. Advancing
 #   their activity by 8 steps moves the estimate by {glue:text}`inj_pos_median` cm (injected
 #   {glue:text}`inj_pos_cm` cm), so the estimate would see a real shift.
 # - The earlier analysis's rules, applied to the same network, call
@@ -51,7 +50,8 @@
 #
 # **Method in brief** (details in the methods chapter). For every unit the rate map is built
 # from activity at time *t* against position at *t + k*, for shifts *k* from
-# -``max_lag`` to +``max_lag`` steps (converted to cm with the measured displacement per step).
+# -``max_lag`` to +``max_lag`` steps (``max_lag`` = {glue:text}`max_lag` steps here,
+# converted to cm with the measured displacement per step).
 # Gridness of that map against *k* is what {cite:t}`ouchi2024` plot; the preferred shift is where
 # the map is *sharpest* (the fraction of the unit's activity variance explained by the shifted
 # position), with a jackknife interval over trajectory groups. A unit is a grid cell when its
@@ -61,8 +61,26 @@
 # and *unresolved* when the peak is on the window's edge or too uncertain to place.
 
 # %% tags=["remove-cell"]
+# Opened from the chapter's Colab or Binder link: fetch and install the package on Colab,
+# and run from the repository's root, as the book does (no effect when the book runs it).
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/gridcells"):
+        import subprocess
+
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/gridcells/gridcells",
+                        "/content/gridcells"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "/content/gridcells[book]"],
+                       check=True)
+    os.chdir("/content/gridcells")
+elif os.path.basename(os.getcwd()) == "notebooks":
+    os.chdir("..")
+
+# %% tags=["remove-cell"]
 import numpy as np
-from IPython.display import Markdown, display
+from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
@@ -76,6 +94,8 @@ run_dir = None
 
 # %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
+for name in ("max_lag", "shuffle_trials", "shuffle_groups", "min_shift_cm"):
+    glue(name, f"{getattr(cfg, name):g}", display=False)  # the settings the prose names
 model = gc.load_model(run_dir)
 out_dir = f"{run_dir}/analysis/predictive"
 TRUTH = "benchmarks/results/predictive_truth.json"
@@ -116,14 +136,10 @@ glue("fig_shift_profiles", fig, display=False)
 #
 # On synthetic grid units with known shifts (spacings 40-90 cm, wide fields, three noise
 # levels, time and distance shifts from -30 to +30 cm; `benchmarks/predictive_truth.py`) the
-# three estimators recover the shift as in Table 1.
+# three estimators recover the shift as in
+# {numref}`tab-truth`.
 
-# %% [markdown]
-# **Table 1.** Recovery of known shifts by each estimator, on a time sweep (the book's)
-# and a distance sweep, over the synthetic grid units
-# (`benchmarks/results/predictive_truth.json`).
-
-# %% tags=["remove-input"]
+# %% tags=["remove-cell"]
 truth = report.read_json(TRUTH)
 rows = [{"sweep": r["sweep"], "estimator": r["estimator"], "units": r["n"],
          "within 3 cm (%)": 100 * r["within_3cm"], "within 1 step (%)": 100 * r["within_1step"],
@@ -136,7 +152,16 @@ glue("truth_centroid", f"{100 * get['time', 'centroid']['within_3cm']:.0f}", dis
 shift_cls = truth["classes"]["shift"]
 glue("truth_class", f"{100 * shift_cls['accuracy_grid_units']:.0f}", display=False)
 glue("truth_edge_pred", str(shift_cls["predictive_on_edge"]), display=False)
-display(Markdown(report.markdown_table(rows, digits=3)))
+glue("tab-truth-md", Markdown(report.markdown_table(rows, digits=3)), display=False)
+
+# %% [markdown]
+# ```{glue:figure} tab-truth-md
+# :name: tab-truth
+#
+# Recovery of known shifts by each estimator, on a time sweep (the book's)
+# and a distance sweep, over the synthetic grid units
+# (`benchmarks/results/predictive_truth.json`).
+# ```
 
 # %% [markdown]
 # The sharpness peak places {glue:text}`truth_sharp` % of the units within 3 cm of their true
@@ -156,15 +181,10 @@ glue("truth_n", str(get["time", "sharpness"]["n"]), display=False)
 # recipe) leaves only about as many distinct shuffled maps as steps in a trajectory, and on
 # pure noise called 13-16 % of units significant at a nominal 5 %. Here every group of
 # trajectories draws its own offset in every shuffle. On 1000 noise units of each kind
-# (Table 2; `benchmarks/predictive_false_positives.py`) every test's
+# ({numref}`tab-false-positives`; `benchmarks/predictive_false_positives.py`) every test's
 # false-positive rate is at most {glue:text}`fp_max` % at a nominal 5 %.
 
-# %% [markdown]
-# **Table 2.** False-positive rate of the four shuffle tests on units of pure noise (iid
-# and AR(1)), with the Wilson 95 % interval of the rate
-# (`benchmarks/results/predictive_false_positives.json`).
-
-# %% tags=["remove-input"]
+# %% tags=["remove-cell"]
 fp = report.read_json(FALSE_POS)
 rows, worst = [], 0.0
 for noise_kind, rates in fp["rates"].items():
@@ -177,7 +197,16 @@ for noise_kind, rates in fp["rates"].items():
         if float(alpha) == 0.05:
             worst = max(worst, 100 * v["rate"])
 glue("fp_max", f"{worst:.1f}", display=False)
-display(Markdown(report.markdown_table(rows, digits=3)))
+glue("tab-false-positives-md", Markdown(report.markdown_table(rows, digits=3)), display=False)
+
+# %% [markdown]
+# ```{glue:figure} tab-false-positives-md
+# :name: tab-false-positives
+#
+# False-positive rate of the four shuffle tests on units of pure noise (iid
+# and AR(1)), with the Wilson 95 % interval of the rate
+# (`benchmarks/results/predictive_false_positives.json`).
+# ```
 
 # %% [markdown]
 # ## The network trained in this book
@@ -192,14 +221,24 @@ for key, name in (("live_pred", "predictive"), ("live_retro", "retrospective"),
                   ("live_zero", "zero-lag"), ("live_unres", "unresolved")):
     glue(key, str(counts[name]), display=False)
 glue("live_pred_share", f"{100 * counts['predictive'] / max(grid, 1):.1f}", display=False)
-glue("live_pred_median", f"{np.median(main.preferred_cm[pred]):.1f}" if pred.any() else "n/a",
+glue("live_pred_detail", f"{100 * counts['predictive'] / max(grid, 1):.1f} %, median shift "
+     f"{np.median(main.preferred_cm[pred]):.1f} cm" if pred.any() else
+     f"{100 * counts['predictive'] / max(grid, 1):.1f} %, so no predictive shift to report",
      display=False)
 g = main.labels != "low-grid"
 q25, q50, q75 = (np.percentile(main.preferred_cm[g], [25, 50, 75]) if g.any()
                  else (np.nan,) * 3)
 glue("live_shift_median", f"{q50:.1f}", display=False)
 glue("live_shift_iqr", f"{q25:.1f} to {q75:.1f}", display=False)
-glue("live_se_median", f"{np.nanmedian(main.se_cm[g]):.2f}" if g.any() else "n/a",
+glue("live_se_median", f"{np.nanmedian(main.se_cm[g]):.2f}" if g.any() else "none",
+     display=False)
+glue("live_shift_phrase", f"sharpest at a median shift of {q50:.1f} cm (interquartile range "
+     f"{q25:.1f} to {q75:.1f} cm; median jackknife standard error "
+     f"{np.nanmedian(main.se_cm[g]):.2f} cm)" if g.any() else "not placed in time: no unit "
+     "of this network is a grid unit at any shift, so no shift is measured", display=False)
+glue("live_shift_where", (": within about a step of the present position"
+                          if abs(q50) <= 1.5 * result.cm_per_step else
+                          ": more than a step from the present position") if g.any() else "",
      display=False)
 glue("window_cm", f"{cfg.max_lag * result.cm_per_step:.1f}", display=False)
 glue("cm_per_step", f"{result.cm_per_step:.2f}", display=False)
@@ -210,9 +249,7 @@ glue("fig_classes", fig, display=False)
 # Of the {glue:text}`live_units` units analysed, {glue:text}`live_grid` are grid cells at
 # some shift. The analysed window reaches ±{glue:text}`window_cm` cm
 # ({glue:text}`cm_per_step` cm per step); {numref}`fig-classes` shows the classes and where
-# the grid units' maps are sharpest: at a median shift of {glue:text}`live_shift_median` cm
-# (interquartile range {glue:text}`live_shift_iqr` cm; median jackknife standard error
-# {glue:text}`live_se_median` cm).
+# the grid units' maps are sharpest: {glue:text}`live_shift_phrase`.
 #
 # ```{glue:figure} fig_classes
 # :name: fig-classes
@@ -240,9 +277,10 @@ glue("fig_lag_heatmaps", fig, display=False)
 # noise and history dependence, each grid unit's activity is advanced by *k* steps within
 # its trajectory (activity at *t + k* paired with position at *t*): whatever shift the unit
 # mapped best at, it must now map best *k* steps further. {numref}`fig-injection` and
-# Table 3 show how far the estimate moves: by a median of {glue:text}`inj_pos_median` cm
-# for an injected {glue:text}`inj_pos_cm` cm, and {glue:text}`inj_neg_median` cm for
-# {glue:text}`inj_neg_cm` cm ({glue:text}`inj_within` % of units within 3 cm in both).
+# {numref}`tab-injection` show how far the estimate moves: by a median of
+# {glue:text}`inj_pos_median` cm for an injected {glue:text}`inj_pos_cm` cm, and
+# {glue:text}`inj_neg_median` cm for {glue:text}`inj_neg_cm` cm ({glue:text}`inj_within` % of
+# units within 3 cm in both).
 
 # %% tags=["remove-cell"]
 from gridcells.shift_estimate import injection_control  # noqa: E402
@@ -281,41 +319,41 @@ plotting.plt.close(fig)
 # shift over units; bars: 5-95 % of units; dotted: the injected shift.
 # ```
 
-# %% [markdown]
-# **Table 3.** The control of {numref}`fig-injection`: injected shift, the estimated change
-# over units (median and 5-95 % range) and the share of units within 3 cm of the injection.
-
-# %% tags=["remove-input"]
-display(Markdown(report.markdown_table(
+# %% tags=["remove-cell"]
+glue("tab-injection-md", Markdown(report.markdown_table(
     [{"injected (steps)": r["injected_steps"], "injected (cm)": r["injected_cm"],
       "median change (cm)": r["median_change_cm"],
       "5-95 % of units (cm)": f"{r['change_5_95_cm'][0]:.1f} to {r['change_5_95_cm'][1]:.1f}",
-      "within 3 cm (%)": 100 * r["within_3cm"], "units": r["units"]} for r in inj])))
+      "within 3 cm (%)": 100 * r["within_3cm"], "units": r["units"]} for r in inj])), display=False)
+
+# %% [markdown]
+# ```{glue:figure} tab-injection-md
+# :name: tab-injection
+#
+# The control of {numref}`fig-injection`: injected shift, the estimated change
+# over units (median and 5-95 % range) and the share of units within 3 cm of the injection.
+# ```
 
 # %% [markdown]
 # ## The earlier analysis, rule for rule
 # The earlier public analysis (a fork of the original code) ran on 20-step paths, dropped the
 # samples a shift pushes out of a path, read the shift from the argmax of gridness and used
 # thresholds only (0.5 at zero shift and at the best shift, 5 cm). Applied to the same network
-# it gives Table 4; the rows are its classes, the columns the classes the
+# it gives {numref}`tab-earlier`; the rows are its classes, the columns the classes the
 # calibrated analysis gives the same units.
 
-# %% [markdown]
-# **Table 4.** The earlier analysis's classes of this network (rows) against the
-# calibrated ``shift`` classes of the same units (columns).
-
-# %% tags=["remove-input"]
+# %% tags=["remove-cell"]
 earlier = study.earlier_study(model, cfg)
 table = crosstab(earlier, main)
 for r in table:
     r["earlier analysis"] = r.pop("fork")
-display(Markdown(report.markdown_table(table, ["earlier analysis"] + [
-    c for c in gc.predictive.CLASSES if any(c in r for r in table)])))
+glue("tab-earlier-md", Markdown(report.markdown_table(table, ["earlier analysis"] + [
+    c for c in gc.predictive.CLASSES if any(c in r for r in table)])), display=False)
 e_pred = earlier.labels == "predictive"
 glue("earlier_pred", str(int(e_pred.sum())), display=False)
 glue("earlier_survive", str(int((e_pred & pred).sum())), display=False)
-glue("earlier_pred_median", f"{np.median(earlier.preferred_cm[e_pred]):.1f}"
-     if e_pred.any() else "n/a", display=False)
+glue("earlier_pred_median", f"median shift {np.median(earlier.preferred_cm[e_pred]):.1f} cm"
+     if e_pred.any() else "none, so no median shift", display=False)
 glue("earlier_edge", str(int((e_pred & (np.abs(earlier.preferred_cm) >= 0.9 * np.nanmax(
     np.abs(earlier.preferred_cm)))).sum())), display=False)
 ouchi = result.classes["ouchi"].counts()
@@ -324,8 +362,16 @@ glue("ouchi_zero", str(ouchi["zero-lag"]), display=False)
 glue("ouchi_uncl", str(ouchi["unclassified"]), display=False)
 
 # %% [markdown]
-# The earlier rules call {glue:text}`earlier_pred` units predictive (median shift
-# {glue:text}`earlier_pred_median` cm, {glue:text}`earlier_edge` of them within a tenth of the
+# ```{glue:figure} tab-earlier-md
+# :name: tab-earlier
+#
+# The earlier analysis's classes of this network (rows) against the
+# calibrated ``shift`` classes of the same units (columns).
+# ```
+
+# %% [markdown]
+# The earlier rules call {glue:text}`earlier_pred` units predictive
+# ({glue:text}`earlier_pred_median`, {glue:text}`earlier_edge` of them within a tenth of the
 # largest shift its short paths allow); {glue:text}`earlier_survive` of them are predictive by
 # the calibrated analysis. Ouchi & Fujisawa's rule (a significant best future gridness while
 # gridness at zero shift is not), with the calibrated shuffles, calls
@@ -334,17 +380,12 @@ glue("ouchi_uncl", str(ouchi["unclassified"]), display=False)
 # classes ({glue:text}`ouchi_uncl` unclassified).
 #
 # ## Across networks
-# One network is one draw. Table 5 repeats the analysis on every network
+# One network is one draw. {numref}`tab-networks` repeats the analysis on every network
 # recorded in `experiments/results/predictive_networks.jsonl` (the shipped models and the
 # ensemble, analysed by `experiments/predictive_networks.py` with these parameters) beside
 # the network trained in this book.
 
-# %% [markdown]
-# **Table 5.** Classes of the grid units of each network (``shift`` criterion), their
-# median predictive shift (cm), and the earlier rules' predictive count on the same
-# network. The first row is the network trained in this book.
-
-# %% tags=["remove-input"]
+# %% tags=["remove-cell"]
 live_row, _ = study.network_row(model, cfg, ablate=False, result=result)
 recorded = report.latest_rows(NETWORKS, "network")
 nets = [{"network": "this book's", **live_row}] + recorded
@@ -352,8 +393,8 @@ cols = {"network": "network", "grid_units": "grid units", "shift_predictive": "p
         "shift_retrospective": "retrospective", "shift_zero-lag": "zero-lag",
         "shift_unresolved": "unresolved", "predictive_median_shift_cm": "median shift (cm)",
         "earlier_predictive": "earlier rules: predictive"}
-display(Markdown(report.markdown_table([{v: r.get(k) for k, v in cols.items()} for r in nets],
-                                       digits=3)))
+glue("tab-networks-md", Markdown(report.markdown_table(
+    [{v: r.get(k) for k, v in cols.items()} for r in nets], digits=3)), display=False)
 independent = recorded if len(recorded) >= 2 else nets
 share = [100 * r["predictive_share_of_grid"] for r in independent]
 m, lo, hi = gc.stats.t_interval(share)
@@ -393,6 +434,15 @@ glue("ouchi_net_hi", f"{100 * o_hi:.1f}", display=False)
 glue("ouchi_net_with", str(sum(k > 0 for k in o_k)), display=False)
 
 # %% [markdown]
+# ```{glue:figure} tab-networks-md
+# :name: tab-networks
+#
+# Classes of the grid units of each network (``shift`` criterion), their
+# median predictive shift (cm), and the earlier rules' predictive count on the same
+# network. The first row is the network trained in this book.
+# ```
+
+# %% [markdown]
 # Over {glue:text}`n_networks` independently trained networks,
 # {glue:text}`net_pred_total` of {glue:text}`net_grid_total` grid units are predictive.
 # Units of one network share a lattice, so they are not independent samples, and a
@@ -408,16 +458,11 @@ glue("ouchi_net_with", str(sum(k > 0 for k in o_k)), display=False)
 # {glue:text}`ouchi_net_with` of {glue:text}`n_networks` networks: units whose gridness at
 # zero shift just misses significance while a future shift's reaches it. Their rule reads
 # significance, not where the map is sharpest, so its label alone does not place a map
-# ahead of the animal; Table 5's ``shift`` classes do.
+# ahead of the animal; the ``shift`` classes of {numref}`tab-networks` do.
 #
 # ## Against the published figures
 
-# %% [markdown]
-# **Table 6.** This book's predictive figures beside Ouchi & Fujisawa (2024) and the
-# earlier public analysis. Ouchi & Fujisawa's other two classes (phase precession, phase
-# locking) are defined by theta phase, which this model does not have.
-
-# %% tags=["remove-input"]
+# %% tags=["remove-cell"]
 rows = [
     {"": "predictive share of grid cells", "Ouchi & Fujisawa 2024 (rat MEC)": "about 28 %",
      "earlier analysis (5 networks)": "9-37 of 512 units (thresholds only)",
@@ -425,7 +470,7 @@ rows = [
      if np.isfinite(lo) else f"{m:.1f} %"},
     {"": "preferred shift of predictive cells", "Ouchi & Fujisawa 2024 (rat MEC)":
      "22.5 ± 10.2 cm", "earlier analysis (5 networks)": "about +12 cm (argmax)",
-     "this book, across networks": "Table 5"},
+     "this book, across networks": "the table of networks above"},
     {"": "how the shift is defined", "Ouchi & Fujisawa 2024 (rat MEC)":
      "distance along the path; gridness peak", "earlier analysis (5 networks)":
      "time (steps); argmax of gridness", "this book, across networks":
@@ -434,7 +479,16 @@ rows = [
      "earlier analysis (5 networks)": "none (shuffles off)",
      "this book, across networks": "group-wise circular shuffles, measured level"},
 ]
-display(Markdown(report.markdown_table(rows)))
+glue("tab-published-md", Markdown(report.markdown_table(rows)), display=False)
+
+# %% [markdown]
+# ```{glue:figure} tab-published-md
+# :name: tab-published
+#
+# This book's predictive figures beside Ouchi & Fujisawa (2024) and the
+# earlier public analysis. Ouchi & Fujisawa's other two classes (phase precession, phase
+# locking) are defined by theta phase, which this model does not have.
+# ```
 
 # %% [markdown]
 # ## Conclusion
@@ -469,4 +523,4 @@ glue("verdict_shift", "not reproduced" if not pred.any() else "reproduced"
 # ## Provenance
 
 # %% tags=["remove-input"]
-report.show_provenance(cfg, params_file)
+report.show_provenance(cfg, params_file, uses="predictive")

@@ -34,6 +34,24 @@
 # p-value is (1 + the number of random sets at least as harmful) / (sets + 1).
 
 # %% tags=["remove-cell"]
+# Opened from the chapter's Colab or Binder link: fetch and install the package on Colab,
+# and run from the repository's root, as the book does (no effect when the book runs it).
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/gridcells"):
+        import subprocess
+
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/gridcells/gridcells",
+                        "/content/gridcells"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "/content/gridcells[book]"],
+                       check=True)
+    os.chdir("/content/gridcells")
+elif os.path.basename(os.getcwd()) == "notebooks":
+    os.chdir("..")
+
+# %% tags=["remove-cell"]
 import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
@@ -99,15 +117,12 @@ plotting.plt.close(fig)
 # ## The earlier analysis's predictive units
 # The earlier analysis called many units of its networks predictive and silenced them. Do
 # the units its rules pick in this network matter more than random units? Its rules
-# (the predictive chapter) pick {glue:text}`earlier_k` units here; silencing them gives
-# {glue:text}`earlier_err` cm against {glue:text}`earlier_rand` cm for as many random
-# units (rank p-value {glue:text}`earlier_p`; {numref}`fig-ablation-earlier`). But its
-# rules require gridness of at least 0.5 at zero shift, so they pick the network's
-# strongest grid units (mean zero-shift gridness {glue:text}`earlier_grid` against
-# {glue:text}`all_grid` over all units). The control for that is a set matched to them unit
-# by unit in the same gridness (for each unit, one drawn from the five other units nearest
-# in gridness): silencing such sets gives {glue:text}`earlier_matched` cm (rank p-value
-# {glue:text}`earlier_p_matched`). {glue:text}`earlier_verdict`
+# (the predictive chapter) pick {glue:text}`earlier_k` units here; {glue:text}`earlier_result`
+# ({numref}`fig-ablation-earlier`). But its rules require gridness of at least 0.5 at zero
+# shift, so they pick the network's strongest grid units{glue:text}`earlier_grid_clause`.
+# The control for that is a set matched to them unit by unit in the same gridness (for each
+# unit, one drawn from the five other units nearest in
+# gridness){glue:text}`earlier_matched_clause`. {glue:text}`earlier_verdict`
 
 # %% tags=["remove-cell"]
 row_e, abl_e, earlier = study.earlier_ablation(model, cfg, cfg.rng_seed + 1)
@@ -136,10 +151,20 @@ if abl_e.predictive_error_cm is not None and abl_e.random_errors_cm:
          "network loses with them is what it loses with any of its strongest grid units, "
          "not something predictive.",
          display=False)
+    glue("earlier_result", f"silencing them gives {fmt(abl_e.predictive_error_cm)} cm against "
+         f"{fmt(np.mean(abl_e.random_errors_cm))} cm for as many random units (rank p-value "
+         f"{abl_e.p_random:.2f})", display=False)
+    glue("earlier_grid_clause", f" (mean zero-shift gridness {fmt(row_e['earlier_gridness'])} "
+         f"against {fmt(row_e['all_gridness'])} over all units)", display=False)
+    glue("earlier_matched_clause", ": silencing such sets gives "
+         f"{fmt(row_e['err_matched_mean_cm'])} cm (rank p-value {abl_e.p_matched:.2f})",
+         display=False)
 else:
-    for key in ("earlier_err", "earlier_rand", "earlier_p", "earlier_grid", "earlier_matched",
-                "earlier_p_matched"):
-        glue(key, "n/a (no units)", display=False)
+    glue("earlier_result", "with none to silence, there is no cost to compare with random "
+         "units", display=False)
+    glue("earlier_grid_clause", " (none here; the mean zero-shift gridness over all units is "
+         f"{fmt(row_e['all_gridness'])})", display=False)
+    glue("earlier_matched_clause", ", which has nothing to match here", display=False)
     glue("earlier_verdict", "", display=False)
 fig, ax = plotting.plt.subplots(figsize=(5, 3.2), layout="constrained")
 plotting.ablation_bars(abl_e.intact_error_cm, abl_e.predictive_error_cm,
@@ -250,4 +275,4 @@ glue("abl_verdict", verdict, display=False)
 # ## Provenance
 
 # %% tags=["remove-input"]
-report.show_provenance(cfg, params_file)
+report.show_provenance(cfg, params_file, uses="ablations")

@@ -43,7 +43,25 @@
 #   {glue:text}`verdict_spacing:s` ({numref}`fig-pf-spacing`).
 # :::
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
+# Opened from the chapter's Colab or Binder link: fetch and install the package on Colab,
+# and run from the repository's root, as the book does (no effect when the book runs it).
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/gridcells"):
+        import subprocess
+
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/gridcells/gridcells",
+                        "/content/gridcells"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "/content/gridcells[book]"],
+                       check=True)
+    os.chdir("/content/gridcells")
+elif os.path.basename(os.getcwd()) == "notebooks":
+    os.chdir("..")
+
+# %% tags=["remove-cell"]
 import json
 from pathlib import Path
 
@@ -58,18 +76,18 @@ from gridcells import pattern_verdicts as pv
 from gridcells import plotting, report
 from gridcells.population import population
 
-# %% tags=["parameters", "hide-cell"]
+# %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
 run_dir = None
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 rng_seed = cfg.rng_seed
 
 # %% tags=["remove-input"]
 report.show_network_notice()
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 bench = json.loads(Path("benchmarks/results/pattern_classes.json").read_text())
 glue("bench_accuracy", bench["accuracy"], display=False)
 glue("bench_fake_lattices", bench["blobs_and_noise_called_lattice"], display=False)
@@ -316,4 +334,4 @@ plotting.plt.close(fig)
 # ## Provenance
 
 # %% tags=["remove-input"]
-report.show_provenance(cfg, params_file)
+report.show_provenance(cfg, params_file, uses="pattern_formation")

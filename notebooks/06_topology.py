@@ -39,7 +39,25 @@
 # six dimensions, an even subsample, the Vietoris-Rips persistence up to H2 (`ripser`,
 # coefficients Z/47), and Betti numbers read against shuffled populations.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
+# Opened from the chapter's Colab or Binder link: fetch and install the package on Colab,
+# and run from the repository's root, as the book does (no effect when the book runs it).
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/gridcells"):
+        import subprocess
+
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/gridcells/gridcells",
+                        "/content/gridcells"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "/content/gridcells[book]"],
+                       check=True)
+    os.chdir("/content/gridcells")
+elif os.path.basename(os.getcwd()) == "notebooks":
+    os.chdir("..")
+
+# %% tags=["remove-cell"]
 import time
 
 import numpy as np
@@ -52,11 +70,11 @@ from gridcells import plotting_topology as pt
 from gridcells import topology as T
 from gridcells.stats import wilson_interval
 
-# %% tags=["parameters", "hide-cell"]
+# %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
 run_dir = None
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 model = gc.load_model(run_dir)
 seed = cfg.rng_seed + 3000
@@ -74,11 +92,11 @@ report.show_network_notice()
 # ## Method
 # 1. **Rate maps** of every unit on {glue:}`nbins_fine` x {glue:}`nbins_fine` bins (finer than
 #    the 20 bins of the grid scores, so that a lattice period holds more points), from fresh
-#    paths, smoothed with a Gaussian of `topology_sigma` bins. The grid scores, spacing and
+#    paths, smoothed with a Gaussian of {param}`topology_sigma` bins. The grid scores, spacing and
 #    orientation come from the usual 20-bin maps accumulated on the same paths.
-# 2. **One module**: units with grid score above `topology_threshold`, and among them the
-#    largest group sharing one spacing (within `topology_spacing_tol`) and orientation (within
-#    `topology_orientation_tol` degrees, modulo 60), read from the autocorrelograms.
+# 2. **One module**: units with grid score above {param}`topology_threshold`, and among them the
+#    largest group sharing one spacing (within {param}`topology_spacing_tol`) and orientation
+#    (within {param}`topology_orientation_tol` degrees, modulo 60), read from the autocorrelograms.
 # 3. **Point cloud**: each spatial bin is one point in unit space; each unit is z-scored over
 #    the bins; the points are projected on their first six principal components, and
 #    {glue:}`n_points` of them are kept by farthest-point sampling (an even cover).
@@ -122,11 +140,19 @@ for label, torus, maps in truth:
     n_right += top.is_torus == torus
     truth_rows.append({"population": label, "expected": "torus" if torus else "no torus",
                        **top.row()})
-display(Markdown(report.markdown_table(truth_rows)))
+glue("tab-topology-truth-md", Markdown(report.markdown_table(truth_rows)), display=False)
 glue("truth_right", int(n_right), display=False)
 glue("truth_total", len(truth), display=False)
 
 # %% [markdown]
+# ```{glue:figure} tab-topology-truth-md
+# :name: tab-topology-truth
+#
+# Synthetic populations with a known answer through the same pipeline: the expected answer, the
+# Betti numbers, the longest bars of each dimension ("H*d* top bars") and the longest bar of the
+# nulls ("H*d* null", the threshold).
+# ```
+#
 # The pipeline answers {glue:}`truth_right` of {glue:}`truth_total` synthetic populations
 # correctly ("H*d* top bars": the longest bars, "H*d* null": the longest bar of the nulls, the
 # threshold). The mixture shows why the module selection comes first: two modules of
@@ -145,7 +171,7 @@ display(Markdown(
     f"{sel.orientation_ref:.0f} deg (the analysis took {live_seconds:.0f} s, of which "
     f"{live.seconds_maps:.0f} s rate maps)."))
 rows = live.rows(f"this book's ({cfg.Ng} units)")
-display(Markdown(report.markdown_table(rows)))
+glue("tab-topology-live-md", Markdown(report.markdown_table(rows)), display=False)
 
 
 def betti_text(top):
@@ -161,6 +187,13 @@ glue("live_interior", Markdown(betti_text(live.interior)), display=False)
 glue("margin_cm", cfg.topology_margin * 100, display=False)
 
 # %% [markdown]
+# ```{glue:figure} tab-topology-live-md
+# :name: tab-topology-live
+#
+# The module of this book's network: its Betti numbers over the whole box and away from the walls,
+# with the longest bars and the nulls' thresholds.
+# ```
+#
 # Over the whole box the module's population gives Betti numbers {glue:md}`live_full`;
 # leaving out the bins within {glue:text}`margin_cm:.0f` cm of the walls,
 # {glue:md}`live_interior`.
@@ -243,7 +276,7 @@ for k, r in results.items():
     for row in r.rows(labels[k]):
         table.append({**row, "hex order": round(lattices[k].hex_order, 2),
                       "square order": round(lattices[k].square_order, 2)})
-display(Markdown(report.markdown_table(table)))
+glue("tab-topology-networks-md", Markdown(report.markdown_table(table)), display=False)
 for name, r in shipped.items():
     glue(f"{name}_units", len(r.selection.units), display=False)
     glue(f"{name}_full", Markdown(betti_text(r.full)), display=False)
@@ -266,6 +299,13 @@ glue("fig_shipped_barcodes", fig, display=False)
 plotting.plt.close(fig)
 
 # %% [markdown]
+# ```{glue:figure} tab-topology-networks-md
+# :name: tab-topology-networks
+#
+# The topology of this book's network and of the shipped models, with the hexagonal and square
+# order their units share.
+# ```
+#
 # :::{glue:figure} fig_shipped_barcodes
 # :name: fig-topology-shipped
 #
@@ -346,4 +386,4 @@ glue("ens_topology_sentence", (
 # ## Provenance
 
 # %% tags=["remove-input"]
-report.show_provenance(cfg, params_file)
+report.show_provenance(cfg, params_file, uses="topology")

@@ -18,12 +18,12 @@
 #
 # :::{admonition} Key findings
 # :class: important
-# - {glue:text}`ens_n` independently trained networks of the CPU recipe that meet every
+# - {glue:text}`ens_n` independently trained networks of the {term}`CPU recipe` that meet every
 #   criterion of the recipe ship with the package (`gc.load_ensemble()`): the
 #   {glue:text}`n_meet_sweep` of {glue:text}`n_finished` finished seeds that met it, out of
 #   {glue:text}`n_screened` screened.
 # - Across them: decoding error {glue:text}`ens_err` cm, {glue:text}`ens_frac` % of units
-#   above grid score 0.3, best-64 mean {glue:text}`ens_best` (mean and 95 % interval across
+#   above grid score 0.3, {term}`best-64` mean {glue:text}`ens_best` (mean and 95 % interval across
 #   networks). These networks were selected: screened at step 3000 by the sweep's rule
 #   (their units lean hexagonal), trained to the end, and kept only if they met the
 #   recipe's four criteria. Their figures describe the networks that succeed, not every

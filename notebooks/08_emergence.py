@@ -18,7 +18,7 @@
 #
 # :::{admonition} Key findings
 # :class: important
-# - With the CPU recipe, {glue:text}`base_k` of {glue:text}`base_n` unselected seeds lean
+# - With the {term}`CPU recipe`, {glue:text}`base_k` of {glue:text}`base_n` unselected seeds lean
 #   hexagonal at step 3000 ({glue:text}`base_share` %, Wilson 95 % interval
 #   {glue:text}`base_lo` to {glue:text}`base_hi` %).
 # - {glue:text}`map_sentence`
@@ -37,7 +37,25 @@
 # choose the recipe) by the sweep's own rule, with Wilson intervals. It also asks what
 # decides the coin.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
+# Opened from the chapter's Colab or Binder link: fetch and install the package on Colab,
+# and run from the repository's root, as the book does (no effect when the book runs it).
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/gridcells"):
+        import subprocess
+
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/gridcells/gridcells",
+                        "/content/gridcells"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "/content/gridcells[book]"],
+                       check=True)
+    os.chdir("/content/gridcells")
+elif os.path.basename(os.getcwd()) == "notebooks":
+    os.chdir("..")
+
+# %% tags=["remove-cell"]
 import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
@@ -46,11 +64,11 @@ from gridcells import emergence, plotting, recorded, report
 from gridcells.stats import wilson_interval
 from gridcells.sweep import ScreenRule
 
-# %% tags=["parameters", "hide-cell"]
+# %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
 run_dir = None
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 rule = ScreenRule()
 ODDS = "experiments/results/odds_screens.jsonl"

@@ -97,7 +97,7 @@ rc.glue_all({
 # The shipped model is instead a 512-unit network trained in two stages: the recipe v2 run with
 # weight_decay 3 (seed 0, 8000 steps), trained on for 10 000 steps at a lower learning rate
 # without decay (`params/cpu_finetune.yaml`). {numref}`tab-shipped` gives its card, measured on
-# the float16 weights that ship, beside the same measurement repeated here; its best-64 mean
+# the float16 weights that ship, beside the same measurement repeated here; its {term}`best-64` mean
 # ({glue:text}`shipped_best64:.2f` on the card) is below the recipe's 1.0, so it does **not**
 # meet all four criteria (it misses: {glue:text}`shipped_missed`).
 # {numref}`fig-shipped-top` shows its best maps.

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -21,18 +21,36 @@
 # `experiments/results/` (written by the scripts named there; the reproducibility chapter
 # shows how to rerun them); the numbers in this note's prose are computed from those tables.
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
+# Opened from the chapter's Colab or Binder link: fetch and install the package on Colab,
+# and run from the repository's root, as the book does (no effect when the book runs it).
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/gridcells"):
+        import subprocess
+
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/gridcells/gridcells",
+                        "/content/gridcells"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "/content/gridcells[book]"],
+                       check=True)
+    os.chdir("/content/gridcells")
+elif os.path.basename(os.getcwd()) == "notebooks":
+    os.chdir("..")
+
+# %% tags=["remove-cell"]
 from IPython.display import Markdown
 from myst_nb import glue
 
 from gridcells import recorded as rc
 from gridcells import report
 
-# %% tags=["parameters", "hide-cell"]
+# %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
 run_dir = None
 
-# %% tags=["hide-cell"]
+# %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 
 # %% tags=["remove-cell"]
