@@ -192,7 +192,7 @@ glue("early_sentence", emergence.early_sentence(early, rule.step), display=False
 # This chapter grows as its sweep runs (`experiments/odds_queue.sh`, resumable on one core):
 # the remaining settings of the map, the theory's prediction for each setting beside its
 # odds, the original paper's own recipe at 512 units (whose lattice forms later, so its
-# seeds are screened at step 10000), and a recipe chosen by the map and checked on seeds
+# seeds are screened later), and a recipe chosen by the map and checked on seeds
 # that did not choose it. Until those rows exist the chapter says only what the rows above
 # measure.
 #
