@@ -9,7 +9,9 @@ For each network: :func:`gridcells.study.network_row` (class counts under the ``
 units with its p-value) and the recipe's judgement of the network, appended as one JSON line
 (with date, commit, hardware, threads and wall time) to
 experiments/results/predictive_networks.jsonl. The predictive chapter reads the newest row of
-each network. A network takes about 2-3 minutes on 2 CPU cores.
+each network. A network takes about 2-3 minutes on 2 CPU cores. Rows record the network's Ng
+and target_shift (0: trained to path integrate; k > 0: trained to predict k steps ahead, the
+positive controls, recorded with ``--out experiments/results/predictive_controls.jsonl``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def main():
         model = load(net)
         row, _ = study.network_row(model, cfg)
         ev = criteria_evaluation(model)[0]
-        record = {**rec.header(net), **row}
+        record = {**rec.header(net), "Ng": model.cfg.Ng,
+                  "target_shift": getattr(model.cfg, "target_shift", 0), **row}
         record["judgement"] = {**ev.row(), "meets": ev.meets_recipe()}
         rec.write(record)
         print(json.dumps({k: record[k] for k in record if not k.startswith(("ouchi", "fork"))},

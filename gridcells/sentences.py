@@ -286,3 +286,39 @@ def paper_rule_text(name: str) -> str:
             return f"at least {r[0]:g}"
         return f"at most {r[1]:g}" if r[0] == 0 else f"{r[0]:g} to {r[1]:g}"
     return f"{what}: reproduced {rng(rep)}; partly {rng(part)}; otherwise not reproduced"
+
+
+def positive_control(row: dict) -> dict:
+    """Whether the predictive analysis finds a network trained to predict (``target_shift``
+    k > 0 steps ahead) predictive at its trained shift: the expected shift k x cm_per_step
+    (cm), the share of its grid units labelled predictive, and found = at least half of
+    them predictive and their median preferred shift within one step of the expected one."""
+    k, step = int(row["target_shift"]), float(row["cm_per_step"])
+    expected = k * step
+    n = int(row["grid_units"])
+    share = row["shift_predictive"] / n if n else float("nan")
+    med = row.get("grid_median_shift_cm")
+    close = med is not None and _fin(med) and abs(med - expected) <= step
+    return {"k": k, "expected_cm": expected, "share": share, "median_cm": med,
+            "found": bool(n and share >= 0.5 and close)}
+
+
+def positive_control_sentence(rows: list[dict]) -> str:
+    """The positive controls in words, true of ``rows`` (predictive-analysis rows of networks
+    trained to predict, with target_shift, cm_per_step, grid_units, shift_predictive and
+    grid_median_shift_cm)."""
+    if not rows:
+        return "No network trained to predict has been analysed yet."
+    parts = []
+    for row in sorted(rows, key=lambda r: r["target_shift"]):
+        c = positive_control(row)
+        med = "none" if c["median_cm"] is None else f"{c['median_cm']:.1f} cm"
+        parts.append(
+            f"trained {c['k']} steps ahead ({c['expected_cm']:.1f} cm): "
+            f"{row['shift_predictive']} of {row['grid_units']} grid units predictive, median "
+            f"preferred shift {med}: " + ("found at its trained shift" if c["found"] else
+                                         "missed by the analysis"))
+    found = sum(positive_control(r)["found"] for r in rows)
+    head = (f"The analysis finds {found} of {len(rows)} networks trained to predict at their "
+            "trained shift: ")
+    return head + "; ".join(parts) + "."

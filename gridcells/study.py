@@ -139,7 +139,8 @@ def network_row(model: PathRNN, cfg: Config, paths: Paths | None = None,
                 ) -> tuple[dict, PredictiveResult]:
     """One network's predictive figures: class counts under every criterion (``earlier``:
     the earlier analysis's rules on its own paths), the median preferred shift (cm) of the
-    predictive and retrospective units (``shift`` criterion), and the ablation of its
+    predictive and retrospective units and of all grid units (``shift`` criterion), the
+    path's cm per step, and the ablation of its
     predictive units (error intact / silenced / mean of random sets, and the p-value).
     ``result``: the network's predictive analysis when already computed."""
     if result is None:
@@ -155,6 +156,10 @@ def network_row(model: PathRNN, cfg: Config, paths: Paths | None = None,
             if sel.any() else None
     grid = ~np.isin(main.labels, ("low-grid",))
     row["grid_units"] = int(grid.sum())
+    shifts = main.preferred_cm[grid]
+    shifts = shifts[np.isfinite(shifts)]
+    row["grid_median_shift_cm"] = float(np.median(shifts)) if len(shifts) else None
+    row["cm_per_step"] = float(result.cm_per_step)
     row["predictive_share_of_grid"] = row[f"{main.criterion}_predictive"] / max(1, grid.sum())
     if ablate:
         abl = ablation_study(model, cfg, main.labels, cfg.rng_seed)

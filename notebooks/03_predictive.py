@@ -25,6 +25,7 @@
 #   own rule, with calibrated shuffles, calls {glue:text}`ouchi_net_share` % of the grid
 #   cells it counts predictive (bootstrap over networks {glue:text}`ouchi_net_lo` to
 #   {glue:text}`ouchi_net_hi` %).
+# - {glue:text}`control_sentence`
 # - One more point, {glue:text}`live_name`: in it, {glue:text}`live_pred` of
 #   {glue:text}`live_grid` grid units map best onto a future position
 #   ({glue:text}`live_pred_detail`),
@@ -79,6 +80,8 @@ elif os.path.basename(os.getcwd()) == "notebooks":
     os.chdir("..")
 
 # %% tags=["remove-cell"]
+from pathlib import Path
+
 import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
@@ -460,6 +463,20 @@ glue("ouchi_net_with", str(sum(k > 0 for k in o_k)), display=False)
 # significance, not where the map is sharpest, so its label alone does not place a map
 # ahead of the animal; the ``shift`` classes of {numref}`tab-networks` do.
 #
+# ## Networks trained to predict
+# Re-indexing a unit's activity by a known shift tests the arithmetic of the analysis, not
+# whether it would see prediction that a network learned. The direct test: networks of the
+# CPU recipe trained to report the place code a few steps *ahead* (`target_shift`), analysed
+# exactly as the others (`experiments/predictive_networks.py --out
+# experiments/results/predictive_controls.jsonl`). Their grid units should be found
+# predictive at about the trained shift. {glue:text}`control_sentence`
+
+# %% tags=["remove-cell"]
+CONTROLS = Path("experiments/results/predictive_controls.jsonl")
+controls = report.latest_rows(str(CONTROLS), "network") if CONTROLS.is_file() else []
+glue("control_sentence", sentences.positive_control_sentence(controls), display=False)
+
+# %% [markdown]
 # ## Against the published figures
 
 # %% tags=["remove-cell"]

@@ -141,3 +141,17 @@ def test_paper_rules_one_rule_per_quantity():
     assert S.paper_verdict("hex_share_seeds", 0.24, (0.14, 0.37)) == "partly"
     assert S.paper_verdict("hex_share_seeds", 0.8, (0.6, 0.9)) == "reproduced"
     assert "reproduced at most 5" in S.paper_rule_text("err_cm")
+
+
+def test_positive_control_found_and_missed():
+    found = {"target_shift": 3, "cm_per_step": 2.0, "grid_units": 100,
+             "shift_predictive": 80, "grid_median_shift_cm": 6.5}
+    missed = {**found, "target_shift": 6, "shift_predictive": 10,
+              "grid_median_shift_cm": 1.0}
+    assert S.positive_control(found)["found"] and not S.positive_control(missed)["found"]
+    text = S.positive_control_sentence([missed, found])
+    assert text.startswith("The analysis finds 1 of 2 networks")
+    assert "trained 3 steps ahead (6.0 cm): 80 of 100" in text and "missed by" in text
+    assert "No network trained to predict" in S.positive_control_sentence([])
+    far = {**found, "grid_median_shift_cm": 9.0}  # predictive, but two steps off
+    assert not S.positive_control(far)["found"]
