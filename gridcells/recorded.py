@@ -218,3 +218,28 @@ def network_units(name: str) -> int:
             return load_config(params, **row["overrides"]).Ng
     raise ValueError(f"network {name!r}: expected pretrained:NAME or a seed of the shipped "
                      "ensemble's sweep (runs/ensemble/seedN)")
+
+
+ORDER_KEYS = tuple(ORDERS)
+
+
+def seed_list(rows: list[dict]) -> str:
+    """The rows' seeds, sorted, as prose ('0, 3 and 7')."""
+    return listing(sorted(seed_of(r) for r in rows))
+
+
+def strongest_order(rows: list[dict]) -> float:
+    """The largest shared order (hexagonal, square or stripe) over ``rows``."""
+    return max(r[k] for r in rows for k in ORDER_KEYS if r.get(k) is not None)
+
+
+def grid_share_span(rows, step: int | None = None) -> str:
+    """The range of the rows' share of units above grid score 0.3, as prose in percent
+    ('50-73 %'), at the in-training measurement of ``step`` (None: the row's own figure)."""
+    return span([(at_step(r, step) if step else r)["frac_above_03"] for r in rows],
+                percent=True)
+
+
+def change_of(row: dict) -> str:
+    """A recipe row's change from its params file, seed left out ('weight_decay=6')."""
+    return changes(row["overrides"], ("seed",))

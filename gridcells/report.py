@@ -82,6 +82,25 @@ def evaluation_table(columns: dict[str, dict], digits: int = 3) -> str:
                            for k in keys], digits=digits)
 
 
+def formatted_row(name: str, row: dict, columns: dict[str, tuple[str, str]],
+                  key: str = "network") -> dict:
+    """A table row: ``{key: name}`` then, for each field of ``columns`` (field -> (column
+    label, format such as '{:.2f}')), the row's value formatted."""
+    return {key: name, **{label: form.format(row[field])
+                          for field, (label, form) in columns.items()}}
+
+
+def interval_row(name: str, summary: dict, columns: dict[str, tuple[str, str]],
+                 key: str = "network") -> dict:
+    """A table row of means with their intervals, 'mean [lo, hi]' per column, from
+    ``summary`` (field -> {'mean', 'lo', 'hi'}, as :func:`gridcells.study.across` gives)."""
+    def cell(field, form):
+        e = summary[field]
+        return f"{form.format(e['mean'])} [{form.format(e['lo'])}, {form.format(e['hi'])}]"
+    return {key: name, **{label: cell(field, form)
+                          for field, (label, form) in columns.items()}}
+
+
 def verdict(value: float, reproduced: tuple[float, float], partly: tuple[float, float]) -> str:
     """'reproduced' when ``value`` lies in the closed interval ``reproduced``, 'partly' when in
     ``partly``, else 'not reproduced' (NaN: 'not measured'); the page comparing with the

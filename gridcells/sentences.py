@@ -322,3 +322,25 @@ def positive_control_sentence(rows: list[dict]) -> str:
     head = (f"The analysis finds {found} of {len(rows)} networks trained to predict at their "
             "trained shift: ")
     return head + "; ".join(parts) + "."
+
+
+def betti_text(top) -> str:
+    """'(1, 2, 1), a torus' or '(1, 0, 0), no torus' for a topology result (an object with
+    ``betti`` and ``is_torus``, :class:`gridcells.topology.Topology`); 'no module (too few
+    grid units)' for None."""
+    if top is None:
+        return "no module (too few grid units)"
+    return f"{tuple(top.betti)}, " + ("a torus" if top.is_torus else "no torus")
+
+
+def tori_text(rows: list[dict], region: str) -> str:
+    """How many networks' modules are tori in ``region`` ('whole box' or 'interior'), of
+    rows with ``region`` and ``is_torus``, with the Wilson 95 % interval."""
+    from .stats import wilson_interval
+
+    sel = [r for r in rows if r["region"] == region]
+    k = sum(bool(r["is_torus"]) for r in sel)
+    lo, hi = wilson_interval(k, len(sel))
+    if not sel:
+        return "none analysed"
+    return f"{k} of {len(sel)} (Wilson 95 % interval {100 * lo:.0f}-{100 * hi:.0f} %)"

@@ -249,22 +249,11 @@ COLUMNS = {"err_cm": ("error (cm)", "{:.1f}"), "share_grid": ("share > 0.3", "{:
            "n_border": ("border", "{:.0f}")}
 
 
-def table_row(name, row):
-    return {"network": name, **{label: form.format(row[key])
-                                for key, (label, form) in COLUMNS.items()}}
-
-
-def interval(key):
-    e, form = ens[key], COLUMNS[key][1]
-    return f"{form.format(e['mean'])} [{form.format(e['lo'])}, {form.format(e['hi'])}]"
-
-
-table = [table_row(f"{r['network']} (this book's)" if r["network"] in twin else r["network"],
-                   r) for r in rows]
-table.append({"network": "mean [95 % CI]",
-              **{label: interval(key) for key, (label, _) in COLUMNS.items()}})
+table = [report.formatted_row(f"{r['network']} (this book's)" if r["network"] in twin
+                              else r["network"], r, COLUMNS) for r in rows]
+table.append(report.interval_row("mean [95 % CI]", ens, COLUMNS))
 if not twin:
-    table.append(table_row("this book's network", here))
+    table.append(report.formatted_row("this book's network", here, COLUMNS))
 glue("tab-ensemble-maps-md", Markdown(report.markdown_table(table)), display=False)
 fig, axes = plotting.plt.subplots(2, 1, figsize=(6.5, 6), layout="constrained")
 spacings = {**{n: p.spacing_cm for n, p in pops.items()}, "this book": spacing_cm}

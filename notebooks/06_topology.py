@@ -65,10 +65,9 @@ from IPython.display import Markdown, display
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, report
+from gridcells import plotting, report, sentences
 from gridcells import plotting_topology as pt
 from gridcells import topology as T
-from gridcells.stats import wilson_interval
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -174,16 +173,9 @@ rows = live.rows(f"this book's ({cfg.Ng} units)")
 glue("tab-topology-live-md", Markdown(report.markdown_table(rows)), display=False)
 
 
-def betti_text(top):
-    """'(1, 2, 1), a torus' or '(1, 0, 0), no torus'; 'no module' when there was none."""
-    if top is None:
-        return "no module (too few grid units)"
-    return f"{tuple(top.betti)}, " + ("a torus" if top.is_torus else "no torus")
-
-
 glue("live_units", len(sel.units), display=False)
-glue("live_full", Markdown(betti_text(live.full)), display=False)
-glue("live_interior", Markdown(betti_text(live.interior)), display=False)
+glue("live_full", Markdown(sentences.betti_text(live.full)), display=False)
+glue("live_interior", Markdown(sentences.betti_text(live.interior)), display=False)
 glue("margin_cm", cfg.topology_margin * 100, display=False)
 
 # %% [markdown]
@@ -279,8 +271,8 @@ for k, r in results.items():
 glue("tab-topology-networks-md", Markdown(report.markdown_table(table)), display=False)
 for name, r in shipped.items():
     glue(f"{name}_units", len(r.selection.units), display=False)
-    glue(f"{name}_full", Markdown(betti_text(r.full)), display=False)
-    glue(f"{name}_interior", Markdown(betti_text(r.interior)), display=False)
+    glue(f"{name}_full", Markdown(sentences.betti_text(r.full)), display=False)
+    glue(f"{name}_interior", Markdown(sentences.betti_text(r.interior)), display=False)
     glue(f"{name}_hex", lattices[name].hex_order, display=False)
 tori = sum(r.full is not None and r.full.is_torus for r in results.values())
 glue("n_tori_full", int(tori), display=False)
@@ -334,17 +326,11 @@ glue("tab-topology-ensemble-md", Markdown(report.markdown_table(
      display=False)
 
 
-def tori_text(region):
-    rows = [r for r in ens_rows if r["region"] == region]
-    k = sum(bool(r["is_torus"]) for r in rows)
-    lo, hi = wilson_interval(k, len(rows))
-    return f"{k} of {len(rows)} (Wilson 95 % interval {100 * lo:.0f}-{100 * hi:.0f} %)"
-
-
 n_ens = len({r["network"] for r in ens_rows})
 glue("ens_topology_sentence", (
-    f"Across the {n_ens} networks of the shipped ensemble, {tori_text('whole box')} are tori "
-    f"over the whole box and {tori_text('interior')} away from the walls.")
+    f"Across the {n_ens} networks of the shipped ensemble, "
+    f"{sentences.tori_text(ens_rows, 'whole box')} are tori over the whole box and "
+    f"{sentences.tori_text(ens_rows, 'interior')} away from the walls.")
     if ens_rows else "No ensemble network has been analysed.", display=False)
 
 # %% [markdown]

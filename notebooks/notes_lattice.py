@@ -58,7 +58,6 @@ seeds = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
 odds = report.read_jsonl("experiments/results/lattice_odds.jsonl")
 recipes = report.read_jsonl("experiments/results/lattice_recipes.jsonl")
 finished = report.read_jsonl("experiments/results/recipe_seeds.jsonl")
-ORDER_KEYS = ("hex_order", "square_order", "stripe_order")
 group = {k: [r for r in seeds if rc.dominant_order(r) == k]
          for k in ("hexagonal", "square", "stripe")}
 lean_3000 = {rc.seed_of(r): rc.at_step(r, 3000)["hex_order"] > rc.at_step(r, 3000)["square_order"]
@@ -71,16 +70,8 @@ label = {k: [r for r in recipes if r["label"] == k] for k in {r["label"] for r i
 v2_off = [r for r in label["v2"] if rc.dominant_order(r) != "hexagonal"]
 
 
-def seed_list(rows):
-    return rc.listing(sorted(rc.seed_of(r) for r in rows))
-
-
-def strongest(rows):
-    return max(r[k] for r in rows for k in ORDER_KEYS)
-
-
 rc.glue_all({
-    **{f"{k}_seeds": seed_list(rows) for k, rows in group.items()},
+    **{f"{k}_seeds": rc.seed_list(rows) for k, rows in group.items()},
     **{f"{k}_n": len(rows) for k, rows in group.items()},
     "hexagonal_share": rc.span([r["frac_above_03"] for r in group["hexagonal"]], percent=True),
     "square_share": rc.span([r["frac_above_03"] for r in group["square"]], percent=True),
@@ -93,10 +84,10 @@ rc.glue_all({
     **{f"odds_{k}": odds_lean.count(k) for k in ("hexagonal", "square", "undecided")},
     "odds_agree": agree,
     "v1_share": rc.span([r["frac_above_03"] for r in label["v1"]], percent=True),
-    "v1_strongest": strongest(label["v1"]), "v2_off": seed_list(v2_off),
+    "v1_strongest": rc.strongest_order(label["v1"]), "v2_off": rc.seed_list(v2_off),
     "v2_off_share": rc.span([r["frac_above_03"] for r in v2_off], percent=True),
-    "seq10_strongest": strongest(label["v3, 10-step paths"]),
-    "v3_weakest": min(strongest([r]) for r in seeds)})
+    "seq10_strongest": rc.strongest_order(label["v3, 10-step paths"]),
+    "v3_weakest": min(rc.strongest_order([r]) for r in seeds)})
 
 # %% [markdown]
 # ## The seeds of recipe v3

@@ -71,48 +71,40 @@ v3_screens = [r for r in screens if r["params"] == "params/cpu.yaml"
               and not set(r["overrides"]) & set(OTHER_NOTES)]
 
 
-def change(r):
-    return rc.changes(r["overrides"], ("seed",))
-
-
 rescue = [r for r in v3_screens if v3_seed[rc.seed_of(r)] in weak
           and rc.at_step(r, 3000)["frac_above_03"] >= floor]
 hurt = [r for r in v3_screens if v3_seed[rc.seed_of(r)] in strong
         and rc.at_step(r, 3000)["frac_above_03"] < floor]
 batch50 = [r for r in hurt if r["overrides"] == {"seed": rc.seed_of(r), "batch_size": 50}]
-rescue_hurt = [r for r in hurt if change(r) in {change(q) for q in rescue}]
+rescue_hurt = [r for r in hurt if rc.change_of(r) in {rc.change_of(q) for q in rescue}]
 seed1 = [rc.at_step(r, 3000)["frac_above_03"] for r in v3_screens if rc.seed_of(r) == 1]
 swapped = {rc.seed_of(r): r for r in screens if set(r["overrides"]) == {"seed", "place_cell_seed"}}
 v2_weak = [r for r in v2 if r["frac_above_03"] < WEAK]
 
 
-def share(rows, step=None):
-    return rc.span([(rc.at_step(r, step) if step else r)["frac_above_03"] for r in rows],
-                   percent=True)
-
-
-def at3000(seed, rows=None):
-    return share([(rows or v3_seed)[seed]], 3000)
-
-
 rc.glue_all({
-    "v2_weak": rc.listing(rc.seed_of(r) for r in v2_weak), "v2_weak_share": share(v2_weak),
+    "v2_weak": rc.listing(rc.seed_of(r) for r in v2_weak),
+    "v2_weak_share": rc.grid_share_span(v2_weak),
     "v2_strong": rc.listing(rc.seed_of(r) for r in v2 if r not in v2_weak),
-    "v2_strong_share": share([r for r in v2 if r not in v2_weak]),
+    "v2_strong_share": rc.grid_share_span([r for r in v2 if r not in v2_weak]),
     "v2_seed1_order": rc.ORDER_PHRASES[rc.dominant_order(rc.by_seed(v2_lattice)[1])],
     "screened": rc.listing(SCREENED),
-    "screened_own": rc.listing(at3000(s) for s in SCREENED),
-    "strong_3000": share(strong, 3000),
-    "rescue": rc.listing(f"{change(r)} on seed {rc.seed_of(r)} ({at3000(0, {0: r})})"
-                         for r in rescue),
-    "rescue_hurt": rc.listing(f"seed {rc.seed_of(r)} to {at3000(0, {0: r})}"
+    "screened_own": rc.listing(rc.grid_share_span([v3_seed[s]], 3000) for s in SCREENED),
+    "strong_3000": rc.grid_share_span(strong, 3000),
+    "rescue": rc.listing(f"{rc.change_of(r)} on seed {rc.seed_of(r)} "
+                         f"({rc.grid_share_span([r], 3000)})" for r in rescue),
+    "rescue_hurt": rc.listing(f"seed {rc.seed_of(r)} to {rc.grid_share_span([r], 3000)}"
                               for r in rescue_hurt),
     "batch50_seeds": rc.listing(sorted(rc.seed_of(r) for r in batch50)),
-    "batch50_share": share(batch50, 3000),
-    "seed1_best": rc.span([max(seed1)], percent=True), "seed1_own": at3000(1),
-    "swap0": at3000(0, swapped), "own0": at3000(0), "swap1": at3000(1, swapped),
-    "own1": at3000(1), "at3000_s": rc.seconds_to_step(v3, 3000),
-    "weak_3000": share(weak, 3000), "strong_end": share(strong), "weak_end": share(weak),
+    "batch50_share": rc.grid_share_span(batch50, 3000),
+    "seed1_best": rc.span([max(seed1)], percent=True),
+    "seed1_own": rc.grid_share_span([v3_seed[1]], 3000),
+    "swap0": rc.grid_share_span([swapped[0]], 3000),
+    "own0": rc.grid_share_span([v3_seed[0]], 3000),
+    "swap1": rc.grid_share_span([swapped[1]], 3000),
+    "own1": rc.grid_share_span([v3_seed[1]], 3000), "at3000_s": rc.seconds_to_step(v3, 3000),
+    "weak_3000": rc.grid_share_span(weak, 3000), "strong_end": rc.grid_share_span(strong),
+    "weak_end": rc.grid_share_span(weak),
     "throughput": rc.throughput_ratio(odds, v3)})
 
 # %% [markdown]

@@ -77,32 +77,27 @@ wd5 = [r for r in screens if r["overrides"].get("sequence_length") == 10
 first5 = [v3_seed[rc.seed_of(r)] for r in v2]
 
 
-def share(rows, step=None):
-    return rc.span([(rc.at_step(r, step) if step else r)["frac_above_03"] for r in rows],
-                   percent=True)
-
-
 rc.glue_all({
     "v3_n": len(v3), "v3_meet": rc.listing(s for s, m in missed.items() if not m),
     "v3_one_miss": rc.listing(f"seed {s} misses only {m}" for s, m in one_miss.items()),
     "v3_few": rc.listing(rc.seed_of(r) for r in few),
     "v3_few_err": rc.span([r["err_cm"] for r in few], digits=2),
     "v3_few_over": f"; seed {rc.listing(over)} just above 6 cm" if over else "",
-    "v3_few_share": share(few),
+    "v3_few_share": rc.grid_share_span(few),
     "v3_lost": rc.listing(rc.seed_of(r) for r in lost),
     "v3_lost_err": rc.listing(f"{r['err_cm']:.1f}" for r in lost),
     "seq10_gained": rc.listing(rc.seed_of(r) for r in gained),
-    "seq10_gained_from": share(v3_seed[rc.seed_of(r)] for r in gained),
-    "seq10_gained_to": share(gained),
+    "seq10_gained_from": rc.grid_share_span(v3_seed[rc.seed_of(r)] for r in gained),
+    "seq10_gained_to": rc.grid_share_span(gained),
     "seq10_fell": rc.listing(rc.seed_of(r) for r in fell),
-    "seq10_fell_from": share(v3_seed[rc.seed_of(r)] for r in fell),
-    "seq10_fell_to": share(fell),
+    "seq10_fell_from": rc.grid_share_span(v3_seed[rc.seed_of(r)] for r in fell),
+    "seq10_fell_to": rc.grid_share_span(fell),
     "seq10_meet": sum(r["meets"] for r in seq10), "seq10_n": len(seq10),
     "seq10_err20": rc.span([r["err_cm"] for r in seq10], digits=1),
     "seq10_err10": rc.span([r["curve"][-1]["err_cm"] for r in seq10], digits=1),
     "wd5_seeds": rc.listing(sorted(rc.seed_of(r) for r in wd5)),
-    "wd5_share": share(wd5, 3000),
-    "wd5_without": share([seq10_only[rc.seed_of(r)] for r in wd5], 3000),
+    "wd5_share": rc.grid_share_span(wd5, 3000),
+    "wd5_without": rc.grid_share_span([seq10_only[rc.seed_of(r)] for r in wd5], 3000),
     "v2_median_share": rc.span([statistics.median(r["frac_above_03"] for r in v2)], percent=True),
     "v3_median_share": rc.span([statistics.median(r["frac_above_03"] for r in first5)],
                                percent=True),

@@ -61,3 +61,20 @@ def test_a_failing_notebook_stops_with_cell_and_error_and_keeps_partial(tmp_path
         run_notebook(nb, SMOKE, {}, output=out)
     assert not out.exists()
     assert (tmp_path / "out" / "bad.partial.ipynb").exists()
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebooks_define_nothing(name):
+    """Notebooks narrate and call the package: sentence and row builders live in gridcells,
+    where they are tested (issue 29)."""
+    import ast
+
+    py = jupytext.read(ROOT / "notebooks" / f"{name}.py")
+    for cell in py.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse("\n".join(line for line in cell.source.splitlines()
+                                   if not line.lstrip().startswith(("!", "%"))))
+        defs = [n.name for n in ast.walk(tree)
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        assert not defs, f"{name} defines {defs}; move them into the package"

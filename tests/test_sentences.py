@@ -155,3 +155,17 @@ def test_positive_control_found_and_missed():
     assert "No network trained to predict" in S.positive_control_sentence([])
     far = {**found, "grid_median_shift_cm": 9.0}  # predictive, but two steps off
     assert not S.positive_control(far)["found"]
+
+
+def test_topology_texts():
+    class Top:
+        betti, is_torus = (1, 2, 1), True
+
+    assert S.betti_text(Top()) == "(1, 2, 1), a torus"
+    Top.betti, Top.is_torus = (1, 0, 0), False
+    assert S.betti_text(Top()) == "(1, 0, 0), no torus"
+    assert S.betti_text(None).startswith("no module")
+    rows = [{"region": "interior", "is_torus": t} for t in (True, True, False)] + \
+        [{"region": "whole box", "is_torus": False}]
+    assert S.tori_text(rows, "interior").startswith("2 of 3 (Wilson 95 % interval")
+    assert S.tori_text(rows, "none") == "none analysed"
