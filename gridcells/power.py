@@ -96,14 +96,18 @@ def noise_key(noise: float) -> str:
 
 
 def from_record(record: dict, N: int, population: str = "network", criterion: str = "shift",
-                noise: float = 0.0, target: float | None = None) -> dict:
+                noise: float = 0.0, target: float | None = None,
+                given_grid: bool = False) -> dict:
     """Power of a population of N units from the rates of ``record`` (the JSON of
     ``benchmarks/predictive_power.py``): its ``rates[population][criterion][noise]``
-    (p_det per shift, f and f_rule), ``shares``, ``shifts_cm``, ``alpha``.
+    (p_det per shift, f and f_rule), ``shares``, ``shifts_cm``, ``alpha``. With
+    ``given_grid``, the rates among units that pass the grid test on the analysed paths (the
+    entry's ``given_grid``): the share is then a share of the grid units.
 
     Returns N, the critical count, the table [shares, shifts] and, merged in, the result of
     :func:`smallest_detected` (``share``, ``shift_cm``, ``power``, ``by_shift``)."""
     r = record["rates"][population][criterion][noise_key(noise)]
+    r = r["given_grid"] if given_grid else r
     alpha = record.get("alpha", ALPHA)
     target = record.get("target_power", TARGET) if target is None else target
     table = power_table(N, record["shares"], r["p_det"], r["f"], alpha, r["f_rule"])

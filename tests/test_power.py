@@ -90,6 +90,10 @@ def test_from_record():
     # 5 of 94 units at 0.9 against c = 4: P(Bin(5, 0.9) >= 4) = 0.9^5 + 5 0.9^4 0.1
     assert out["table"][0][1] == pytest.approx(0.9 ** 5 + 5 * 0.9 ** 4 * 0.1)
     assert out["share"] == 0.05 and out["shift_cm"] == 9.8
+    record["rates"]["network"]["shift"]["0"]["given_grid"] = {"p_det": [0.0, 1.0], "f": 0.0,
+                                                              "f_rule": 0.0}
+    given = pw.from_record(record, 94, given_grid=True)
+    assert given["critical_count"] == 1 and given["table"][0][1] == 1.0
     assert pw.noise_key(10) == "10" and pw.noise_key(0.3) == "0.3"
 
 
