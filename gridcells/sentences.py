@@ -344,3 +344,19 @@ def tori_text(rows: list[dict], region: str) -> str:
     if not sel:
         return "none analysed"
     return f"{k} of {len(sel)} (Wilson 95 % interval {100 * lo:.0f}-{100 * hi:.0f} %)"
+
+
+def power_sentence(shift: dict | None, ouchi: dict | None, subject: str) -> str:
+    """The predictive analysis's power in words, true of the headlines of
+    :func:`gridcells.power.from_record` (``N``, ``share``, ``shift_cm``, ``power``; share
+    None when nothing reaches the target) for the shift criterion and Ouchi & Fujisawa's
+    rule, measured on ``subject`` (e.g. "the shipped CPU model's own grid units")."""
+    def part(h, rule):
+        if h is None or h.get("share") is None:
+            return f"{rule} detects no minority tried with 80 % power"
+        return (f"{rule} would have detected a predictive minority of "
+                f"{100 * h['share']:.1f} % advanced by {h['shift_cm']:.1f} cm (power "
+                f"{100 * h['power']:.0f} %)")
+    n = (shift or ouchi or {}).get("N")
+    return (f"Power, measured on {subject} ({n} units): "
+            f"{part(shift, 'the shift analysis')}; {part(ouchi, 'Ouchi & Fujisawa’s rule')}.")

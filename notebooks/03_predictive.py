@@ -25,6 +25,7 @@
 #   own rule, with calibrated shuffles, calls {glue:text}`ouchi_net_share` % of the grid
 #   cells it counts predictive (bootstrap over networks {glue:text}`ouchi_net_lo` to
 #   {glue:text}`ouchi_net_hi` %).
+# - {glue:text}`power_sentence` (`benchmarks/predictive_power.py`)
 # - {glue:text}`control_sentence`
 # - One more point, {glue:text}`live_name`: in it, {glue:text}`live_pred` of
 #   {glue:text}`live_grid` grid units map best onto a future position
@@ -470,11 +471,22 @@ glue("ouchi_net_with", str(sum(k > 0 for k in o_k)), display=False)
 # exactly as the others (`experiments/predictive_networks.py --out
 # experiments/results/predictive_controls.jsonl`). Their grid units should be found
 # predictive at about the trained shift. {glue:text}`control_sentence`
+#
+# **Power.** Would the analysis have seen a predictive minority had there been one? A known
+# share of a network's own grid units is advanced by a known shift, and the per-unit
+# detection and false-positive rates give the chance that the count of predictive labels
+# exceeds what unshifted units give at 5 % (`gridcells.power`,
+# `benchmarks/results/predictive_power.json`). {glue:text}`power_sentence`
 
 # %% tags=["remove-cell"]
 CONTROLS = Path("experiments/results/predictive_controls.jsonl")
-controls = report.latest_rows(str(CONTROLS), "network") if CONTROLS.is_file() else []
+controls = report.latest_rows(str(CONTROLS), "network")
 glue("control_sentence", sentences.positive_control_sentence(controls), display=False)
+POWER = report.read_json("benchmarks/results/predictive_power.json")
+glue("power_sentence", sentences.power_sentence(
+    POWER["headline"]["network"]["shift"]["0"], POWER["headline"]["network"]["ouchi"]["0"],
+    f"the grid units of {POWER['book_network']['name']}, a minority of them advanced"),
+    display=False)
 
 # %% [markdown]
 # ## Against the published figures

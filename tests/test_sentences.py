@@ -169,3 +169,10 @@ def test_topology_texts():
         [{"region": "whole box", "is_torus": False}]
     assert S.tori_text(rows, "interior").startswith("2 of 3 (Wilson 95 % interval")
     assert S.tori_text(rows, "none") == "none analysed"
+
+
+def test_power_sentence():
+    h = {"N": 94, "share": 0.075, "shift_cm": 9.84, "power": 0.981}
+    text = S.power_sentence(h, {"N": 94, "share": None}, "the CPU model's grid units")
+    assert "(94 units)" in text and "7.5 % advanced by 9.8 cm (power 98 %)" in text
+    assert "rule detects no minority" in text
