@@ -313,8 +313,11 @@ def positive_control_sentence(rows: list[dict]) -> str:
     for row in sorted(rows, key=lambda r: r["target_shift"]):
         c = positive_control(row)
         med = "none" if c["median_cm"] is None else f"{c['median_cm']:.1f} cm"
+        judged = row.get("judgement") or {}
+        lattice = (f"; its units share {lattice_sentence(judged, 'x').split('share ', 1)[1]}"
+                   .rstrip(".") if {"hex_order", "square_order"} <= set(judged) else "")
         parts.append(
-            f"trained {c['k']} steps ahead ({c['expected_cm']:.1f} cm): "
+            f"trained {c['k']} steps ahead ({c['expected_cm']:.1f} cm{lattice}): "
             f"{row['shift_predictive']} of {row['grid_units']} grid units predictive, median "
             f"preferred shift {med}: " + ("found at its trained shift" if c["found"] else
                                          "missed by the analysis"))

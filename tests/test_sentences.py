@@ -176,3 +176,11 @@ def test_power_sentence():
     text = S.power_sentence(h, {"N": 94, "share": None}, "the CPU model's grid units")
     assert "(94 units)" in text and "7.5 % advanced by 9.8 cm (power 98 %)" in text
     assert "rule detects no minority" in text
+
+
+def test_positive_control_names_the_lattice_of_its_network():
+    row = {"target_shift": 3, "cm_per_step": 2.0, "grid_units": 30, "shift_predictive": 6,
+           "grid_median_shift_cm": 4.0,
+           "judgement": {"hex_order": 0.05, "square_order": 0.22, "stripe_order": 0.43}}
+    text = S.positive_control_sentence([row])
+    assert "its units share one band orientation" in text and "missed" in text
