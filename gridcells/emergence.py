@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .recorded import listing
 from .stats import wilson_interval
 
 
@@ -167,20 +168,15 @@ def map_sentence(rows: list[dict], baseline: dict, min_seeds: int = 16,
                 f"{a:.2g})" for r, a in diff) + ".")
         same = [r["setting"] for r, a in zip(done, adj) if a >= alpha]
         if same:
-            parts.append(f"{_listing(same)} {'does' if len(same) == 1 else 'do'} not change "
+            parts.append(f"{listing(same)} {'does' if len(same) == 1 else 'do'} not change "
                          f"the odds detectably (Holm-adjusted p at least {alpha:g}).")
     else:
         parts.append(f"No setting has been screened on {min_seeds} seeds yet.")
     if short:
         parts.append(f"Still being screened (fewer than {min_seeds} seeds): "
-                     + _listing(f"{r['setting']} ({r['hexagonal']} of {r['screened']})"
+                     + listing(f"{r['setting']} ({r['hexagonal']} of {r['screened']})"
                                 for r in short) + ".")
     return " ".join(parts)
-
-
-def _listing(items) -> str:
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 0.05) -> str:

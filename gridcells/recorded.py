@@ -140,20 +140,16 @@ def recipe_screens(rule=None, results: str = "experiments/results",
     and the ensemble sweep's screens of seeds not taken from them; each row gains
     ``passes`` (the rule's verdict). Finished runs are the sweep's summary rows that were
     trained to the end (``meets``)."""
-    import json
     from pathlib import Path
 
     from .pretrained import DATA
+    from .report import read_jsonl
     from .sweep import ScreenRule, read_sweep
 
     rule = rule or ScreenRule()
     table = Path(sweep_table or DATA / "ensemble" / "sweep.jsonl")
-
-    def rows(name):
-        path = Path(results) / name
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-    earlier = rows("lattice_seeds.jsonl") + rows("lattice_odds.jsonl")
+    earlier = (read_jsonl(Path(results) / "lattice_seeds.jsonl")
+               + read_jsonl(Path(results) / "lattice_odds.jsonl"))
     seeds = {seed_of(r) for r in earlier}
     new = [r for r in read_sweep(table, stages=True)
            if r["stage"] == "screen" and r["seed"] not in seeds]
@@ -162,6 +158,17 @@ def recipe_screens(rule=None, results: str = "experiments/results",
                + new]
     finished = [r for r in read_sweep(table) if r["status"] == "finished"]
     return screens, finished
+
+
+def recipe_odds(rule=None) -> dict:
+    """The recipe's recorded odds of leaning hexagonal (:func:`recipe_screens`): n screens,
+    hexagonal (those that pass the rule), share and its Wilson 95 % interval (lo, hi)."""
+    from .stats import wilson_interval
+
+    screens, _ = recipe_screens(rule)
+    k = sum(bool(r["passes"]) for r in screens)
+    lo, hi = wilson_interval(k, len(screens))
+    return {"n": len(screens), "hexagonal": k, "share": k / len(screens), "lo": lo, "hi": hi}
 
 
 def repeatability(rows: list[dict]) -> list[dict]:
@@ -211,11 +218,9 @@ def network_units(name: str) -> int:
     if name.startswith("pretrained:"):
         return int(model_card(name.split(":", 1)[1])["config"]["Ng"])
     run = name.rstrip("/").rsplit("/", 1)[-1]
-    for row in read_sweep(DATA / "ensemble" / "sweep.jsonl"):
+    for row in read_sweep(DATA / "ensemble" / "sweep.jsonl", stages=True):
         if row["name"] == run:
-            params = next(r["params"] for r in read_sweep(DATA / "ensemble" / "sweep.jsonl",
-                                                         stages=True) if r["name"] == run)
-            return load_config(params, **row["overrides"]).Ng
+            return load_config(row["params"], **row["overrides"]).Ng
     raise ValueError(f"network {name!r}: expected pretrained:NAME or a seed of the shipped "
                      "ensemble's sweep (runs/ensemble/seedN)")
 

@@ -45,15 +45,18 @@ def _orders_text(row: dict) -> str:
     return "shared order " + ", ".join(parts)
 
 
+def lattice_phrase(row: dict) -> str:
+    """What a population's units share, as the object of 'share': 'a hexagonal lattice
+    (shared order hexagonal 0.22, square 0.09, stripe 0.05)', or 'no one lattice (...)'."""
+    what = {"hexagonal": "a hexagonal lattice", "square": "a square lattice",
+            "stripe": "one band orientation", "undecided": "no one lattice"}[lattice_kind(row)]
+    return f"{what} ({_orders_text(row)})"
+
+
 def lattice_sentence(row: dict, subject: str = "Its units") -> str:
     """'Its units share a hexagonal lattice (shared order hexagonal 0.22, square 0.09,
     stripe 0.05).' or, when no order leads, that they share none."""
-    kind = lattice_kind(row)
-    if kind == "undecided":
-        return f"{subject} share no one lattice ({_orders_text(row)})."
-    what = {"hexagonal": "a hexagonal lattice", "square": "a square lattice",
-            "stripe": "one band orientation"}[kind]
-    return f"{subject} share {what} ({_orders_text(row)})."
+    return f"{subject} share {lattice_phrase(row)}."
 
 
 def score_comparison(median_60: float, median_90: float, subject: str = "the grid units",
@@ -314,8 +317,8 @@ def positive_control_sentence(rows: list[dict]) -> str:
         c = positive_control(row)
         med = "none" if c["median_cm"] is None else f"{c['median_cm']:.1f} cm"
         judged = row.get("judgement") or {}
-        lattice = (f"; its units share {lattice_sentence(judged, 'x').split('share ', 1)[1]}"
-                   .rstrip(".") if {"hex_order", "square_order"} <= set(judged) else "")
+        lattice = (f"; its units share {lattice_phrase(judged)}"
+                   if {"hex_order", "square_order"} <= set(judged) else "")
         parts.append(
             f"trained {c['k']} steps ahead ({c['expected_cm']:.1f} cm{lattice}): "
             f"{row['shift_predictive']} of {row['grid_units']} grid units predictive, median "

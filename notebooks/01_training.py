@@ -76,7 +76,6 @@ from gridcells.evaluation import (
 )
 from gridcells.pipeline import GENERATED
 from gridcells.pretrained import install_pretrained, model_card
-from gridcells.stats import wilson_interval
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"  # any params file; single values: papermill -p NAME VALUE
@@ -256,11 +255,7 @@ glue("fig-lattice-race", fig, display=False)
 plotting.plt.close(fig)
 # every seed screened without selection, judged by the sweep's rule (as the ensemble and
 # emergence chapters count them)
-unselected, _ = recorded.recipe_screens()
-k_hex = sum(r["passes"] for r in unselected)
-lo_hex, hi_hex = wilson_interval(k_hex, len(unselected))
-odds = {"n": len(unselected), "hexagonal": k_hex, "share": k_hex / len(unselected),
-        "lo": lo_hex, "hi": hi_hex}
+odds = recorded.recipe_odds()
 finished = report.read_jsonl("experiments/results/recipe_seeds.jsonl")
 for key in ("n", "hexagonal", "lo", "hi"):
     glue({"n": "odds_n", "hexagonal": "odds_hex"}.get(key, f"odds_{key}"),

@@ -68,7 +68,7 @@ from myst_nb import glue
 from gridcells import plotting, recorded, report
 from gridcells.ensemble import ensemble_rows, throughput
 from gridcells.pretrained import DATA
-from gridcells.stats import t_interval, wilson_interval
+from gridcells.stats import t_interval
 from gridcells.sweep import read_sweep
 
 # %% tags=["parameters", "remove-cell"]
@@ -174,13 +174,10 @@ seeds_rows = [r for r in report.read_jsonl("experiments/results/recipe_seeds.jso
               if r.get("wall_s") and r.get("steps", 8000) == 8000][-10:]
 screens = report.read_jsonl("experiments/results/lattice_odds.jsonl")
 # every seed screened without selection, judged by the sweep's rule
-unselected, _ = recorded.recipe_screens()
-k_cont = sum(m["passes"] for m in unselected)
-lo_p, hi_p = wilson_interval(k_cont, len(unselected))
-odds = {"share": k_cont / len(unselected)}
-glue("p_hex_lo", f"{100 * lo_p:.0f}", display=False)
-glue("p_hex_hi", f"{100 * hi_p:.0f}", display=False)
-glue("p_hex_n", str(len(unselected)), display=False)
+odds = recorded.recipe_odds()
+glue("p_hex_lo", f"{100 * odds['lo']:.0f}", display=False)
+glue("p_hex_hi", f"{100 * odds['hi']:.0f}", display=False)
+glue("p_hex_n", str(odds["n"]), display=False)
 full_2t = float(np.median([r["wall_s"] for r in seeds_rows]))
 screen_1t = float(np.median([r["wall_s"] for r in screens]))
 frac = 3000 / 8000

@@ -61,7 +61,6 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 from gridcells import emergence, plotting, recorded, report
-from gridcells.stats import wilson_interval
 from gridcells.sweep import ScreenRule
 
 # %% tags=["parameters", "remove-cell"]
@@ -83,11 +82,10 @@ ODDS = "experiments/results/odds_screens.jsonl"
 # (`gridcells.recorded.recipe_screens`, the training chapter's odds).
 
 # %% tags=["remove-cell"]
-screens, _ = recorded.recipe_screens(rule)
-k0, n0 = sum(r["passes"] for r in screens), len(screens)
-lo0, hi0 = wilson_interval(k0, n0)
-baseline = {"setting": "recipe", "screened": n0, "hexagonal": k0, "share": k0 / n0, "lo": lo0,
-            "hi": hi0}
+base = recorded.recipe_odds(rule)
+k0, n0, lo0, hi0 = base["hexagonal"], base["n"], base["lo"], base["hi"]
+baseline = {"setting": "recipe", "screened": n0, "hexagonal": k0, "share": base["share"],
+            "lo": lo0, "hi": hi0}
 odds_rows = report.read_jsonl(ODDS)
 table = emergence.odds_by_setting(odds_rows, baseline=(k0, n0))
 glue("rule_text", rule.describe(), display=False)
