@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from gridcells.config import Config
-from gridcells.model import PathRNN
-from gridcells.place_cells import PlaceCells
-from gridcells.trajectories import simulate
+from gridcells.network.model import PathRNN
+from gridcells.world.config import Config
+from gridcells.world.place_cells import PlaceCells
+from gridcells.world.trajectories import simulate
 
 
 def original_batch(cfg: Config, pc: PlaceCells, rng: np.random.Generator, device="cpu"):

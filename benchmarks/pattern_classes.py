@@ -1,4 +1,4 @@
-"""Ground truth for the pattern classifier of the theory chapter (gridcells.pattern_classes).
+"""Ground truth for the pattern classifier of the theory chapter (gridcells.theory.classes).
 
     python benchmarks/pattern_classes.py [--seed 7] [--out benchmarks/results/pattern_classes.json]
 
@@ -6,7 +6,7 @@ Synthetic hexagonal, square and stripe lattices (spacings 0.4, 0.6, 0.8 m, and 1
 than two periods in the 2.2 m box, so truly 'not a lattice'), irregular maps (24 plane waves
 of one period at random orientations), single Gaussian blobs, white noise and smoothed noise,
 at four orientations, two noise levels and 32 and 64 bins per side
-(gridcells.pattern_classes.ground_truth). Prints and records the share labelled right,
+(gridcells.theory.classes.ground_truth). Prints and records the share labelled right,
 per kind, the confusion table, and how many blobs and noise maps were called a lattice (the
 rule allows none). The rule's thresholds were chosen on seed 123; the recorded run uses
 another seed.
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gridcells import pattern_classes as pc
-from gridcells.records import cpu_model
+from gridcells.rundir.history import cpu_model
+from gridcells.theory import classes as pc
 
 
 def main() -> None:

@@ -5,7 +5,8 @@
 
 Units with no spatial tuning (iid Gaussian noise, and AR(1) noise with lag-1 correlation
 ``--ar``) on simulated trajectories of the analysis length, put through the book's shuffle
-tests (gridcells.shuffles: group-wise circular offsets, max statistic over the tested lags).
+tests (gridcells.predictive.shuffles: group-wise circular offsets, max statistic over the tested
+lags).
 Prints, for the zero-shift, future, past and any-shift tests at alpha 0.05 and 0.01, the
 fraction of units called significant with its 95 % binomial (Wilson) interval, which should
 contain the nominal alpha; and, in the same run on the same units, the same for the common-
@@ -24,9 +25,9 @@ from pathlib import Path
 import numpy as np
 
 import gridcells as gc
-from gridcells import synthetic
-from gridcells.predictive import ShiftedMaps, lag_sweep
-from gridcells.shuffles import TESTS, shuffle_test
+from gridcells.predictive import synthetic
+from gridcells.predictive.shifted import ShiftedMaps, lag_sweep
+from gridcells.predictive.shuffles import TESTS, shuffle_test
 from gridcells.stats import wilson_interval
 
 

@@ -13,7 +13,7 @@ populations of N units:
   predictive unit's activity is advanced by k steps, a'(t) = a(t + k) (the paths are k steps
   longer, so every unit keeps the analysis length): it now reports the position k steps
   ahead of the one it reported, k = round(target cm / measured cm per step);
-* ``synthetic``: grid units of :mod:`gridcells.synthetic` (spacing 40-90 cm, random
+* ``synthetic``: grid units of :mod:`gridcells.predictive.synthetic` (spacing 40-90 cm, random
   orientation and phase, gain noise 0.2) encoding the position k steps ahead (0: the
   present).
 
@@ -28,7 +28,7 @@ of unshifted units labelled predictive (``--f-path-sets`` path sets). The count 
 population with m = round(share N) predictive units is Binomial(m, p_det) +
 Binomial(N - m, f), and the population is *detected* when the count reaches the smallest c with
 P(Binomial(N, f_rule) >= c) <= 0.05, f_rule the upper end of f's Wilson 95 % interval
-(:mod:`gridcells.power`). Rates and power are given for the ``shift`` criterion (the
+(:mod:`gridcells.predictive.power`). Rates and power are given for the ``shift`` criterion (the
 chapter's) and Ouchi & Fujisawa's (``ouchi``); and, as ``given_grid``, among the units that
 pass the grid test on the analysed paths (the chapter's share is a share of its grid units;
 the network's units were selected as grid units on the chapter's paths, and near the
@@ -61,17 +61,19 @@ import numpy as np
 import torch
 
 import gridcells as gc
-from gridcells import power as pw
-from gridcells import study, synthetic
-from gridcells.predictive import analyse, lag_sweep
-from gridcells.records import cpu_model, git_state
+from gridcells.predictive import power as pw
+from gridcells.predictive import study, synthetic
+from gridcells.predictive.classes import CLASSES, analyse
+from gridcells.predictive.shifted import lag_sweep
+from gridcells.records.speed import git_state
+from gridcells.rundir.history import cpu_model
 from gridcells.stats import wilson_interval
 
 CRITERIA = ("shift", "ouchi")
 KINDS = ("network", "synthetic")
-CODE = ["gridcells/power.py", "gridcells/predictive.py", "gridcells/shifted.py",
-        "gridcells/shuffles.py", "gridcells/shift_estimate.py", "gridcells/synthetic.py",
-        "benchmarks/predictive_power.py"]
+CODE = [f"gridcells/predictive/{m}.py" for m in ("power", "classes", "shifted", "shuffles",
+                                                 "shift_estimate", "synthetic")]
+CODE.append("benchmarks/predictive_power.py")
 
 
 def floats(text: str) -> list[float]:
@@ -203,7 +205,7 @@ def rates_of(sets: list[dict], ks, noise, N) -> dict:
                 "median_preferred_cm": [float(np.nanmedian(first[k, c]["preferred_cm"]))
                                         for k in [0, *ks]],
                 "classes": {str(k): {name: int((first[k, c][crit] == name).sum())
-                                     for name in gc.predictive.CLASSES} for k in [0, *ks]}}
+                                     for name in CLASSES} for k in [0, *ks]}}
     return out
 
 

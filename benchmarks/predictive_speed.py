@@ -2,9 +2,9 @@
 
     python benchmarks/predictive_speed.py [--units 512] [--shuffles 100]
 
-Synthetic activity (gridcells.synthetic: grid units with known shifts, and noise units) on
-simulated trajectories of the analysis length (20 x 200 paths of 200 steps); prints the wall
-time of the lag sweep (gridness and sharpness at every lag), of the shuffle tests (every
+Synthetic activity (gridcells.predictive.synthetic: grid units with known shifts, and noise
+units) on simulated trajectories of the analysis length (20 x 200 paths of 200 steps); prints
+the wall time of the lag sweep (gridness and sharpness at every lag), of the shuffle tests (every
 trajectory group its own offset, scored at every ``shuffle_lag_step``-th lag) and of the
 classification; and, in the same run, the time the earlier code's approach would take (one
 rate map and one per-unit score at a time, measured on a sample of maps and extrapolated to the
@@ -21,11 +21,13 @@ from pathlib import Path
 import numpy as np
 
 import gridcells as gc
-import gridcells.records  # noqa: F401 (gc.records: the run is appended to speed.jsonl)
-from gridcells import synthetic
-from gridcells.predictive import ShiftedMaps, classify, lag_sweep
-from gridcells.scores import GridScorer
-from gridcells.shuffles import shuffle_test
+import gridcells.records.speed  # noqa: F401 (gc.records: the run is appended to speed.jsonl)
+from gridcells.analysis.scores import GridScorer
+from gridcells.predictive import synthetic
+from gridcells.predictive.classes import classify
+from gridcells.predictive.shifted import ShiftedMaps, lag_sweep
+from gridcells.predictive.shuffles import shuffle_test
+from gridcells.records.speed import append, load_average
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.oracle import grid_score  # noqa: E402
@@ -46,7 +48,7 @@ def main():
     ap.add_argument("--units", type=int, default=512)
     ap.add_argument("--shuffles", type=int, default=100)
     args = ap.parse_args()
-    load_before = gc.records.load_average()
+    load_before = load_average()
     cfg = gc.load_config(shuffle_trials=args.shuffles)
     act = population(cfg, args.units)
     print(f"# {act.activations.shape[0]} trajectories x {act.activations.shape[1]} steps, "
@@ -77,7 +79,7 @@ def main():
     per_map = (time.perf_counter() - t) / len(sample)
     print(f"map-by-map approach: {per_map * 1e3:.1f} ms per map x {n_maps} maps = "
           f"{per_map * n_maps / 3600:.1f} h; ratio {per_map * n_maps / total:.0f}x")
-    gc.records.append("predictive_speed", {
+    append("predictive_speed", {
         "units": args.units, "shuffles": args.shuffles, "maps": int(n_maps),
         "lag_sweep_s": round(t1 - t0, 2), "shuffles_s": round(t2 - t1, 2),
         "classification_s": round(t3 - t2, 3), "total_s": round(total, 2),

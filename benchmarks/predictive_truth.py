@@ -2,9 +2,9 @@
 
     python benchmarks/predictive_truth.py [--per-level 60] [--trajectories 1000] [--shuffles 100]
 
-Units (gridcells.synthetic) encode the position a known time (-15..+15 steps) or path length
-(-30..+30 cm) ahead of the animal, with spacings 40-90 cm, random orientation and phase, gain
-noise and three levels of additive noise; plus iid and AR(1) noise units. Every unit is put
+Units (gridcells.predictive.synthetic) encode the position a known time (-15..+15 steps) or path
+length (-30..+30 cm) ahead of the animal, with spacings 40-90 cm, random orientation and phase,
+gain noise and three levels of additive noise; plus iid and AR(1) noise units. Every unit is put
 through the book's pipeline (time sweep over -max_lag..max_lag, calibrated shuffles,
 classification) and, for comparison, through a distance sweep and the older estimators.
 
@@ -26,10 +26,11 @@ from pathlib import Path
 import numpy as np
 
 import gridcells as gc
-from gridcells import synthetic
-from gridcells.predictive import CLASSES, ShiftedMaps, classify, distance_sweep, lag_sweep
-from gridcells.shift_estimate import estimate_shift
-from gridcells.shuffles import shuffle_test
+from gridcells.predictive import synthetic
+from gridcells.predictive.classes import CLASSES, classify
+from gridcells.predictive.shift_estimate import estimate_shift
+from gridcells.predictive.shifted import ShiftedMaps, cm_per_step, distance_sweep, lag_sweep
+from gridcells.predictive.shuffles import shuffle_test
 
 NOISE_LEVELS = (0.3, 1.0, 3.0)  # additive noise, in units of the rate's s.d.
 
@@ -75,7 +76,7 @@ def main():
     cfg = gc.load_config(shuffle_trials=args.shuffles, n_batches=1,
                          analysis_batch_size=args.trajectories)
     act, shift, kind, level = build(cfg, args.per_level, args.trajectories, args.seed)
-    step = gc.predictive.cm_per_step(act.velocities)
+    step = cm_per_step(act.velocities)
     is_noise = np.char.startswith(kind.astype(str), "noise")
     true_cm = np.where(kind == "time", shift * step, shift)
     truth = true_class(true_cm, np.where(is_noise, "noise", kind), cfg.min_shift_cm)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from gridcells.records import main  # noqa: E402
+from gridcells.records.speed import main  # noqa: E402
 
 if __name__ == "__main__":
     main()

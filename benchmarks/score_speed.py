@@ -8,7 +8,7 @@ code scored them); prints maps/s for both (the fastest of --repeats timings each
 and the largest score difference; then the same for the maps with --gaps of their bins
 unvisited (NaN), and the batched scorer on one worker thread. The timings are interleaved
 (one round of every scorer, --repeats rounds). Then times rate maps for 4096 units from a
-million samples. Appends the run to benchmarks/results/speed.jsonl (gridcells.records)
+million samples. Appends the run to benchmarks/results/speed.jsonl (gridcells.records.speed)
 unless --no-record.
 """
 
@@ -25,7 +25,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import gridcells as gc  # noqa: E402
-from gridcells import records  # noqa: E402
+from gridcells.records import speed as records
 from tests.oracle import grid_score  # noqa: E402
 from tests.synthetic import lattice  # noqa: E402
 

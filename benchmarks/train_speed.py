@@ -9,7 +9,7 @@ both give the same loss for the same weights and batch), on a GPU also with ever
 matrix product in TF32, and with bf16 autocast, with the ratios to the original. The
 original and fp32 run with torch's default settings (on a GPU, cuDNN's RNN already uses
 TF32 by default; plain matrix products do not). Each size's row is appended to
-benchmarks/results/speed.jsonl as "train_speed/<device>/Ng<size>" (gridcells.records) unless
+benchmarks/results/speed.jsonl as "train_speed/<device>/Ng<size>" (gridcells.records.speed) unless
 --no-record.
 """
 
@@ -25,8 +25,9 @@ import torch
 from original_step import original_loss, original_step
 
 import gridcells as gc
-from gridcells import records
-from gridcells.training import prefetch_size, resolve_device, train_step
+from gridcells.network.model import resolve_device
+from gridcells.records import speed as records
+from gridcells.training.loop import prefetch_size, train_step
 
 
 def steps_per_second(fn, steps: int, warmup: int = 2) -> float:

@@ -5,8 +5,8 @@ random, zero-lag and gridness-matched sets, recorded for the ablation chapter's 
 
 NET is a run directory or ``pretrained:NAME`` (as in :mod:`experiments.networks`);
 ``--ensemble NAME`` adds every member of a shipped ensemble. For each network:
-:func:`gridcells.study.earlier_ablation` (seed ``rng_seed + 1``, as the chapter), appended as
-one JSON line (date, commit, hardware, threads, wall time) to
+:func:`gridcells.predictive.study.earlier_ablation` (seed ``rng_seed + 1``, as the chapter),
+appended as one JSON line (date, commit, hardware, threads, wall time) to
 experiments/results/earlier_ablation.jsonl. About 1-2 minutes a network on one CPU thread.
 """
 
@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 import gridcells as gc
-from gridcells import study
+from gridcells.predictive import study
 
 from .networks import Recorder, load, parse_args
 

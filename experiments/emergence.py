@@ -3,8 +3,8 @@
     python -m experiments.emergence initial   # the untrained networks of the recipe's seeds
     python -m experiments.emergence curves    # the in-training curves of the odds sweeps
 
-``initial``: for every seed the recipe's odds were measured on (gridcells.recorded.
-recipe_screens), the lattice orders of the untrained network (gridcells.emergence.
+``initial``: for every seed the recipe's odds were measured on (gridcells.records.experiments.
+recipe_screens), the lattice orders of the untrained network (gridcells.records.emergence.
 initial_orders) beside its verdict at step 3000 -> experiments/results/initial_orders.jsonl.
 ``curves``: the gridness.csv of every run of the odds sweeps (runs/odds, runs/odds_paper),
 with its setting and seed -> experiments/results/odds_curves.jsonl (rewritten whole).
@@ -25,8 +25,9 @@ def initial(n_batches: int) -> None:
     import torch
 
     import gridcells as gc
-    from gridcells import emergence, recorded
-    from gridcells.records import cpu_model
+    from gridcells.records import emergence
+    from gridcells.records import experiments as recorded
+    from gridcells.rundir.history import cpu_model
 
     torch.set_num_threads(1)
     screens, _ = recorded.recipe_screens()
@@ -43,7 +44,7 @@ def initial(n_batches: int) -> None:
 
 
 def curves() -> None:
-    from gridcells.sweep import read_sweep
+    from gridcells.sweep.table import read_sweep
 
     out = []
     for root in (Path("runs/odds"), Path("runs/odds_paper")):

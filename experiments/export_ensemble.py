@@ -4,7 +4,7 @@
 
 Every finished run of ``SWEEP_DIR`` (run directories ``seed{N}`` of ``gridcells sweep``, or
 of ``gridcells train`` into the same layout) is judged by the recipe's protocol
-(:func:`gridcells.evaluation.criteria_evaluation`: all units, 50 batches of 20-step paths);
+(:func:`gridcells.analysis.evaluation.criteria_evaluation`: all units, 50 batches of 20-step paths);
 those that meet every criterion (``--all``: every finished run) are written as
 ``gridcells/data/<name>/seed{N}/`` (float16 safetensors and a model card with the judgement,
 measured on the shipped weights). The sweep table, if any, is copied beside them.
@@ -19,10 +19,11 @@ import shutil
 from pathlib import Path
 
 import gridcells as gc
-from gridcells.checkpoints import atomic_write_text, latest_checkpoint
-from gridcells.evaluation import criteria_evaluation
-from gridcells.pretrained import DATA, export_pretrained, load_pretrained
-from gridcells.sweep import hardware
+from gridcells.analysis.evaluation import criteria_evaluation
+from gridcells.network.checkpoints import latest_checkpoint
+from gridcells.rundir.layout import atomic_write_text
+from gridcells.shipped.pretrained import DATA, export_pretrained, load_pretrained
+from gridcells.sweep.worker import hardware
 
 
 def finished(run: Path) -> bool:

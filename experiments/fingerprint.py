@@ -47,10 +47,9 @@ def weights_hash(model) -> str:
 def fingerprint(params: str, seed: int, steps: int, precision: str, threads: int) -> dict:
     import torch
 
-    from gridcells.config import load_config
-    from gridcells.records import cpu_model
-    from gridcells.run_records import git_commit
-    from gridcells.training import Trainer
+    from gridcells.rundir.history import cpu_model, git_commit
+    from gridcells.training.loop import Trainer
+    from gridcells.world.config import load_config
 
     torch.set_num_threads(threads)
     cfg = load_config(params, seed=seed, precision=precision)

@@ -7,7 +7,7 @@ For every run directory: each stored epoch's network measured as during training
 first ``eval_units`` units, ``eval_batches`` batches of the run's own evaluation paths) and
 the final network as the recipe judges it (all units, 50 batches of the paper's 20-step
 paths), each with the share of units above grid score 0.3 and the shared hexagonal, square
-and stripe order (:func:`gridcells.lattice.lattice_symmetry`). One JSON line per run; the
+and stripe order (:func:`gridcells.analysis.lattice.lattice_symmetry`). One JSON line per run; the
 training chapter reads the table. For runs trained before the lattice measure joined the
 in-training measurement.
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 import gridcells as gc
-from gridcells.evaluation import criteria_evaluation
-from gridcells.lattice import lattice_symmetry
+from gridcells.analysis.evaluation import criteria_evaluation
+from gridcells.analysis.lattice import lattice_symmetry
 
 KEYS = ("err_cm", "frac_above_03", "best64_mean", "hex_order", "square_order", "stripe_order")
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import torch
 
 import gridcells as gc
-from gridcells.pretrained import ensemble_members
-from gridcells.training import git_commit
+from gridcells.rundir.history import git_commit
+from gridcells.shipped.pretrained import ensemble_members
 
 
 def load(net: str) -> gc.PathRNN:

@@ -4,7 +4,7 @@
 
 NET is a run directory (e.g. runs/ensemble/seed10) or ``pretrained:NAME`` (a shipped model);
 ``--ensemble NAME`` adds every member of a shipped ensemble (``pretrained:NAME/seedN``).
-For each network: :func:`gridcells.study.network_row` (class counts under the ``shift``,
+For each network: :func:`gridcells.predictive.study.network_row` (class counts under the ``shift``,
 ``ouchi``, ``fork`` and ``earlier`` criteria, median shifts, the ablation of the predictive
 units with its p-value) and the recipe's judgement of the network, appended as one JSON line
 (with date, commit, hardware, threads and wall time) to
@@ -20,8 +20,8 @@ import json
 from pathlib import Path
 
 import gridcells as gc
-from gridcells import study
-from gridcells.evaluation import criteria_evaluation
+from gridcells.analysis.evaluation import criteria_evaluation
+from gridcells.predictive import study
 
 from .networks import Recorder, load, parse_args
 

@@ -35,8 +35,9 @@ from pathlib import Path
 import torch
 
 import gridcells as gc
-from gridcells.config import parse_overrides
-from gridcells.evaluation import criteria_evaluation
+from gridcells.analysis.evaluation import criteria_evaluation
+from gridcells.training.loop import Trainer
+from gridcells.world.params import parse_overrides
 
 
 def run(params: str | None, overrides: list[str], eval_batches: int, keep: str | None,
@@ -45,7 +46,7 @@ def run(params: str | None, overrides: list[str], eval_batches: int, keep: str |
     cfg = gc.load_config(params, **over)
     run_dir = Path(keep) if keep else Path(tempfile.mkdtemp()) / "run"
     if until_step is not None:  # a screening run: the schedule of the full run, cut short
-        gc.training.Trainer(cfg, run_dir, "resume" if resume else "new",
+        Trainer(cfg, run_dir, "resume" if resume else "new",
                             progress=False).run(until_step)
         return partial(str(run_dir), params, overrides,
                        f"screen to step {until_step} of {cfg.total_steps}; "

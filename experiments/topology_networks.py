@@ -5,7 +5,7 @@ recorded for its across-network table.
 
 NET is a run directory or ``pretrained:NAME`` (as in :mod:`experiments.networks`);
 ``--ensemble NAME`` adds every member of a shipped ensemble. For each network:
-:func:`gridcells.topology.analyse_network` with the chapter's settings and seed
+:func:`gridcells.topology.network.analyse_network` with the chapter's settings and seed
 (``rng_seed + 3000``), two JSON lines, ``region`` "whole box" and "interior" (the bins
 within ``topology_margin`` of the walls left out): the module's size, Betti numbers against
 the null, the three longest bars and the null's longest per dimension, torus or not, the
@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 import gridcells as gc
-from gridcells.topology import analyse_network
+from gridcells.topology.network import analyse_network
 
 from .networks import Recorder, load, parse_args
 

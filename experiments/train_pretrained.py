@@ -35,9 +35,10 @@ from pathlib import Path
 import torch
 
 import gridcells as gc
-from gridcells.config import parse_overrides
-from gridcells.pretrained import DATA, export_pretrained, write_weights
-from gridcells.training import Trainer
+from gridcells.network.model import resolve_device
+from gridcells.shipped.pretrained import DATA, export_pretrained, write_weights
+from gridcells.training.loop import Trainer
+from gridcells.world.params import parse_overrides
 
 RUN_FILES = ("config.yaml", "provenance.json", "history.csv", "gridness.csv")
 
@@ -115,7 +116,7 @@ def main():
                               snap, args.snapshot_every or 1)
         notes += [stopped] if stopped else []
     card = export_pretrained(run_dir, args.name, args.hardware, notes=notes, out_root=out_root,
-                             device=gc.training.resolve_device("auto"))
+                             device=resolve_device("auto"))
     if snap is not None:
         pack_run(run_dir, snap)
     print(json.dumps(card["evaluation"], indent=1))

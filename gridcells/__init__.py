@@ -9,39 +9,66 @@ The public surface::
     model = gc.PathRNN(cfg)                 # model.hidden(v, code0), model(v, code0)
     result = gc.train(cfg, "runs/x")        # checkpoints, history, resume
     model = gc.load_model("runs/x")         # own runs, weights files, original state dicts
+
+Names are loaded on first use (PEP 562): ``import gridcells`` and ``import gridcells.rundir``
+load no torch, and each public name lives in exactly one module of the subpackages (see
+ARCHITECTURE.md).
 """
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
-from .checkpoints import CheckpointError, list_checkpoints, load_model, save_model
-from .config import Config, ConfigError, config_from_namespace, load_config
-from .evaluation import Evaluation, evaluate
-from .lattice import LatticeSymmetry, lattice_symmetry
-from .model import PathRNN
-from .place_cells import PlaceCells
-from .pretrained import load_ensemble, load_pretrained, model_card
-from .ratemaps import (
-                       Activity,
-                       RateMapAccumulator,
-                       RateMaps,
-                       collect_activity,
-                       iter_activity,
-                       model_rate_maps,
-                       rate_maps,
-                       smooth,
-)
-from .run_records import read_csv
-from .rundir import RunDirError
-from .scores import GridScorer, GridScores, border_score, spacing_orientation
-from .training import TrainingDiverged, train
-from .trajectories import Batch, TrajectoryGenerator
+_HOME = {  # public name -> the module that defines it (imported on first use)
+    "Activity": "gridcells.analysis.ratemaps",
+    "Batch": "gridcells.world.trajectories",
+    "border_score": "gridcells.analysis.map_geometry",
+    "CheckpointError": "gridcells.network.checkpoints",
+    "collect_activity": "gridcells.analysis.ratemaps",
+    "Config": "gridcells.world.config",
+    "config_from_namespace": "gridcells.world.config",
+    "ConfigError": "gridcells.world.params",
+    "evaluate": "gridcells.analysis.evaluation",
+    "Evaluation": "gridcells.analysis.evaluation",
+    "GridScorer": "gridcells.analysis.scores",
+    "GridScores": "gridcells.analysis.scores",
+    "iter_activity": "gridcells.analysis.ratemaps",
+    "lattice_symmetry": "gridcells.analysis.lattice",
+    "LatticeSymmetry": "gridcells.analysis.lattice",
+    "list_checkpoints": "gridcells.network.checkpoints",
+    "load_config": "gridcells.world.config",
+    "load_ensemble": "gridcells.shipped.pretrained",
+    "load_model": "gridcells.network.checkpoints",
+    "load_pretrained": "gridcells.shipped.pretrained",
+    "model_card": "gridcells.shipped.pretrained",
+    "model_rate_maps": "gridcells.analysis.ratemaps",
+    "PathRNN": "gridcells.network.model",
+    "PlaceCells": "gridcells.world.place_cells",
+    "rate_maps": "gridcells.analysis.ratemaps",
+    "RateMapAccumulator": "gridcells.analysis.ratemaps",
+    "RateMaps": "gridcells.analysis.ratemaps",
+    "read_csv": "gridcells.rundir.history",
+    "RunDirError": "gridcells.rundir.layout",
+    "save_model": "gridcells.network.checkpoints",
+    "smooth": "gridcells.analysis.ratemaps",
+    "spacing_orientation": "gridcells.analysis.map_geometry",
+    "train": "gridcells.training.loop",
+    "TrainingDiverged": "gridcells.training.loop",
+    "TrajectoryGenerator": "gridcells.world.trajectories",
+}
 
-__all__ = [
-    "Activity", "Batch", "CheckpointError", "Config", "ConfigError", "Evaluation", "GridScorer",
-    "GridScores", "LatticeSymmetry", "PathRNN", "PlaceCells", "RateMapAccumulator", "RateMaps",
-    "RunDirError", "TrainingDiverged", "TrajectoryGenerator", "border_score", "collect_activity",
-    "config_from_namespace", "evaluate", "iter_activity", "lattice_symmetry", "list_checkpoints",
-    "load_config", "load_ensemble", "load_model", "load_pretrained", "model_card",
-    "model_rate_maps", "rate_maps", "read_csv", "save_model", "smooth", "spacing_orientation",
-    "train",
-]
+__all__ = sorted(_HOME, key=str.lower)
+
+
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module 'gridcells' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])

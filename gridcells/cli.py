@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .config import ConfigError, load_config, parse_overrides
+from gridcells.world.config import load_config
+from gridcells.world.params import ConfigError, parse_overrides
 
 
 def _train(args) -> int:
-    from .training import train
+    from gridcells.training.loop import train
 
     cfg = load_config(args.params, **parse_overrides(args.overrides))
     result = train(cfg, args.run_dir, resume=args.resume, progress=not args.quiet)
@@ -20,20 +21,20 @@ def _train(args) -> int:
 
 
 def _sweep(args) -> int:
-    from .sweep import run_cli
+    from gridcells.sweep.client import run_cli
 
     return run_cli(args)
 
 
 def _run(args) -> int:
-    from .pipeline import run_notebook
+    from gridcells.book.pipeline import run_notebook
 
     run_notebook(args.notebook, args.params, dict(args.p or []), output=args.output)
     return 0
 
 
 def _book(args) -> int:
-    from .pipeline import build_book
+    from gridcells.book.pipeline import build_book
 
     build_book(args.params, dict(args.p or []), execute=not args.no_execute)
     return 0
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides")
     t.set_defaults(func=_train)
 
-    from .sweep import add_arguments as sweep_arguments
+    from gridcells.sweep.client import add_arguments as sweep_arguments
 
     s = sub.add_parser("sweep", help="train many seeds (or a grid of overrides) on Dask, "
                        "screened early by the shared lattice")

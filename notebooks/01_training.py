@@ -62,20 +62,23 @@ elif os.path.basename(os.getcwd()) == "notebooks":
 # %% tags=["remove-cell"]
 import time
 
+import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import book_network, plotting, recorded, report, sentences
-from gridcells.evaluation import (
+from gridcells.analysis.evaluation import (
     CRITERIA_BATCHES,
     CRITERIA_SEED_OFFSET,
     CRITERIA_SEQUENCE_LENGTH,
     criteria_evaluation,
     criteria_sentence,
 )
-from gridcells.pipeline import GENERATED
-from gridcells.pretrained import install_pretrained, model_card
+from gridcells.book import network as book_network
+from gridcells.book import plots, report, sentences
+from gridcells.book.pipeline import GENERATED
+from gridcells.records import experiments as recorded
+from gridcells.shipped.pretrained import install_pretrained, model_card
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"  # any params file; single values: papermill -p NAME VALUE
@@ -95,7 +98,7 @@ report.show_network_notice()
 # book therefore does not stake itself on one seed: it screens the seeds of its params file
 # ({param}`screen_seeds`) in their fixed order, two at a time, with the sweep's own rule, finishes
 # the first that leans hexagonal, and keeps it if it meets the recipe
-# (`gridcells.book_network`). {glue:text}`network_sentence`
+# (`gridcells.book.network`). {glue:text}`network_sentence`
 
 # %% tags=["remove-cell"]
 selection = report.selection()
@@ -159,14 +162,14 @@ glue("hardware", report.hardware(cfg), display=False)
 
 # %% tags=["hide-input"]
 if history:
-    fig, _ = plotting.training_curves(history, gridness)
+    fig, _ = plots.training_curves(history, gridness)
 else:
-    fig, ax = plotting.plt.subplots(figsize=(6, 1), layout="constrained")
+    fig, ax = plt.subplots(figsize=(6, 1), layout="constrained")
     ax.text(0.5, 0.5, f"shipped model {cfg.pretrained}: trained elsewhere (see its card)",
             ha="center", va="center")
     ax.axis("off")
 glue("fig-training-curves", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-training-curves
@@ -183,7 +186,7 @@ plotting.plt.close(fig)
 # ```
 #
 # ## The trained network on fresh trajectories
-# Judged as every run of the recipe is judged (`gridcells.evaluation.criteria_evaluation`,
+# Judged as every run of the recipe is judged (`gridcells.analysis.evaluation.criteria_evaluation`,
 # the same protocol as the recipe tables and the ensemble's cards): all units, on
 # {glue:text}`eval_paths:d` fresh paths of {glue:text}`eval_len:d` steps (seed
 # {glue:text}`eval_seed:d`), never seen in training ({numref}`tab-evaluation`). A decoding
@@ -221,15 +224,15 @@ glue("tab-evaluation-md", Markdown(report.evaluation_table({"this network": row}
 # ```
 
 # %% tags=["hide-input"]
-fig, _ = plotting.ratemap_gallery(maps.maps, scores.score_60)
+fig, _ = plots.ratemap_gallery(maps.maps, scores.score_60)
 fig.savefig(f"{run_dir}/ratemaps.png")
 GENERATED.mkdir(parents=True, exist_ok=True)
 fig.savefig(GENERATED / "ratemaps.png")  # the book's introduction shows it
 glue("fig-gallery", fig, display=False)
-plotting.plt.close(fig)
-fig, _ = plotting.task_schematic()  # the introduction's schematic of the task and network
+plt.close(fig)
+fig, _ = plots.task_schematic()  # the introduction's schematic of the task and network
 fig.savefig(GENERATED / "schematic.png")
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-gallery
@@ -250,9 +253,9 @@ plotting.plt.close(fig)
 
 # %% tags=["hide-input"]
 lattice_rows = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
-fig, _ = plotting.lattice_race(lattice_rows)
+fig, _ = plots.lattice_race(lattice_rows)
 glue("fig-lattice-race", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 # every seed screened without selection, judged by the sweep's rule (as the ensemble and
 # emergence chapters count them)
 odds = recorded.recipe_odds()

@@ -58,14 +58,16 @@ elif os.path.basename(os.getcwd()) == "notebooks":
     os.chdir("..")
 
 # %% tags=["remove-cell"]
+import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, report, sentences, study
-from gridcells.population import population
+from gridcells.analysis.population import population
+from gridcells.book import plots, report, sentences
+from gridcells.predictive import study
 from gridcells.stats import rayleigh_p_value
 
 # %% tags=["parameters", "remove-cell"]
@@ -100,9 +102,9 @@ glue("n_grid", len(grid_units), display=False)
 glue("share_grid", len(grid_units) / len(s60), display=False)
 glue("tab-ratemaps-md", Markdown(report.evaluation_table({"this network": ev.row()})),
      display=False)
-fig, _ = plotting.ratemap_gallery(maps.maps, s60)
+fig, _ = plots.ratemap_gallery(maps.maps, s60)
 glue("fig-ratemap-gallery", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-ratemap-gallery
@@ -128,17 +130,17 @@ plotting.plt.close(fig)
 # ring that gave each its score.
 
 # %% tags=["hide-input"]
-fig, _ = plotting.score_histogram({"score 60": s60, "score 90": scores.score_90},
+fig, _ = plots.score_histogram({"score 60": s60, "score 90": scores.score_90},
                                   xlabel="grid score")
 glue("fig-score-hist", fig, display=False)
-plotting.plt.close(fig)
-best = plotting.best_first(s60)[:4]
-fig, axes = plotting.plt.subplots(1, 4, figsize=(10, 2.6), layout="constrained")
+plt.close(fig)
+best = plots.best_first(s60)[:4]
+fig, axes = plt.subplots(1, 4, figsize=(10, 2.6), layout="constrained")
 for ax, u in zip(axes, best):
-    plotting.plot_sac(scores.sac[u], scores.mask_60[u], cfg.nbins, ax=ax,
+    plots.plot_sac(scores.sac[u], scores.mask_60[u], cfg.nbins, ax=ax,
                       title=f"unit {u}: score {s60[u]:.2f}", colorbar=ax is axes[-1])
 glue("fig-sacs", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-score-hist
@@ -179,8 +181,8 @@ glue("score_clause", sentences.score_comparison(
     float(np.nanmedian(s60[grid_units])) if len(grid_units) else float("nan"),
     here["median_score_90_grid"]) + ".", display=False)
 glue("n_interior", here["n_interior"], display=False)
-fig, axes = plotting.plt.subplots(1, 3, figsize=(10, 2.8), layout="constrained")
-plotting.score_histogram({"border score": border}, ax=axes[0], xlabel="border score",
+fig, axes = plt.subplots(1, 3, figsize=(10, 2.8), layout="constrained")
+plots.score_histogram({"border score": border}, ax=axes[0], xlabel="border score",
                          thresholds=(0.5,))
 axes[0].set_title("(a) all units", loc="left")
 sns.histplot(spacing_cm, bins=20, ax=axes[1], color="k")
@@ -192,10 +194,10 @@ axes[2].set_xlabel("grid orientation (deg)")
 axes[2].set_ylabel("units")
 axes[2].set_title("(c) units above 0.3", loc="left")
 glue("fig-geometry", fig, display=False)
-plotting.plt.close(fig)
-fig, _ = plotting.lattice_profile(maps.maps, label=f"{len(s60)} units")
+plt.close(fig)
+fig, _ = plots.lattice_profile(maps.maps, label=f"{len(s60)} units")
 glue("fig-lattice-profile", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-geometry
@@ -255,9 +257,9 @@ table.append(report.interval_row("mean [95 % CI]", ens, COLUMNS))
 if not twin:
     table.append(report.formatted_row("this book's network", here, COLUMNS))
 glue("tab-ensemble-maps-md", Markdown(report.markdown_table(table)), display=False)
-fig, axes = plotting.plt.subplots(2, 1, figsize=(6.5, 6), layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(6.5, 6), layout="constrained")
 spacings = {**{n: p.spacing_cm for n, p in pops.items()}, "this book": spacing_cm}
-plotting.by_network(spacings, ax=axes[0], highlight="this book", ylabel="grid spacing (cm)")
+plots.by_network(spacings, ax=axes[0], highlight="this book", ylabel="grid spacing (cm)")
 axes[0].set_title("(a) spacing of the grid units", loc="left")
 shares = {**{r["network"]: r["share_grid"] for r in rows}, "this book": here["share_grid"]}
 for i, (name, v) in enumerate(shares.items()):
@@ -269,7 +271,7 @@ axes[1].set_ylabel("share of units above 0.3")
 axes[1].legend(loc="lower left")
 axes[1].set_title("(b) grid share", loc="left")
 glue("fig-ensemble-maps", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 lo_share, hi_share = min(r["share_grid"] for r in others), max(r["share_grid"] for r in others)
 glue("ens_n", len(rows), display=False)
 glue("ens_share", ens["share_grid"]["mean"], display=False)

@@ -83,14 +83,18 @@ elif os.path.basename(os.getcwd()) == "notebooks":
 # %% tags=["remove-cell"]
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import book_network, plotting, report, sentences, study
-from gridcells.predictive import crosstab
-from gridcells.recorded import network_units
+from gridcells.book import network as book_network
+from gridcells.book import plots, report, sentences
+from gridcells.predictive import study
+from gridcells.predictive.classes import CLASSES, crosstab
+from gridcells.records.experiments import network_units, read_json
+from gridcells.stats import cluster_bootstrap_share, t_interval, wilson_interval, zero_share_bounds
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -123,7 +127,7 @@ result, activity = study.predictive_study(model, cfg)
 result.save(out_dir, cfg)
 sweep, main = result.sweep, result.classes["shift"]
 examples = np.argsort(-np.nan_to_num(main.peak_score, nan=-9))[:4]  # the best grid units
-fig, _ = plotting.shift_profiles(sweep.shifts_cm, sweep.score_60[:, examples],
+fig, _ = plots.shift_profiles(sweep.shifts_cm, sweep.score_60[:, examples],
                                  sweep.sharpness[:, examples], main.preferred_cm[examples],
                                  [f"unit {u}: {main.labels[u]}" for u in examples])
 glue("fig_shift_profiles", fig, display=False)
@@ -144,7 +148,7 @@ glue("fig_shift_profiles", fig, display=False)
 # {numref}`tab-truth`.
 
 # %% tags=["remove-cell"]
-truth = report.read_json(TRUTH)
+truth = read_json(TRUTH)
 rows = [{"sweep": r["sweep"], "estimator": r["estimator"], "units": r["n"],
          "within 3 cm (%)": 100 * r["within_3cm"], "within 1 step (%)": 100 * r["within_1step"],
          "peak on the edge": r["at_edge"]}
@@ -189,7 +193,7 @@ glue("truth_n", str(get["time", "sharpness"]["n"]), display=False)
 # false-positive rate is at most {glue:text}`fp_max` % at a nominal 5 %.
 
 # %% tags=["remove-cell"]
-fp = report.read_json(FALSE_POS)
+fp = read_json(FALSE_POS)
 rows, worst = [], 0.0
 for noise_kind, rates in fp["rates"].items():
     for key, v in rates.items():
@@ -246,7 +250,7 @@ glue("live_shift_where", (": within about a step of the present position"
      display=False)
 glue("window_cm", f"{cfg.max_lag * result.cm_per_step:.1f}", display=False)
 glue("cm_per_step", f"{result.cm_per_step:.2f}", display=False)
-fig, _ = plotting.classification_panels(main, cfg.min_shift_cm, title="shift criterion")
+fig, _ = plots.classification_panels(main, cfg.min_shift_cm, title="shift criterion")
 glue("fig_classes", fig, display=False)
 
 # %% [markdown]
@@ -264,7 +268,7 @@ glue("fig_classes", fig, display=False)
 # ```
 
 # %% tags=["remove-cell"]
-fig, _ = plotting.lag_heatmaps(sweep.shifts_cm, sweep.score_60, main.labels,
+fig, _ = plots.lag_heatmaps(sweep.shifts_cm, sweep.score_60, main.labels,
                                main.preferred_cm)
 glue("fig_lag_heatmaps", fig, display=False)
 
@@ -287,7 +291,7 @@ glue("fig_lag_heatmaps", fig, display=False)
 # units within 3 cm in both).
 
 # %% tags=["remove-cell"]
-from gridcells.shift_estimate import injection_control  # noqa: E402
+from gridcells.predictive.shift_estimate import injection_control  # noqa: E402
 
 units = np.flatnonzero(main.labels != "low-grid")
 if len(units) < 4:  # tiny networks: the best-scoring units stand in
@@ -301,7 +305,7 @@ glue("inj_neg_cm", f"{neg['injected_cm']:+.1f}", display=False)
 glue("inj_pos_median", f"{pos['median_change_cm']:+.1f}", display=False)
 glue("inj_neg_median", f"{neg['median_change_cm']:+.1f}", display=False)
 glue("inj_within", f"{100 * min(pos['within_3cm'], neg['within_3cm']):.0f}", display=False)
-fig, ax = plotting.plt.subplots(figsize=(4, 3), layout="constrained")
+fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
 for r, colour in ((neg, "tab:blue"), (pos, "tab:red")):
     lo, hi = r["change_5_95_cm"]
     ax.errorbar([r["injected_cm"]], [r["median_change_cm"]],
@@ -312,7 +316,7 @@ ax.plot([-lim, lim], [-lim, lim], "k:", lw=0.8)
 ax.set_xlabel("injected shift (cm)")
 ax.set_ylabel("change of the estimate (cm)")
 glue("fig_injection", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig_injection
@@ -352,7 +356,7 @@ table = crosstab(earlier, main)
 for r in table:
     r["earlier analysis"] = r.pop("fork")
 glue("tab-earlier-md", Markdown(report.markdown_table(table, ["earlier analysis"] + [
-    c for c in gc.predictive.CLASSES if any(c in r for r in table)])), display=False)
+    c for c in CLASSES if any(c in r for r in table)])), display=False)
 e_pred = earlier.labels == "predictive"
 glue("earlier_pred", str(int(e_pred.sum())), display=False)
 glue("earlier_survive", str(int((e_pred & pred).sum())), display=False)
@@ -401,7 +405,7 @@ glue("tab-networks-md", Markdown(report.markdown_table(
     [{v: r.get(k) for k, v in cols.items()} for r in nets], digits=3)), display=False)
 independent = recorded if len(recorded) >= 2 else nets
 share = [100 * r["predictive_share_of_grid"] for r in independent]
-m, lo, hi = gc.stats.t_interval(share)
+m, lo, hi = t_interval(share)
 glue("n_networks", str(len(share)), display=False)
 glue("net_share_mean", f"{m:.1f}", display=False)
 glue("net_share_lo", f"{max(lo, 0):.1f}" if np.isfinite(lo) else "n/a", display=False)
@@ -410,16 +414,16 @@ glue("net_pred_total", str(sum(r["shift_predictive"] for r in independent)), dis
 glue("net_grid_total", str(sum(r["grid_units"] for r in independent)), display=False)
 k_pred = sum(r["shift_predictive"] for r in independent)
 n_grid = sum(r["grid_units"] for r in independent)
-pool_lo, pool_hi = gc.stats.wilson_interval(k_pred, n_grid)
+pool_lo, pool_hi = wilson_interval(k_pred, n_grid)
 glue("net_pool", f"{100 * k_pred / max(n_grid, 1):.1f}", display=False)
 glue("net_pool_lo", f"{100 * pool_lo:.1f}", display=False)
 glue("net_pool_hi", f"{100 * pool_hi:.1f}", display=False)
 # units of one network share a lattice: intervals that resample whole networks, and with no
 # predictive unit at all the two one-sided bounds between which the truth lies
 sizes = [r["grid_units"] for r in independent]
-_, clu_lo, clu_hi = gc.stats.cluster_bootstrap_share(
+_, clu_lo, clu_hi = cluster_bootstrap_share(
     [r["shift_predictive"] for r in independent], sizes, seed=cfg.rng_seed)
-ind_bound, clu_bound = gc.stats.zero_share_bounds(sizes)
+ind_bound, clu_bound = zero_share_bounds(sizes)
 glue("net_share_interval", f"bootstrap over networks {100 * clu_lo:.1f} to {100 * clu_hi:.1f} %"
      if k_pred else f"none in any network: at most {100 * ind_bound:.1f} % if units were "
      f"independent, at most {100 * clu_bound:.0f} % if the units of a network were all alike "
@@ -429,7 +433,7 @@ glue("net_share_interval", f"bootstrap over networks {100 * clu_lo:.1f} to {100 
 o_k = [r["ouchi_predictive"] for r in independent]
 o_n = [sum(v for key, v in r.items() if key.startswith("ouchi_") and key != "ouchi_low-grid")
        for r in independent]
-o_share, o_lo, o_hi = gc.stats.cluster_bootstrap_share(o_k, o_n, seed=cfg.rng_seed)
+o_share, o_lo, o_hi = cluster_bootstrap_share(o_k, o_n, seed=cfg.rng_seed)
 glue("ouchi_net_k", str(sum(o_k)), display=False)
 glue("ouchi_net_n", str(sum(o_n)), display=False)
 glue("ouchi_net_share", f"{100 * o_share:.1f}", display=False)
@@ -475,14 +479,14 @@ glue("ouchi_net_with", str(sum(k > 0 for k in o_k)), display=False)
 # **Power.** Would the analysis have seen a predictive minority had there been one? A known
 # share of a network's own grid units is advanced by a known shift, and the per-unit
 # detection and false-positive rates give the chance that the count of predictive labels
-# exceeds what unshifted units give at 5 % (`gridcells.power`,
+# exceeds what unshifted units give at 5 % (`gridcells.predictive.power`,
 # `benchmarks/results/predictive_power.json`). {glue:text}`power_sentence`
 
 # %% tags=["remove-cell"]
 CONTROLS = Path("experiments/results/predictive_controls.jsonl")
 controls = report.latest_rows(str(CONTROLS), "network")
 glue("control_sentence", sentences.positive_control_sentence(controls), display=False)
-POWER = report.read_json("benchmarks/results/predictive_power.json")
+POWER = read_json("benchmarks/results/predictive_power.json")
 glue("power_sentence", sentences.power_sentence(
     POWER["headline"]["network"]["shift"]["0"], POWER["headline"]["network"]["ouchi"]["0"],
     f"the grid units of {POWER['book_network']['name']}, a minority of them advanced"),

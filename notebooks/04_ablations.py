@@ -52,13 +52,17 @@ elif os.path.basename(os.getcwd()) == "notebooks":
     os.chdir("..")
 
 # %% tags=["remove-cell"]
+import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, recorded, report, sentences, study
-from gridcells.predictive import PredictiveResult
+from gridcells.book import plots, report, sentences
+from gridcells.predictive import study
+from gridcells.predictive.classes import PredictiveResult
+from gridcells.records import experiments as recorded
+from gridcells.stats import t_interval
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -96,11 +100,11 @@ else:
             f"it decodes at {fmt(abl.intact_error_cm)} cm intact.")
     glue("abl_live_sentence", none, display=False)
     glue("abl_live_text", none, display=False)
-fig, ax = plotting.plt.subplots(figsize=(4.5, 3.2), layout="constrained")
-plotting.ablation_bars(abl.intact_error_cm, abl.predictive_error_cm, abl.random_errors_cm,
+fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
+plots.ablation_bars(abl.intact_error_cm, abl.predictive_error_cm, abl.random_errors_cm,
                        abl.zero_lag_errors_cm, ax=ax)
 glue("fig_ablation", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig_ablation
@@ -166,12 +170,12 @@ else:
          f"{fmt(row_e['all_gridness'])})", display=False)
     glue("earlier_matched_clause", ", which has nothing to match here", display=False)
     glue("earlier_verdict", "", display=False)
-fig, ax = plotting.plt.subplots(figsize=(5, 3.2), layout="constrained")
-plotting.ablation_bars(abl_e.intact_error_cm, abl_e.predictive_error_cm,
+fig, ax = plt.subplots(figsize=(5, 3.2), layout="constrained")
+plots.ablation_bars(abl_e.intact_error_cm, abl_e.predictive_error_cm,
                        abl_e.random_errors_cm, abl_e.zero_lag_errors_cm, ax=ax,
                        matched=abl_e.matched_errors_cm)
 glue("fig_ablation_earlier", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig_ablation_earlier
@@ -234,7 +238,7 @@ if not with_pred:
                     + ab["equivalence"])
 else:
     d = [r["err_predictive_cm"] - r["err_random_mean_cm"] for r in with_pred]
-    m, lo, hi = gc.stats.t_interval(d)
+    m, lo, hi = t_interval(d)
     verdict = (f"In the {len(with_pred)} networks with predictive units, silencing them costs "
                f"{m:.2f} cm more than random sets on average (95 % interval {lo:.2f} to "
                f"{hi:.2f}).")

@@ -22,7 +22,7 @@
 # $\Sigma$ and on the nonlinearity. Here the dynamics are simulated until they stop moving,
 # and every final map is first asked whether it is a pattern at all (power on $\Sigma$'s
 # ring, smooth, at least two periods in the box) before it is called hexagonal, square,
-# stripes or irregular (`gridcells.pattern_classes`; on synthetic maps with a known answer
+# stripes or irregular (`gridcells.theory.classes`; on synthetic maps with a known answer
 # the rule labels {glue:text}`bench_accuracy:.1%` right and calls
 # {glue:text}`bench_fake_lattices:d` of {glue:text}`bench_fake:d` blobs and noise maps a
 # lattice, `benchmarks/results/pattern_classes.json`).
@@ -65,16 +65,17 @@ elif os.path.basename(os.getcwd()) == "notebooks":
 import json
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import pattern_classes as pc
-from gridcells import pattern_formation as pf
-from gridcells import pattern_verdicts as pv
-from gridcells import plotting, report
-from gridcells.population import population
+from gridcells.analysis.population import population
+from gridcells.book import plots, report
+from gridcells.theory import classes as pc
+from gridcells.theory import simulation as pf
+from gridcells.theory import verdicts as pv
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -101,10 +102,10 @@ glue("bench_fake", bench["blobs_and_noise"], display=False)
 # %% tags=["hide-input"]
 covs = {"DoG": pf.covariance(cfg.replace(DoG=True)),
         "Gaussian": pf.covariance(cfg.replace(DoG=False))}
-fig, _ = plotting.covariance_panels(covs["DoG"].kernel, covs["DoG"].power, covs["DoG"].k_peak,
+fig, _ = plots.covariance_panels(covs["DoG"].kernel, covs["DoG"].power, covs["DoG"].k_peak,
                                     box_width=cfg.box_width)
 glue("fig-pf-covariance", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 glue("predicted_cm", float(covs["DoG"].predicted_spacing * 100), display=False)
 for tuning, cov in covs.items():
     glue(f"ring_cycles_{tuning}", float(cov.k_peak * cfg.box_width / (2 * np.pi)),
@@ -128,7 +129,7 @@ for tuning, cov in covs.items():
 #
 # ## The dynamics, run to convergence
 # Each cell's state $u$ follows $u \leftarrow u + \eta(-u + \lambda \Sigma' f(u))$, $\Sigma'$
-# scaled to top eigenvalue 1 (`gridcells.pattern_formation.simulate`): ReLU and linear states
+# scaled to top eigenvalue 1 (`gridcells.theory.simulation.simulate`): ReLU and linear states
 # are renormalised every step, tanh states are bounded by the saturation itself, with a gain
 # $\lambda$ that places them past onset but short of $\pm 1$. The multi-cell version removes
 # from each cell's drive the parts along the earlier cells' patterns {cite}`sanger1989`.
@@ -172,7 +173,7 @@ glue("pf_converged", sum(r["converged"] for r in rows), display=False)
 glue("pf_runs", len(rows), display=False)
 glue("tab-pf-md", Markdown(report.markdown_table(rows)), display=False)
 
-fig, axes = plotting.plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained", sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained", sharey=True)
 for ax, tuning in zip(axes, covs):
     for key, sim in sims.items():
         if key.startswith("dog" if tuning == "DoG" else "gauss"):
@@ -184,7 +185,7 @@ for ax, tuning in zip(axes, covs):
 axes[0].set_ylabel("objective (median over cells)")
 axes[1].legend(fontsize=7)
 glue("fig-pf-convergence", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-pf-convergence
@@ -209,20 +210,20 @@ plotting.plt.close(fig)
 # %% tags=["hide-input"]
 SHOWN = 4
 keys = list(sims)
-fig, axes = plotting.plt.subplots(len(keys), SHOWN,
-                                  figsize=(SHOWN * plotting.MAP_INCHES + 1.2,
-                                           len(keys) * plotting.MAP_INCHES),
+fig, axes = plt.subplots(len(keys), SHOWN,
+                                  figsize=(SHOWN * plots.MAP_INCHES + 1.2,
+                                           len(keys) * plots.MAP_INCHES),
                                   layout="constrained")
 for r, key in enumerate(keys):
     for j in range(SHOWN):
         m = sims[key].patterns[j]
         span = np.ptp(m) or 1.0
-        plotting.show_map((m - m.min()) / span, axes[r, j], classes[key].label[j],
+        plots.show_map((m - m.min()) / span, axes[r, j], classes[key].label[j],
                           colorbar=None, vmin=0, vmax=1)
     axes[r, 0].set_ylabel(key.replace("_", " "), fontsize=7)
-plotting.shared_colorbar(fig, axes, label="pattern (its own min to max)")
+plots.shared_colorbar(fig, axes, label="pattern (its own min to max)")
 glue("fig-pf-patterns", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-pf-patterns
@@ -235,7 +236,7 @@ plotting.plt.close(fig)
 # ## The paper side by side
 # What {cite:t}`sorscher2019` report per condition (as summarised in this project's
 # reference notes), beside what the simulations above give ({numref}`tab-pf-paper`). The
-# verdict rules (`gridcells.pattern_verdicts`) say "inconclusive" when fewer than half of
+# verdict rules (`gridcells.theory.verdicts`) say "inconclusive" when fewer than half of
 # the maps are patterns, so noise and single fields cannot pass them.
 
 # %% tags=["hide-input"]
@@ -292,7 +293,7 @@ glue("ens_spacing_lo", interval["lo"], display=False)
 glue("ens_spacing_hi", interval["hi"], display=False)
 glue("ens_n", interval["n"], display=False)
 glue("spacing_ratio", interval["ratio"], display=False)
-fig, ax = plotting.plt.subplots(figsize=(5, 3), layout="constrained")
+fig, ax = plt.subplots(figsize=(5, 3), layout="constrained")
 ax.scatter(range(len(ens_spacing)), list(ens_spacing.values()), color="k", s=15,
            label="network module spacing")
 if np.isfinite(interval["lo"]):
@@ -308,7 +309,7 @@ ax.set_xticks(range(len(ens_spacing)), list(ens_spacing), rotation=45, ha="right
 ax.set_ylabel("grid spacing (cm)")
 ax.legend(fontsize=7)
 glue("fig-pf-spacing", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-pf-spacing

@@ -35,7 +35,7 @@
 # {cite:t}`gardner2022` showed this in recorded grid modules by persistent homology:
 # Betti numbers (1, 2, 1) (one component, two independent loops, one cavity), with long bars
 # in H1 and H2. This chapter applies the same test to the trained networks
-# (`gridcells.topology`): units of one module, their population vectors over space, PCA to
+# (`gridcells.topology.homology`): units of one module, their population vectors over space, PCA to
 # six dimensions, an even subsample, the Vietoris-Rips persistence up to H2 (`ripser`,
 # coefficients Z/47), and Betti numbers read against shuffled populations.
 
@@ -60,14 +60,16 @@ elif os.path.basename(os.getcwd()) == "notebooks":
 # %% tags=["remove-cell"]
 import time
 
+import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown, display
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, report, sentences
-from gridcells import plotting_topology as pt
-from gridcells import topology as T
+from gridcells.book import plots, report, sentences
+from gridcells.topology import homology
+from gridcells.topology.network import analyse_network
+from gridcells.topology.synthetic import random_maps, synthetic_module
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -121,21 +123,21 @@ report.show_network_notice()
 n = cfg.topology_nbins
 s = n / 40  # spacings below are given in bins of a 40-bin map
 truth = [
-    ("hexagonal, spacing 9, 10 deg", True, T.synthetic_module(80, n, 9 * s, 10, "hex", 0, 1)),
+    ("hexagonal, spacing 9, 10 deg", True, synthetic_module(80, n, 9 * s, 10, "hex", 0, 1)),
     ("hexagonal, spacing 13, 40 deg, noise 0.1", True,
-     T.synthetic_module(80, n, 13 * s, 40, "hex", 0.1, 2)),
-    ("square, spacing 9, 20 deg", True, T.synthetic_module(80, n, 9 * s, 20, "square", 0, 3)),
+     synthetic_module(80, n, 13 * s, 40, "hex", 0.1, 2)),
+    ("square, spacing 9, 20 deg", True, synthetic_module(80, n, 9 * s, 20, "square", 0, 3)),
     ("square, spacing 12, 0 deg, noise 0.1", True,
-     T.synthetic_module(80, n, 12 * s, 0, "square", 0.1, 8)),
-    ("smooth random maps", False, T.random_maps(80, n, 2 * s, seed=4)),
-    ("white-noise maps", False, T.random_maps(80, n, 0, seed=5)),
+     synthetic_module(80, n, 12 * s, 0, "square", 0.1, 8)),
+    ("smooth random maps", False, random_maps(80, n, 2 * s, seed=4)),
+    ("white-noise maps", False, random_maps(80, n, 0, seed=5)),
     ("two modules mixed (9 and 13.7)", False,
-     np.concatenate([T.synthetic_module(40, n, 9 * s, 10, "hex", 0, 5),
-                     T.synthetic_module(40, n, 13.7 * s, 37, "hex", 0, 6)])),
+     np.concatenate([synthetic_module(40, n, 9 * s, 10, "hex", 0, 5),
+                     synthetic_module(40, n, 13.7 * s, 37, "hex", 0, 6)])),
 ]
 truth_rows, n_right = [], 0
 for label, torus, maps in truth:
-    top = T.population_topology(maps, **settings)
+    top = homology.population_topology(maps, **settings)
     n_right += top.is_torus == torus
     truth_rows.append({"population": label, "expected": "torus" if torus else "no torus",
                        **top.row()})
@@ -161,7 +163,7 @@ glue("truth_total", len(truth), display=False)
 
 # %% tags=["hide-input"]
 t0 = time.perf_counter()
-live = T.analyse_network(model, cfg, seed)
+live = analyse_network(model, cfg, seed)
 live_seconds = time.perf_counter() - t0
 sel = live.selection
 display(Markdown(
@@ -192,34 +194,34 @@ glue("margin_cm", cfg.topology_margin * 100, display=False)
 
 # %% tags=["hide-input"]
 if live.full is not None:
-    fig, ax = pt.barcodes(live.full, title="whole box")
+    fig, ax = plots.barcodes(live.full, title="whole box")
     glue("fig_live_barcodes", fig, display=False)
-    plotting.plt.close(fig)
+    plt.close(fig)
     if live.interior is not None:
-        fig, ax = pt.barcodes(live.interior, title="interior")
+        fig, ax = plots.barcodes(live.interior, title="interior")
     else:
-        fig, ax = plotting.plt.subplots(figsize=(3, 1))
+        fig, ax = plt.subplots(figsize=(3, 1))
         ax.text(0.5, 0.5, "no interior analysis", ha="center")
     glue("fig_live_interior", fig, display=False)
-    plotting.plt.close(fig)
-    coords = T.toroidal_coordinates(live.full)
-    fig = plotting.plt.figure(figsize=(9, 3), layout="constrained")
+    plt.close(fig)
+    coords = homology.toroidal_coordinates(live.full)
+    fig = plt.figure(figsize=(9, 3), layout="constrained")
     ax3 = fig.add_subplot(1, 3, 1, projection="3d")
     first = coords[np.searchsorted(live.full.point_bins, live.full.bins), 0]
-    pt.point_cloud_3d(live.full, n, ax=ax3, color=first, cmap="twilight",
+    plots.point_cloud_3d(live.full, n, ax=ax3, color=first, cmap="twilight",
                       title=f"{live.full.n_units} units (PCs 1-3)")
-    pt.toroidal_maps(coords, live.full.point_bins, n, ax=[fig.add_subplot(1, 3, 2),
+    plots.toroidal_maps(coords, live.full.point_bins, n, ax=[fig.add_subplot(1, 3, 2),
                                                           fig.add_subplot(1, 3, 3)],
                      box=(model.cfg.box_width, model.cfg.box_height))
     glue("fig_live_cloud", fig, display=False)
-    plotting.plt.close(fig)
+    plt.close(fig)
 else:
     for name in ("fig_live_barcodes", "fig_live_interior", "fig_live_cloud"):
-        fig, ax = plotting.plt.subplots(figsize=(3, 1))
+        fig, ax = plt.subplots(figsize=(3, 1))
         ax.text(0.5, 0.5, "no module: too few grid units", ha="center")
         ax.axis("off")
         glue(name, fig, display=False)
-        plotting.plt.close(fig)
+        plt.close(fig)
 
 # %% [markdown]
 # :::{glue:figure} fig_live_barcodes
@@ -258,7 +260,7 @@ shipped, labels = {}, {"live": f"this book's ({cfg.Ng} units)"}
 for name, label in (("default", "shipped CPU model"), ("paper", "paper model (GPU)")):
     net = gc.load_pretrained(name)
     # the interior check only where a module exists to check (the paper model: bands)
-    shipped[name] = T.analyse_network(net, cfg, seed, interior=name == "default")
+    shipped[name] = analyse_network(net, cfg, seed, interior=name == "default")
     labels[name] = f"{label} ({net.cfg.Ng} units)"
     del net
 results = {"live": live, **shipped}
@@ -278,17 +280,17 @@ tori = sum(r.full is not None and r.full.is_torus for r in results.values())
 glue("n_tori_full", int(tori), display=False)
 
 # %% tags=["hide-input"]
-fig, axes = plotting.plt.subplots(2, 3, figsize=(9.6, 5), layout="constrained")
+fig, axes = plt.subplots(2, 3, figsize=(9.6, 5), layout="constrained")
 for row, (name, r) in zip(axes, shipped.items()):
     if r.full is not None:
-        pt.barcodes(r.full, ax=row, title=None)
+        plots.barcodes(r.full, ax=row, title=None)
         row[0].set_ylabel(labels[name], fontsize=8)
     else:
         row[1].text(0.5, 0.5, f"{labels[name]}: no module", ha="center")
         for a in row:
             a.axis("off")
 glue("fig_shipped_barcodes", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} tab-topology-networks-md

@@ -60,16 +60,17 @@ elif os.path.basename(os.getcwd()) == "notebooks":
     os.chdir("..")
 
 # %% tags=["remove-cell"]
+import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 from IPython.display import Markdown
 from myst_nb import glue
 
-from gridcells import plotting, recorded, report
-from gridcells.ensemble import ensemble_rows, throughput
-from gridcells.pretrained import DATA
+from gridcells.book import plots, report
+from gridcells.records import experiments as recorded
+from gridcells.shipped.ensemble import ensemble_rows, throughput
+from gridcells.shipped.pretrained import DATA
 from gridcells.stats import t_interval
-from gridcells.sweep import read_sweep
+from gridcells.sweep.table import read_sweep
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -77,6 +78,7 @@ run_dir = None
 
 # %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
+plots.set_style()  # the book's figure style (resolution, sizes) for the plots drawn here
 rows = ensemble_rows()
 sweep_rows = read_sweep(DATA / "ensemble" / "sweep.jsonl")
 
@@ -91,16 +93,13 @@ for key, col, scale, fmt in (("ens_err", "err_cm", 1, ".2f"), ("ens_frac", "frac
                              ("ens_best", "best64_mean", 1, ".2f")):
     m, lo, hi = t_interval([scale * r[col] for r in rows])
     glue(key, f"{m:{fmt}} ({lo:{fmt}} to {hi:{fmt}})", display=False)
-fig, axes = plotting.plt.subplots(1, 3, figsize=(9, 2.8), layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(plots.MAX_WIDTH, 2.8), layout="constrained")
 for ax, (col, label, line) in zip(axes, (("err_cm", "decoding error (cm)", 6.0),
                                          ("frac_above_03", "share of units above 0.3", 0.4),
                                          ("best64_mean", "best-64 mean grid score", 1.0))):
-    sns.stripplot(y=[r[col] for r in rows], ax=ax, color="k", size=6)
-    ax.axhline(line, color="tab:red", ls="--", lw=1)
-    ax.set_ylabel(label)
-    ax.set_xticks([])
+    plots.network_strip([r[col] for r in rows], ax=ax, threshold=line, label=label)
 glue("fig_ensemble", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 table = [{"network": r["network"], "error (cm)": r["err_cm"], "above 0.3": r["frac_above_03"],
           "best-64": r["best64_mean"], "hexagonal order": r["hex_order"],
           "square order": r["square_order"], "meets": "yes" if r["meets"] else "no",
@@ -151,7 +150,7 @@ glue("n_screened", str(len(sweep_rows)), display=False)
 # ```{glue:figure} tab-sweep-md
 # :name: tab-sweep
 #
-# The sweep table (`gridcells/data/ensemble/sweep.jsonl`, `gridcells.sweep.read_sweep`): the
+# The sweep table (`gridcells/data/ensemble/sweep.jsonl`, `gridcells.sweep.client.read_sweep`): the
 # lattice orders at the screening step and the verdict; error, share above 0.3, best-64 and
 # "meets" are the final judgement of the runs that finished (a dash for the runs stopped at
 # step 3000).
@@ -207,7 +206,7 @@ glue("tab-yield-md", Markdown(report.markdown_table(display_rows)), display=Fals
 #
 # Networks that meet the recipe per hour of a screened sweep, from the measured per-seed
 # times, the share of seeds that lean hexagonal at step 3000 and the share of finished seeds
-# that meet the recipe (gridcells.ensemble.throughput).
+# that meet the recipe (gridcells.shipped.ensemble.throughput).
 # ```
 #
 # A full run takes {glue:text}`full_2t` s on one worker with two threads, a screen to step

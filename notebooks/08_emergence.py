@@ -56,12 +56,15 @@ elif os.path.basename(os.getcwd()) == "notebooks":
     os.chdir("..")
 
 # %% tags=["remove-cell"]
+import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
 
-from gridcells import emergence, plotting, recorded, report
-from gridcells.sweep import ScreenRule
+from gridcells.book import plots, report
+from gridcells.records import emergence
+from gridcells.records import experiments as recorded
+from gridcells.sweep.plan import ScreenRule
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -79,7 +82,7 @@ ODDS = "experiments/results/odds_screens.jsonl"
 # `experiments/odds_queue.sh`; the table is `experiments/results/odds_screens.jsonl`). A
 # seed leans hexagonal when the sweep's rule passes at step 3000: {glue:text}`rule_text`.
 # The recipe's own odds come from every seed screened without selection
-# (`gridcells.recorded.recipe_screens`, the training chapter's odds).
+# (`gridcells.records.experiments.recipe_screens`, the training chapter's odds).
 
 # %% tags=["remove-cell"]
 base = recorded.recipe_odds(rule)
@@ -95,9 +98,9 @@ glue("base_share", f"{100 * k0 / n0:.0f}", display=False)
 glue("base_lo", f"{100 * lo0:.0f}", display=False)
 glue("base_hi", f"{100 * hi0:.0f}", display=False)
 glue("map_sentence", emergence.map_sentence(table, baseline), display=False)
-fig, _ = plotting.odds_map(table, baseline=baseline)
+fig, _ = plots.odds_map(table, baseline=baseline)
 glue("fig-odds-map", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 glue("tab-odds-md", Markdown(report.markdown_table(
     [{"setting": r["setting"], "seeds screened": r["screened"], "lean hexagonal":
       r["hexagonal"], "share": f"{100 * r['share']:.0f} %", "Wilson 95 %":

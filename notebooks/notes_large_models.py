@@ -41,13 +41,16 @@ elif os.path.basename(os.getcwd()) == "notebooks":
     os.chdir("..")
 
 # %% tags=["remove-cell"]
+import matplotlib.pyplot as plt
 from IPython.display import Markdown
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells import plotting, report, sentences
-from gridcells import recorded as rc
-from gridcells.pretrained import model_card
+from gridcells.analysis.evaluation import missed_criteria
+from gridcells.book import plots, report, sentences
+from gridcells.records import experiments as rc
+from gridcells.rundir.history import read_stages
+from gridcells.shipped.pretrained import model_card
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -77,7 +80,7 @@ rc.glue_all({
         [r["frac_above_03"] for r in scaled], percent=True),
     "larger_n": len(larger), "larger_meet": sum(r["meets"] for r in larger),
     "shipped_best64": card["evaluation"]["best64_mean"],
-    "shipped_missed": rc.listing(rc.missed_criteria(card["evaluation"]))})
+    "shipped_missed": rc.listing(missed_criteria(card["evaluation"]))})
 
 # %% [markdown]
 # ## Larger networks on the CPU
@@ -111,9 +114,9 @@ glue("tab-shipped-md", Markdown(report.evaluation_table(
     {"model card": shipped_card["evaluation"], "measured now": shipped_ev.row()})),
     display=False)
 glue("tab-shipped-stages-md", Markdown(report.stages_table(shipped_card)), display=False)
-fig, _ = plotting.top_maps(shipped_maps.maps, shipped_scores.score_60)
+fig, _ = plots.top_maps(shipped_maps.maps, shipped_scores.score_60)
 glue("fig-shipped-top", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} tab-shipped-md
@@ -161,9 +164,9 @@ plotting.plt.close(fig)
 
 # %% tags=["hide-input"]
 paper_card = model_card("paper")
-paper_history, paper_gridness = gc.training.read_stages(
+paper_history, paper_gridness = read_stages(
     [f"experiments/results/paper_stage{k}" for k in (1, 2)])
-fig, _ = plotting.training_curves(paper_history, paper_gridness)
+fig, _ = plots.training_curves(paper_history, paper_gridness)
 stage_steps = [stage["steps"] for stage in paper_card["stages"]]
 rc.glue_all({f"paper_{key}": f"{round(value):,}".replace(",", " ") for key, value in {
     "stage1": stage_steps[0], "stage2": stage_steps[1], "steps": sum(stage_steps),
@@ -173,7 +176,7 @@ glue("paper_curve_share", rc.span([max(r["frac_above_03"] for r in paper_gridnes
 glue("paper_share", rc.span([paper_card["evaluation"]["frac_above_03"]], percent=True),
      display=False)
 glue("fig-paper-curves", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 paper = gc.load_pretrained("paper")
 q = paper_card["quick_check"]
 quick, _, _ = gc.evaluate(paper, n_batches=q["n_batches"], seed=q["eval_seed"],
@@ -195,12 +198,12 @@ glue("tab-paper-md", Markdown(report.evaluation_table(
 # the maps on this book's analysis batches (the card used 50; 4096 units cost ~1 s a batch)
 paper_ev, paper_maps, paper_scores = gc.evaluate(paper, n_batches=cfg.n_batches,
                                                  seed=paper_card["evaluation"]["eval_seed"])
-fig, _ = plotting.lattice_profile(paper_maps.maps, label=f"paper model ({paper.cfg.Ng} units)")
+fig, _ = plots.lattice_profile(paper_maps.maps, label=f"paper model ({paper.cfg.Ng} units)")
 glue("fig-paper-profile", fig, display=False)
-plotting.plt.close(fig)
-fig, _ = plotting.top_maps(paper_maps.maps, paper_scores.score_60)
+plt.close(fig)
+fig, _ = plots.top_maps(paper_maps.maps, paper_scores.score_60)
 glue("fig-paper-top", fig, display=False)
-plotting.plt.close(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-paper-curves

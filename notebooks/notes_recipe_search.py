@@ -44,9 +44,9 @@ elif os.path.basename(os.getcwd()) == "notebooks":
 from IPython.display import Markdown
 from myst_nb import glue
 
-from gridcells import recorded as rc
-from gridcells import report
-from gridcells.pretrained import model_card
+from gridcells.book import report
+from gridcells.records import experiments as rc
+from gridcells.shipped.pretrained import model_card
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"

@@ -43,8 +43,8 @@ elif os.path.basename(os.getcwd()) == "notebooks":
 from IPython.display import Markdown
 from myst_nb import glue
 
-from gridcells import recorded as rc
-from gridcells import report
+from gridcells.book import report
+from gridcells.records import experiments as rc
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"

@@ -45,8 +45,9 @@ import statistics
 from IPython.display import Markdown
 from myst_nb import glue
 
-from gridcells import recorded as rc
-from gridcells import report
+from gridcells.analysis.evaluation import missed_criteria
+from gridcells.book import report
+from gridcells.records import experiments as rc
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -62,7 +63,7 @@ v2 = report.read_jsonl("experiments/results/recipe_seeds_v2.jsonl")
 v1 = report.read_jsonl("experiments/results/recipe_seeds_v1.jsonl")
 screens = report.read_jsonl("experiments/results/recipe_screen.jsonl")
 DECODES_CM = 10  # far above the recipe's 6 cm: the run has not finished decoding
-missed = {rc.seed_of(r): rc.missed_criteria(r) for r in v3}
+missed = {rc.seed_of(r): missed_criteria(r) for r in v3}
 one_miss = {s: m[0] for s, m in missed.items() if len(m) == 1}
 few = [r for r in v3 if len(missed[rc.seed_of(r)]) > 1 and r["err_cm"] < DECODES_CM]
 lost = [r for r in v3 if r["err_cm"] >= DECODES_CM]

@@ -38,7 +38,7 @@ ROTATIONS = (30, 45, 60, 90, 120, 135, 150)
 RING_INNER = 0.2
 RING_OUTERS = tuple(np.linspace(0.4, 1.0, 10))
 VARIANCE_FLOOR = 1e-5          # the DeepMind code's "+ 1e-5" on the ring variance
-PACKAGE_MIN_RING_VARIANCE = 1e-3  # the package's documented cut (gridcells/scores.py doc)
+PACKAGE_MIN_RING_VARIANCE = 1e-3  # the package's documented cut (gridcells/analysis/scores.py doc)
 
 
 def rings(nbins: int = 20) -> np.ndarray:

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells.ablation import ablation_experiment, decoding_error, matched_set, silence
+from gridcells.predictive.ablation import ablation_experiment, decoding_error, matched_set, silence
 
 from .conftest import ROOT
 

@@ -4,7 +4,7 @@ params/smoke.yaml, the book built with -W, and the HTML checked in headless Chro
 Hermetic: the book is built in a copy of the working tree under pytest's temporary
 directory (what git would commit: tracked files and untracked ones it does not ignore), by
 ``gridcells book`` run there with the copy first on PYTHONPATH, so that
-``gridcells.pipeline.ROOT`` is the copy and the run directory (runs/smoke), the executed
+``gridcells.book.pipeline.ROOT`` is the copy and the run directory (runs/smoke), the executed
 chapters (book/generated) and the HTML (_build) are written there. The repository's own
 runs/, book/generated and _build are never touched."""
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from gridcells.pipeline import NOTEBOOKS
+from gridcells.book.pipeline import NOTEBOOKS
 
 from .conftest import ROOT
 
@@ -64,7 +64,7 @@ def book(tmp_path_factory):
     """The smoke book built in a copy of the working tree; returns its _build/html."""
     copy = copy_tree(ROOT, tmp_path_factory.mktemp("tree")).resolve()
     env, before = env_for(copy), listing(ROOT / "runs" / "smoke")
-    where = subprocess.run([sys.executable, "-c", "import gridcells.pipeline as p; "
+    where = subprocess.run([sys.executable, "-c", "import gridcells.book.pipeline as p; "
                             "print(p.ROOT)"], cwd=tmp_path_factory.mktemp("elsewhere"),
                            env=env, capture_output=True, text=True, check=True)
     assert Path(where.stdout.strip()) == copy, "gridcells does not resolve to the copy"

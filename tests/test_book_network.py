@@ -6,10 +6,10 @@ import json
 import pytest
 
 import gridcells as gc
-from gridcells import book_network as bn
-from gridcells.config import ConfigError
-from gridcells.evaluation import criteria_sentence
-from gridcells.sweep_plan import ScreenRule
+from gridcells.analysis.evaluation import criteria_sentence
+from gridcells.book import network as bn
+from gridcells.sweep.plan import ScreenRule
+from gridcells.world.params import ConfigError
 
 
 def _screen(seed, verdict, meets=None, finished=False):

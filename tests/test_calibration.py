@@ -9,9 +9,10 @@ import pytest
 from scipy import stats as sps
 
 import gridcells as gc
-from gridcells import synthetic
-from gridcells.predictive import ShiftedMaps, classify, lag_sweep
-from gridcells.shuffles import shuffle_test
+from gridcells.predictive import synthetic
+from gridcells.predictive.classes import classify
+from gridcells.predictive.shifted import ShiftedMaps, lag_sweep
+from gridcells.predictive.shuffles import shuffle_test
 
 UNITS = 400
 

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells.checkpoints import CheckpointError, atomic_write
+from gridcells.network.checkpoints import CheckpointError
+from gridcells.rundir.layout import atomic_write
 
 
 def test_round_trip_carries_centres_and_config(smoke_cfg, tmp_path):

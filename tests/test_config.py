@@ -2,7 +2,8 @@ import pytest
 import yaml
 
 import gridcells as gc
-from gridcells.config import ConfigError, parse_overrides
+from gridcells.world.config import config_from_dict, save_config
+from gridcells.world.params import ConfigError, parse_overrides, read_params
 
 from .conftest import ROOT
 
@@ -102,8 +103,8 @@ def test_bad_files(tmp_path):
 
 def test_saved_config_round_trips(tmp_path):
     cfg = gc.load_config(Ng=32, traj_speed_max=1.5)
-    gc.config.save_config(cfg, tmp_path / "c.yaml")
-    assert gc.config.config_from_dict(yaml.safe_load((tmp_path / "c.yaml").read_text())) == cfg
+    save_config(cfg, tmp_path / "c.yaml")
+    assert config_from_dict(yaml.safe_load((tmp_path / "c.yaml").read_text())) == cfg
 
 
 def test_namespace_overrides_only_the_names_given():
@@ -116,14 +117,14 @@ def test_namespace_overrides_only_the_names_given():
 def test_default_and_ensemble_are_the_cpu_recipe_extended():
     cpu = gc.load_config(ROOT / "params" / "cpu.yaml")
     default = gc.load_config(ROOT / "params" / "default.yaml")
-    # the book's params: the CPU recipe, its seed screened (gridcells.book_network)
+    # the book's params: the CPU recipe, its seed screened (gridcells.book.network)
     assert default == cpu.replace(screen_seeds=default.screen_seeds,
                                   screen_max=default.screen_max)
     assert default.screen_seeds is not None and default.screen_max > 1
     assert gc.load_config(ROOT / "params" / "ensemble.yaml") == cpu.replace(
         shuffle_trials=100, ablation_random_trials=100)
     for name in ("default", "ensemble"):
-        assert gc.config.read_params(ROOT / "params" / f"{name}.yaml")["Ng"] == 512
+        assert read_params(ROOT / "params" / f"{name}.yaml")["Ng"] == 512
 
 
 def test_extends_is_relative_to_the_file_and_chains(tmp_path):

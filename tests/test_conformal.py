@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells.config import ConfigError
+from gridcells.world.params import ConfigError
 
 
 def _model(**kw):

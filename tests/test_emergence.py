@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 import gridcells as gc
-from gridcells import emergence as E
-from gridcells.sweep_plan import ScreenRule
+from gridcells.records import emergence as E
+from gridcells.stats import wilson_interval
+from gridcells.sweep.plan import ScreenRule
 
 
 def _row(name, overrides, passes, stage="screen"):
@@ -25,7 +26,7 @@ def test_odds_by_setting_counts_the_newest_row_and_tests_against_the_recipe():
     out = {r["setting"]: r for r in E.odds_by_setting(rows, baseline=(12, 50))}
     assert out["periodic=True"]["hexagonal"] == 11 and out["periodic=True"]["screened"] == 16
     assert out["Ng=256"]["hexagonal"] == 4 and out["Ng=256"]["screened"] == 16
-    lo, hi = gc.stats.wilson_interval(11, 16)
+    lo, hi = wilson_interval(11, 16)
     assert out["periodic=True"]["lo"] == pytest.approx(lo)
     assert out["periodic=True"]["p_vs_recipe"] < 0.01  # 11/16 against 12/50
     assert out["Ng=256"]["p_vs_recipe"] == pytest.approx(1.0)  # 4/16 against 12/50

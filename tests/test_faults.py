@@ -17,7 +17,8 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells import checkpoints
+from gridcells.network import checkpoints
+from gridcells.world.params import parse_overrides
 
 from .conftest import ROOT
 
@@ -41,7 +42,7 @@ def one_thread():
 
 
 def full_run(tmp_path):
-    cfg = gc.load_config(SMOKE, **gc.config.parse_overrides(TINY))
+    cfg = gc.load_config(SMOKE, **parse_overrides(TINY))
     return cfg, gc.train(cfg, tmp_path / "full", progress=False)
 
 
@@ -57,7 +58,8 @@ def test_kill_9_while_writing_a_checkpoint(tmp_path, one_thread):
     script = textwrap.dedent(f"""
         import os, signal
         import gridcells as gc
-        from gridcells import checkpoints
+        from gridcells.network import checkpoints
+        from gridcells.world.params import parse_overrides
         calls = []
         def dying(tensors, path, metadata=None):  # 4th file: epoch 2's state.safetensors
             calls.append(path)
@@ -67,7 +69,7 @@ def test_kill_9_while_writing_a_checkpoint(tmp_path, one_thread):
                 os.kill(os.getpid(), signal.SIGKILL)
             real(tensors, path, metadata=metadata)
         real, checkpoints.save_file = checkpoints.save_file, dying
-        cfg = gc.load_config({str(SMOKE)!r}, **gc.config.parse_overrides({TINY!r}))
+        cfg = gc.load_config({str(SMOKE)!r}, **parse_overrides({TINY!r}))
         gc.train(cfg, {str(run)!r}, progress=False)
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=ENV)
@@ -88,7 +90,7 @@ PAUSE = """
 import os, sys, threading
 from pathlib import Path
 from gridcells.cli import main
-from gridcells.training import Trainer
+from gridcells.training.loop import Trainer
 
 _write = Trainer._checkpoint
 
@@ -141,7 +143,7 @@ def test_two_trainings_into_one_directory(tmp_path, one_thread):
     cfg = stored.replace(device="cpu")
     resumed = gc.train(cfg, run, resume=True, progress=False)  # the lock went with A
     assert checkpoints.latest_checkpoint(run).name == "epoch_0003"
-    whole = gc.train(gc.load_config(SMOKE, **gc.config.parse_overrides(a_args)),
+    whole = gc.train(gc.load_config(SMOKE, **parse_overrides(a_args)),
                      tmp_path / "whole", progress=False)
     assert same_weights(resumed.model, whole.model)
 
@@ -220,7 +222,7 @@ def test_read_only_directory_real(tmp_path):
     """A finished run on a read-only mount: resume and a new run are one line each (root
     included, for whom chmod is no protection), and every file is unchanged."""
     run = tmp_path / "r"
-    cfg = gc.load_config(SMOKE, **gc.config.parse_overrides(TINY))
+    cfg = gc.load_config(SMOKE, **parse_overrides(TINY))
     gc.train(cfg, run, progress=False)
     before = {p: p.read_bytes() for p in run.rglob("*") if p.is_file()}
     out = in_namespace(f"""

@@ -1,4 +1,4 @@
-"""gridcells.glue reads the glued values of executed notebooks and finds what changed."""
+"""gridcells.book.glue reads the glued values of executed notebooks and finds what changed."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gridcells.glue import compare, glued_values, main
+from gridcells.book.glue import compare, glued_values, main
 
 
 def write_book(folder, values: dict, name: str = "01_training") -> None:

@@ -1,7 +1,7 @@
 """Every number in the results prose is glued (issue 31).
 
 The results pages (the markdown of the book's chapters ``notebooks/0*.py`` in
-``gridcells.pipeline.NOTEBOOKS``, research notes aside, ``book/intro.md`` and
+``gridcells.book.pipeline.NOTEBOOKS``, research notes aside, ``book/intro.md`` and
 ``book/against_the_paper.md``) take every result from the executed chapters through glue
 roles. A number typed in their prose is allowed only where it is not a result:
 
@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from gridcells import evaluation
-from gridcells.config import load_config
-from gridcells.lattice import ring_profiles
-from gridcells.pipeline import NOTEBOOKS, RESEARCH_NOTES
+from gridcells.analysis import evaluation
+from gridcells.analysis.lattice import ring_profiles
+from gridcells.book.pipeline import NOTEBOOKS, RESEARCH_NOTES
+from gridcells.world.config import load_config
 
 from .conftest import ROOT
 
@@ -53,7 +53,7 @@ ALLOWED = [
     ("the grid score's angles (Banino et al. 2018) and orientation modulo 60 degrees",
      r"(?:\b(?:30|60|90|120|150)(?:,| and| or)?(?:\s+|-))+degrees?\b|\b60- and 90-degree\b"
      r"|\bagainst 30, 90 and 150\b|\bmodulo 60\b|\b6-fold\b|\b(?:grid )?score\s+(?:60|90)\b"),
-    ("the shift-recovery tolerance (gridcells.shift_estimate.injection_control)",
+    ("the shift-recovery tolerance (gridcells.predictive.shift_estimate.injection_control)",
      r"\bwithin 3 cm\b"),
     ("the ends of a measure's range glossed: (1: one orientation, near 0: uniform), (near 1: "
      "every unit ...), (1: bit-identical); a border score of exactly -1",
@@ -73,7 +73,7 @@ def _fingerprint_steps() -> int:
 
 
 def _recipe_boundaries() -> set[float]:
-    """The values at which a criterion of :data:`gridcells.evaluation.RECIPE_CRITERIA`
+    """The values at which a criterion of :data:`gridcells.analysis.evaluation.RECIPE_CRITERIA`
     flips (an error in cm, a share in %, a best-64 mean), found by probing."""
     out = set()
     for key, (_, passes) in evaluation.RECIPE_CRITERIA.items():
@@ -140,7 +140,7 @@ KNOWN: dict[str, list[tuple[str, str]]] = {
         ("On 1000 noise units", "benchmarks/predictive_false_positives.py's size"),
     ],
     "06_topology.py": [
-        ("module of 80", "the synthetic populations' size (gridcells.topology's ground truth)"),
+        ("module of 80", "the synthetic populations' size (the topology's ground truth)"),
         ("80 units with", "the same"),
         ("80 with white-noise", "the same"),
         ("(9 and 13.7 bins)", "the mixed modules' spacings, the same"),

@@ -2,21 +2,21 @@
 injected shifts". The shipped CPU network (``gc.load_pretrained()``) runs on analysis paths;
 the activity of its best grid units is advanced by k steps within each trajectory
 (a'(t) = a(t + k): the unit now encodes the position k steps later), and the estimated
-preferred shift (sharpness peak, :func:`gridcells.shift_estimate.estimate_shift`) must move
-by k steps, in cm, for every one of those units.
+preferred shift (sharpness peak, :func:`gridcells.predictive.shift_estimate.estimate_shift`)
+must move by k steps, in cm, for every one of those units.
 
 The injection is done here, independently of
-:func:`gridcells.shift_estimate.injection_control` (the predictive chapter's control), which
-is then checked against it."""
+:func:`gridcells.predictive.shift_estimate.injection_control` (the predictive chapter's
+control), which is then checked against it."""
 
 import numpy as np
 import pytest
 
 import gridcells as gc
-from gridcells import study
-from gridcells.ratemaps import Activity
-from gridcells.shift_estimate import estimate_shift, injection_control
-from gridcells.shifted import cm_per_step, lag_sweep
+from gridcells.analysis.ratemaps import Activity
+from gridcells.predictive import study
+from gridcells.predictive.shift_estimate import estimate_shift, injection_control
+from gridcells.predictive.shifted import cm_per_step, lag_sweep
 
 STEPS = (-8, -3, 4, 8)  # injected shifts (steps); the chapter uses -8 and 8
 K = max(abs(k) for k in STEPS)

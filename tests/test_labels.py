@@ -6,8 +6,9 @@ import pytest
 from scipy import stats as sps
 
 import gridcells as gc
-from gridcells.predictive import classify
-from gridcells.shuffles import ShuffleTest
+from gridcells.predictive.classes import classify
+from gridcells.predictive.shifted import Sweep
+from gridcells.predictive.shuffles import ShuffleTest
 from gridcells.stats import rank_p_value, t_interval, wilson_interval
 
 SHIFTS = np.arange(-4, 5)  # steps; 2 cm a step, so +-3 steps = +-6 cm (min_shift_cm 5)
@@ -17,7 +18,7 @@ def sweep_of(curves):
     """A Sweep of gridness curves [U][9] at SHIFTS (2 cm a step)."""
     s60 = np.array(curves, float).T
     nan = np.full(s60.shape, np.nan)
-    return gc.predictive.Sweep(SHIFTS, SHIFTS * 2.0, s60, s60, nan, nan[None],
+    return Sweep(SHIFTS, SHIFTS * 2.0, s60, s60, nan, nan[None],
                                np.ones(len(SHIFTS)), np.arange(s60.shape[1]))
 
 

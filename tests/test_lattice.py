@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from gridcells.evaluation import summarize
-from gridcells.lattice import hexagonal_odds, lattice_symmetry
+from gridcells.analysis.evaluation import summarize
+from gridcells.analysis.lattice import hexagonal_odds, lattice_symmetry
 
 from .synthetic import lattice
 

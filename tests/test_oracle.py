@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import gridcells as gc
-from gridcells import scores
+from gridcells.analysis import scores
 
 from . import oracle
 from .synthetic import lattice

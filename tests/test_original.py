@@ -8,8 +8,8 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells.checkpoints import ORIGINAL_KEYS
-from gridcells.place_cells import original_centers
+from gridcells.network.checkpoints import ORIGINAL_KEYS
+from gridcells.world.place_cells import original_centers
 
 
 def reference_draw(Np: int, box_width: float) -> np.ndarray:

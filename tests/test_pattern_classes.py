@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from gridcells import pattern_classes as pc
-from gridcells import pattern_verdicts as pv
-from gridcells.population import from_maps
-from gridcells.ratemaps import RateMaps
+from gridcells.analysis.population import from_maps
+from gridcells.analysis.ratemaps import RateMaps
+from gridcells.theory import classes as pc
+from gridcells.theory import verdicts as pv
 
 BOX = 2.2
 K_HEX = 4 * np.pi / (np.sqrt(3) * 0.6)   # ring of a 60 cm hexagonal lattice (rad/m)

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import gridcells as gc
-from gridcells import pattern_classes as pc
-from gridcells import pattern_formation as pf
+from gridcells.theory import classes as pc
+from gridcells.theory import simulation as pf
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,14 @@ import json
 import jupytext
 import pytest
 
-from gridcells.config import ConfigError
-from gridcells.pipeline import (
+from gridcells.book.pipeline import (
     NOTEBOOKS,
     NotebookFailed,
     notebook_path,
     run_notebook,
     validate_parameters,
 )
+from gridcells.world.params import ConfigError
 
 from .conftest import ROOT
 

@@ -4,8 +4,8 @@ orientation."""
 import numpy as np
 import pytest
 
-from gridcells.population import from_maps
-from gridcells.ratemaps import RateMaps
+from gridcells.analysis.population import from_maps
+from gridcells.analysis.ratemaps import RateMaps
 from gridcells.stats import rayleigh_p_value
 from tests.synthetic import lattice
 

@@ -1,9 +1,10 @@
-"""gridcells.power: the detection rule and the analytic power, on hand-computed binomials."""
+"""gridcells.predictive.power: the detection rule and the analytic power, on hand-computed
+binomials."""
 
 import numpy as np
 import pytest
 
-from gridcells import power as pw
+from gridcells.predictive import power as pw
 
 
 def test_critical_count_by_hand():
@@ -102,8 +103,8 @@ def test_labels_are_computed_unit_by_unit():
     a mixed population as in any other population sharing its paths and shuffles, so a
     population's count is a sum over its units."""
     import gridcells as gc
-    from gridcells import synthetic
-    from gridcells.predictive import analyse
+    from gridcells.predictive import synthetic
+    from gridcells.predictive.classes import analyse
 
     cfg = gc.load_config(max_lag=8, shuffle_trials=20, analysis_sequence_length=80)
     pos, vel = synthetic.paths(cfg, 40, 80, seed=3)

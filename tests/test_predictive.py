@@ -2,20 +2,19 @@ import numpy as np
 import pytest
 
 import gridcells as gc
-from gridcells import synthetic
-from gridcells.earlier import earlier_sweep
-from gridcells.predictive import (
-    PredictiveResult,
+from gridcells.predictive import synthetic
+from gridcells.predictive.classes import PredictiveResult, analyse, classify
+from gridcells.predictive.earlier import earlier_sweep
+from gridcells.predictive.shift_estimate import estimate_shift, refined_peak
+from gridcells.predictive.shifted import (
     ShiftedMaps,
-    analyse,
-    classify,
+    Sweep,
     cm_per_step,
     distance_shifted_positions,
     distance_sweep,
     lag_sweep,
 )
-from gridcells.shift_estimate import estimate_shift, refined_peak
-from gridcells.shuffles import p_values, shuffle_test
+from gridcells.predictive.shuffles import p_values, shuffle_test
 from gridcells.stats import wilson_interval
 
 
@@ -138,7 +137,7 @@ def test_fork_criterion_is_the_earlier_rule():
     s60[:, 1] = [0.1, 0.1, 0.1, 0.4, 0.5, 0.7, 0.9]  # zero-shift 0.4: low-grid
     s60[:, 2] = [0.9, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6]  # retrospective
     nan = np.full(s60.shape, np.nan)
-    sweep = gc.predictive.Sweep(shifts, shifts * 2.0, s60, s60, nan, nan[None],
+    sweep = Sweep(shifts, shifts * 2.0, s60, s60, nan, nan[None],
                                 np.ones(7), np.arange(3))
     c = classify(sweep, gc.Config(), "fork")
     assert list(c.labels) == ["predictive", "low-grid", "retrospective"]
@@ -189,7 +188,7 @@ def test_clear_errors(cfg, paths):
 
 
 def test_injected_shift_moves_the_estimate(cfg, paths):
-    from gridcells.shift_estimate import injection_control
+    from gridcells.predictive.shift_estimate import injection_control
     pop = population(paths, [0, 3, -2, 5])
     rows = injection_control(pop.activity, cfg, steps=(-4, 4))
     for r in rows:

@@ -5,9 +5,9 @@ import torch
 from safetensors import safe_open
 
 import gridcells as gc
-from gridcells.checkpoints import CheckpointError
-from gridcells.evaluation import EVAL_STREAM
-from gridcells.pretrained import (
+from gridcells.analysis.evaluation import EVAL_STREAM
+from gridcells.network.checkpoints import CheckpointError
+from gridcells.shipped.pretrained import (
     DATA,
     export_pretrained,
     install_pretrained,
@@ -143,7 +143,7 @@ def test_card_lists_the_stages_of_a_run_trained_on(tmp_path):
     assert card["steps"] == cfg.total_steps + tuned.total_steps
     assert card["stages"][1]["config"]["learning_rate"] == 1e-4
     assert load_pretrained("two", tmp_path / "d").cfg == tuned
-    from gridcells.report import stages_table
+    from gridcells.book.report import stages_table
     lines = stages_table(card).splitlines()
     assert len(lines) == 4 and lines[3].startswith("| 2 | 10 |") and "0.0001" in lines[3]
 

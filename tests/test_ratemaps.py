@@ -74,7 +74,7 @@ def test_collect_activity_shapes(smoke_cfg):
 
 
 def test_silent_fraction_counts_weak_units():
-    from gridcells.evaluation import map_diversity, silent_fraction
+    from gridcells.analysis.evaluation import map_diversity, silent_fraction
     rng = np.random.default_rng(1)
     maps = rng.random((10, 20, 20))
     maps[:3] *= 1e-4  # three nearly dead units

@@ -1,8 +1,8 @@
 """The small builders the research notes and the rate-map chapter use (moved out of the
 notebooks): seed lists, the strongest order, grid-share ranges, a row's change, table rows."""
 
-from gridcells import recorded as rc
-from gridcells import report
+from gridcells.book import report
+from gridcells.records import experiments as rc
 
 
 def test_seed_list_and_strongest_order():

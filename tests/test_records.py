@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from gridcells import records
+from gridcells.records import speed as records
 
 
 def test_every_figure_in_the_readme_speed_block_has_a_record():

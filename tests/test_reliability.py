@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells.config import ConfigError
+from gridcells.world.params import ConfigError
 
 from .conftest import ROOT
 
@@ -68,7 +68,7 @@ def tiny(smoke_cfg, **kw):
 
 
 def test_second_training_into_a_locked_directory_is_refused(smoke_cfg, tmp_path):
-    from gridcells.rundir import RunDirError, RunLock
+    from gridcells.rundir.layout import RunDirError, RunLock
 
     run = tmp_path / "r"
     gc.train(tiny(smoke_cfg, seed=1), run, progress=False)
@@ -90,10 +90,9 @@ def test_lock_of_a_killed_process_is_not_stale(smoke_cfg, tmp_path):
     import sys
 
     run = tmp_path / "r"
-    module = str(ROOT / "gridcells" / "rundir.py")
-    code = ("import importlib.util as u, os, signal\n"  # rundir alone: no torch import
-            f"spec = u.spec_from_file_location('rundir', {module!r})\n"
-            "m = u.module_from_spec(spec); spec.loader.exec_module(m)\n"
+    code = ("import os, signal, sys\n"
+            "import gridcells.rundir.layout as m\n"
+            "assert 'torch' not in sys.modules\n"  # the lock needs no torch
             f"m.RunLock({str(run)!r}).acquire(); os.kill(os.getpid(), signal.SIGKILL)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT)
     assert done.returncode == -9 and (run / ".lock").is_file()  # the dead holder's file
@@ -102,7 +101,7 @@ def test_lock_of_a_killed_process_is_not_stale(smoke_cfg, tmp_path):
 
 
 def test_a_refused_training_leaves_no_lock_file(smoke_cfg, tmp_path):
-    from gridcells.rundir import RunDirError
+    from gridcells.rundir.layout import RunDirError
 
     with pytest.raises(RunDirError, match="nothing to resume"):
         gc.train(tiny(smoke_cfg), tmp_path / "absent", resume=True, progress=False)
@@ -121,7 +120,7 @@ def test_divergence_before_any_checkpoint_says_there_is_none(smoke_cfg, tmp_path
 
 
 def test_non_finite_weights_are_never_checkpointed(smoke_cfg, tmp_path, monkeypatch):
-    from gridcells import training
+    from gridcells.training import loop as training
 
     run = tmp_path / "r"
     cfg = tiny(smoke_cfg, n_epochs=3)
@@ -155,7 +154,7 @@ def test_load_model_refuses_non_finite_weights(smoke_cfg, tmp_path):
 
 @pytest.mark.parametrize("damage", ["truncate", "nan", "state_json", "no_state"])
 def test_damaged_latest_epoch_falls_back_to_the_previous(smoke_cfg, tmp_path, damage):
-    from gridcells.training import Trainer
+    from gridcells.training.loop import Trainer
 
     cfg = tiny(smoke_cfg, n_epochs=3)
     full = gc.train(cfg, tmp_path / "full", progress=False)
@@ -188,7 +187,7 @@ def test_damaged_latest_epoch_falls_back_to_the_previous(smoke_cfg, tmp_path, da
 # ---- hole 4: a run that died before its first checkpoint ---------------------------------
 
 def died_before_first_checkpoint(cfg, run, monkeypatch):
-    from gridcells import training
+    from gridcells.training import loop as training
 
     def killed(*a, **kw):
         raise KeyboardInterrupt
@@ -212,7 +211,7 @@ def test_run_that_died_before_its_first_checkpoint_can_start_again(smoke_cfg, tm
 
 
 def test_restart_keeps_refusing_a_directory_with_other_files(smoke_cfg, tmp_path, monkeypatch):
-    from gridcells.rundir import RunDirError
+    from gridcells.rundir.layout import RunDirError
 
     cfg, run = tiny(smoke_cfg), tmp_path / "r"
     died_before_first_checkpoint(cfg, run, monkeypatch)
@@ -223,7 +222,7 @@ def test_restart_keeps_refusing_a_directory_with_other_files(smoke_cfg, tmp_path
 
 
 def test_resume_from_nothing_still_checks_the_training_config(smoke_cfg, tmp_path, monkeypatch):
-    from gridcells.rundir import RunDirError
+    from gridcells.rundir.layout import RunDirError
 
     cfg, run = tiny(smoke_cfg), tmp_path / "r"
     died_before_first_checkpoint(cfg, run, monkeypatch)
@@ -234,13 +233,14 @@ def test_resume_from_nothing_still_checks_the_training_config(smoke_cfg, tmp_pat
 # ---- hole 5: resume compares only what defines training ----------------------------------
 
 def test_every_field_is_either_training_or_analysis():
-    from gridcells.config import ANALYSIS_FIELDS, FIELD_NAMES, TRAINING_FIELDS
+    from gridcells.world.config import ANALYSIS_FIELDS, FIELD_NAMES, TRAINING_FIELDS
 
     assert TRAINING_FIELDS | ANALYSIS_FIELDS == FIELD_NAMES  # fails on a misspelt name
     # every field the training path reads defines the run (device: where it continues)
     import re
 
-    training_path = ("place_cells", "trajectories", "arena", "model", "training", "schedule")
+    training_path = ("world/place_cells", "world/trajectories", "world/arena", "network/model",
+                     "training/loop", "training/schedule")
     read = {m for name in training_path
             for m in re.findall(r"cfg\.([A-Za-z_]\w*)", (ROOT / "gridcells" / f"{name}.py")
                                 .read_text())} & FIELD_NAMES
@@ -251,7 +251,7 @@ def test_every_field_is_either_training_or_analysis():
 
 
 def test_resume_accepts_new_analysis_parameters(smoke_cfg, tmp_path):
-    from gridcells.rundir import RunDirError
+    from gridcells.rundir.layout import RunDirError
 
     cfg, run = tiny(smoke_cfg), tmp_path / "r"
     gc.train(cfg, run, progress=False)
@@ -268,7 +268,7 @@ def test_resume_accepts_new_analysis_parameters(smoke_cfg, tmp_path):
 # ---- hole 9: loaders raise CheckpointError for every malformed input ---------------------
 
 def shipped(tmp_path, smoke_cfg):
-    from gridcells.pretrained import write_weights
+    from gridcells.shipped.pretrained import write_weights
 
     out = tmp_path / "models" / "mine"
     model = gc.PathRNN(smoke_cfg)
@@ -281,7 +281,7 @@ def shipped(tmp_path, smoke_cfg):
 @pytest.mark.parametrize("card", ["{not json", "[1, 2]", '{"name": "mine"}',
                                   '{"config": [1]}', '{"config": {"Ng": -1}}'])
 def test_malformed_model_card_is_a_checkpoint_error(tmp_path, smoke_cfg, card):
-    from gridcells.pretrained import load_pretrained
+    from gridcells.shipped.pretrained import load_pretrained
 
     out = shipped(tmp_path, smoke_cfg)
     assert load_pretrained("mine", out.parent).cfg.Ng == smoke_cfg.Ng
@@ -292,7 +292,7 @@ def test_malformed_model_card_is_a_checkpoint_error(tmp_path, smoke_cfg, card):
 
 
 def test_unknown_pretrained_lists_model_names(tmp_path, smoke_cfg):
-    from gridcells.pretrained import load_pretrained
+    from gridcells.shipped.pretrained import load_pretrained
 
     shipped(tmp_path, smoke_cfg)
     with pytest.raises(gc.CheckpointError, match=r"available: \['mine'\]"):
@@ -401,7 +401,7 @@ def test_kernel_death_names_the_notebook(monkeypatch, tmp_path):
     import papermill
     from nbclient.exceptions import DeadKernelError
 
-    from gridcells.pipeline import NotebookFailed, run_notebook
+    from gridcells.book.pipeline import NotebookFailed, run_notebook
 
     def dies(*a, **kw):
         raise DeadKernelError("Kernel died")
@@ -428,7 +428,7 @@ def test_cli_overrides_before_and_after_run_dir(capsys, tmp_path):
 # ---- hole 12: positions a hair outside the box ------------------------------------------
 
 def test_positions_a_hair_outside_are_clipped_with_a_count():
-    from gridcells.ratemaps import PositionsClipped, bin_index
+    from gridcells.analysis.ratemaps import PositionsClipped, bin_index
 
     pos = torch.tensor([[1.102, 0.0], [-1.1, -1.1], [0.0, -1.1015], [0.3, 0.2]])  # 2 mm over
     with pytest.warns(PositionsClipped, match=r"^2 of 4 positions up to 2 mm outside"):
@@ -437,7 +437,7 @@ def test_positions_a_hair_outside_are_clipped_with_a_count():
 
 
 def test_positions_far_outside_are_refused():
-    from gridcells.ratemaps import bin_index
+    from gridcells.analysis.ratemaps import bin_index
 
     with pytest.raises(ValueError, match=r"^1 positions lie more than 5.5 cm outside") as exc:
         bin_index(torch.tensor([[0.0, 0.0], [1.2, 0.0]]), 2.2, 2.2, 20)  # 10 cm: wrong box
@@ -447,7 +447,7 @@ def test_positions_far_outside_are_refused():
 
 
 def test_on_the_wall_and_rounding_are_not_reported(recwarn):
-    from gridcells.ratemaps import bin_index
+    from gridcells.analysis.ratemaps import bin_index
 
     bin_index(torch.tensor([[1.1, 1.1], [-1.1 - 1e-12, 0.0]]), 2.2, 2.2, 20)
     assert not recwarn.list
@@ -458,7 +458,7 @@ def test_on_the_wall_and_rounding_are_not_reported(recwarn):
 def executed_chapters(tmp_path, **changed):
     """book/generated as run_notebook leaves it, without executing anything: each chapter's
     metadata carries the record run_record makes; ``changed``: chapter -> config changes."""
-    from gridcells.pipeline import NOTEBOOKS, run_record, validate_parameters
+    from gridcells.book.pipeline import NOTEBOOKS, run_record, validate_parameters
 
     gen = tmp_path / "generated"
     gen.mkdir()
@@ -471,13 +471,13 @@ def executed_chapters(tmp_path, **changed):
 
 
 def test_no_execute_accepts_chapters_of_one_run(tmp_path):
-    from gridcells.pipeline import check_executed
+    from gridcells.book.pipeline import check_executed
 
     check_executed(executed_chapters(tmp_path))
 
 
 def test_no_execute_refuses_chapters_of_different_runs(tmp_path):
-    from gridcells.pipeline import NotebookFailed, check_executed
+    from gridcells.book.pipeline import NotebookFailed, check_executed
 
     gen = executed_chapters(tmp_path, **{"03_predictive": {"max_lag": 4}})
     with pytest.raises(NotebookFailed, match=r"01_training and 03_predictive differ in "
@@ -487,7 +487,7 @@ def test_no_execute_refuses_chapters_of_different_runs(tmp_path):
 
 
 def test_no_execute_refuses_after_a_failed_chapter(tmp_path):
-    from gridcells.pipeline import NotebookFailed, check_executed
+    from gridcells.book.pipeline import NotebookFailed, check_executed
 
     gen = executed_chapters(tmp_path)
     (gen / "04_ablations.partial.ipynb").write_text("{}")
@@ -496,7 +496,7 @@ def test_no_execute_refuses_after_a_failed_chapter(tmp_path):
 
 
 def test_no_execute_refuses_chapters_without_a_record(tmp_path):
-    from gridcells.pipeline import NotebookFailed, check_executed
+    from gridcells.book.pipeline import NotebookFailed, check_executed
 
     gen = executed_chapters(tmp_path)
     (gen / "02_ratemaps.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
@@ -507,7 +507,7 @@ def test_no_execute_refuses_chapters_without_a_record(tmp_path):
 # ---- hole 7: plain papermill with a misspelt parameter -----------------------------------
 
 def test_start_notebook_refuses_an_unknown_injected_name():
-    from gridcells import report
+    from gridcells.book import report
 
     ns = {"In": ["", 'params_file = "params/default.yaml"\nrun_dir = None\n',
                  f'# Parameters\nparams_file = "{SMOKE}"\npf_iteration = 50\n']}
@@ -518,7 +518,7 @@ def test_start_notebook_refuses_an_unknown_injected_name():
 
 
 def test_start_notebook_accepts_known_injected_names():
-    from gridcells import report
+    from gridcells.book import report
 
     ns = {"In": ["", f'# Parameters\nparams_file = "{SMOKE}"\npf_iterations = 50\n'
                      'run_dir = "runs/x"\n'], "pf_iterations": 50}
@@ -527,7 +527,7 @@ def test_start_notebook_accepts_known_injected_names():
 
 
 def test_start_notebook_ignores_notebook_variables_named_like_fields():
-    from gridcells import report
+    from gridcells.book import report
 
     smoke = gc.load_config(SMOKE)
     ns = {"In": ["", f'# Parameters\nparams_file = "{SMOKE}"\n', "Ng = 8\nmax_lag = 3\n"],

@@ -1,6 +1,6 @@
 import json
 
-from gridcells import report
+from gridcells.book import report
 
 
 def recipe_row(**extra):

@@ -25,7 +25,7 @@ def test_every_recorded_file_is_named_in_its_readme(folder):
 
 
 def test_every_results_path_the_book_reads_exists():
-    sources = list((ROOT / "notebooks").glob("*.py")) + [ROOT / "gridcells" / "report.py"]
+    sources = list((ROOT / "notebooks").glob("*.py")) + [ROOT / "gridcells" / "book" / "report.py"]
     pattern = re.compile(r"(?:experiments|benchmarks)/results/[\w.{}*]+")
     read = {m for src in sources for m in pattern.findall(src.read_text()) if "*" not in m}
     assert read, "no notebook reads a recorded result: the pattern is wrong"

@@ -1,4 +1,4 @@
-"""gridcells.running: the one loop that runs a network along paths, shared by evaluation,
+"""gridcells.network.running: the one loop that runs a network along paths, shared by evaluation,
 rate maps and the studies."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import numpy as np
 import torch
 
 import gridcells as gc
-from gridcells import study
-from gridcells.evaluation import EVAL_STREAM
-from gridcells.ratemaps import RateMapAccumulator, iter_activity
-from gridcells.running import fresh_batches, path_batches, run_along
+from gridcells.analysis.evaluation import EVAL_STREAM
+from gridcells.analysis.ratemaps import RateMapAccumulator, iter_activity
+from gridcells.network.running import fresh_batches, path_batches, run_along
+from gridcells.predictive import study
 
 
 def test_place_cells_and_device_are_the_models(smoke_cfg):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import gridcells as gc
-from gridcells.scores import border_score, spacing_orientation
+from gridcells.analysis.map_geometry import border_score, spacing_orientation
 
 from .oracle import grid_score, sac
 from .synthetic import gaussian_field, lattice, random_maps
@@ -165,5 +165,5 @@ def test_fast_path_equals_oracle_to_1e6(scorer, gap_fraction):
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
 def test_scorer_keeps_freed_memory_on_glibc():
-    from gridcells.scores import keep_freed_memory
+    from gridcells.analysis.scores import keep_freed_memory
     assert keep_freed_memory() is True

@@ -7,9 +7,9 @@ same network" by config) fails on the square case."""
 import numpy as np
 import pytest
 
-from gridcells import sentences as S
-from gridcells.population import from_maps
-from gridcells.ratemaps import RateMaps
+from gridcells.analysis.population import from_maps
+from gridcells.analysis.ratemaps import RateMaps
+from gridcells.book import sentences as S
 from gridcells.stats import rayleigh_p_value
 from tests.synthetic import lattice
 

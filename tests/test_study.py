@@ -3,7 +3,8 @@ import pytest
 from scipy import stats as sps
 
 import gridcells as gc
-from gridcells import study
+from gridcells.predictive import study
+from gridcells.predictive.classes import CLASSES
 
 from .conftest import ROOT
 
@@ -23,7 +24,7 @@ def test_table_across_checkpoints(runs):
                                       "model.safetensors"), cfg)
     assert len(rows) == 2
     for crit in ("shift", "ouchi", "fork", "earlier"):
-        assert sum(rows[0][f"{crit}_{c}"] for c in gc.predictive.CLASSES) == cfg.Ng_use
+        assert sum(rows[0][f"{crit}_{c}"] for c in CLASSES) == cfg.Ng_use
     assert rows[0]["err_intact_cm"] > 0
     trials = cfg.ablation_random_trials
     for row in rows:

@@ -1,4 +1,4 @@
-"""gridcells.sweep: seeds on Dask, screened at a step, restartable, failures recorded.
+"""gridcells.sweep.client: seeds on Dask, screened at a step, restartable, failures recorded.
 
 Tiny params (smoke.yaml, 4 epochs of 10 steps, screened at step 20); every sweep is closed
 before its test returns."""
@@ -15,16 +15,11 @@ from pathlib import Path
 import pytest
 
 import gridcells as gc
-from gridcells.checkpoints import load_tensors
-from gridcells.sweep import (
-    ScreenRule,
-    SweepError,
-    parse_grid,
-    parse_seeds,
-    plan_runs,
-    read_sweep,
-    sweep,
-)
+from gridcells.network.checkpoints import latest_checkpoint, load_tensors
+from gridcells.sweep.client import sweep
+from gridcells.sweep.plan import ScreenRule, SweepError, parse_grid, parse_seeds, plan_runs
+from gridcells.sweep.table import read_sweep
+from gridcells.training.loop import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = str(ROOT / "params" / "smoke.yaml")
@@ -60,7 +55,7 @@ def outcome(folder, seeds=SEEDS):
         out[s] = {"history": untimed(gc.read_csv(run / "history.csv")),
                   "gridness": gc.read_csv(run / "gridness.csv"),
                   "latest": (run / "checkpoints" / "latest").read_text(),
-                  "weights": weights(gc.checkpoints.latest_checkpoint(run))}
+                  "weights": weights(latest_checkpoint(run))}
     rows = sorted(untimed(read_sweep(folder)), key=lambda r: r["name"])
     return out, [{k: v for k, v in r.items() if k != "commit"} for r in rows]
 
@@ -128,7 +123,7 @@ def test_reference_sweep_screens_then_finishes(reference):
 PAUSE = """
 import os, time
 from pathlib import Path
-from gridcells.training import Trainer
+from gridcells.training.loop import Trainer
 
 _write = Trainer._checkpoint
 
@@ -208,7 +203,7 @@ def test_runs_trained_by_gridcells_train_are_adopted(reference, tmp_path):
     folder = tmp_path / "adopt"
     cfg = gc.load_config(PARAMS, **OVER)
     gc.train(cfg.replace(seed=0), folder / "seed0", progress=False)  # finished
-    gc.training.Trainer(cfg.replace(seed=1), folder / "seed1", progress=False).run(30)
+    Trainer(cfg.replace(seed=1), folder / "seed1", progress=False).run(30)
     rows = run_sweep(folder)
     assert outcome(folder) == outcome(reference[0])
     assert [(r["verdict"], r["status"]) for r in rows] == [("continue", "finished")] * 2
@@ -313,7 +308,7 @@ def test_a_second_sweep_into_the_same_folder_is_refused(reference, tmp_path):
 
 def test_the_lock_of_a_killed_sweep_is_released_by_the_kernel(tmp_path):
     folder = tmp_path / "dead"
-    code = ("import os, signal\nfrom gridcells.sweep import SweepLock\n"
+    code = ("import os, signal\nfrom gridcells.sweep.client import SweepLock\n"
             f"SweepLock({str(folder)!r}).acquire(); os.kill(os.getpid(), signal.SIGKILL)")
     done = subprocess.run([sys.executable, "-c", code], env={**os.environ,
                                                            "OMP_NUM_THREADS": "1"})

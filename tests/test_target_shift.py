@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells.trajectories import batches_from_paths
+from gridcells.world.trajectories import batches_from_paths
 
 
 def _paths(T, N=4, seed=0):

@@ -4,13 +4,10 @@ import pytest
 import torch
 
 import gridcells as gc
-from gridcells.training import (
-    RunDirError,
-    TrainingDiverged,
-    lr_factor,
-    read_csv,
-    read_stages,
-)
+from gridcells.rundir.history import read_csv, read_stages
+from gridcells.rundir.layout import RunDirError
+from gridcells.training.loop import Trainer, TrainingDiverged, train_step
+from gridcells.training.schedule import lr_factor
 
 
 def test_smoke_run_lowers_the_loss(smoke_cfg, tmp_path):
@@ -30,7 +27,7 @@ def test_resume_is_bit_identical(smoke_cfg, tmp_path):
     full = gc.train(cfg, tmp_path / "full", progress=False)
     # an interrupted run: the same config stopped after one epoch (simulated by a run of
     # n_epochs=1 written with the full config, then resumed)
-    gc.training.Trainer(cfg, tmp_path / "part", progress=False).run(until_step=10)
+    Trainer(cfg, tmp_path / "part", progress=False).run(until_step=10)
     resumed = gc.train(cfg, tmp_path / "part", resume=True, progress=False)
     strip = lambda rows: [{k: v for k, v in r.items() if k != "elapsed_s"} for r in rows]  # noqa: E731
     assert strip(resumed.history) == strip(full.history)
@@ -68,7 +65,7 @@ def test_resume_with_another_config_is_refused(smoke_cfg, tmp_path):
 
 def test_nan_guard_keeps_last_good_checkpoint(smoke_cfg, tmp_path):
     cfg = smoke_cfg.replace(n_epochs=3, n_steps=5, eval_every=0)
-    tr = gc.training.Trainer(cfg, tmp_path / "r", progress=False)
+    tr = Trainer(cfg, tmp_path / "r", progress=False)
     tr.run(until_step=5)
     good = (tmp_path / "r" / "checkpoints" / "latest").read_text()
     with torch.no_grad():
@@ -138,7 +135,7 @@ def test_decoupled_weight_decay_shrinks_w_hh_after_the_step(smoke_cfg):
     shrunk, plain = gc.PathRNN(cfg), gc.PathRNN(cfg)
     for model, shrink in ((shrunk, 0.1), (plain, 0.0)):
         opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-        gc.training.train_step(model, opt, batch, nodecay, shrink=shrink)
+        train_step(model, opt, batch, nodecay, shrink=shrink)
     # only W_hh is scaled, after Adam's update; the penalty is not in the default loss
     w_s, w_p = shrunk.RNN.weight_hh_l0, plain.RNN.weight_hh_l0
     assert torch.allclose(w_s, 0.9 * w_p, rtol=1e-6, atol=1e-8)
@@ -148,7 +145,7 @@ def test_decoupled_weight_decay_shrinks_w_hh_after_the_step(smoke_cfg):
 
 
 def test_weight_decay_ramp(smoke_cfg):
-    from gridcells.training import weight_decay_at
+    from gridcells.training.schedule import weight_decay_at
     cfg = smoke_cfg.replace(weight_decay=3.0, weight_decay_final=1.0, weight_decay_start=10,
                             n_epochs=1, n_steps=111)
     assert weight_decay_at(9, cfg) == 0.0
@@ -169,7 +166,7 @@ def test_init_from_starts_at_the_source_weights(smoke_cfg, tmp_path):
     # other seed (trajectories and initial weights) and schedule; weights and centres from src
     cfg = smoke_cfg.replace(seed=7, learning_rate=1e-5, init_from=str(tmp_path / "src"),
                             n_epochs=1, n_steps=2, eval_every=0)
-    start = gc.training.Trainer(cfg, tmp_path / "ft", progress=False).model
+    start = Trainer(cfg, tmp_path / "ft", progress=False).model
     for (name, a), b in zip(src.state_dict().items(), start.state_dict().values()):
         assert torch.equal(a, b), name
     assert not torch.equal(gc.PathRNN(cfg).centers, src.centers)
@@ -177,8 +174,8 @@ def test_init_from_starts_at_the_source_weights(smoke_cfg, tmp_path):
     w0, w1 = src.RNN.weight_hh_l0, tuned.RNN.weight_hh_l0
     assert 0 < (w1 - w0).abs().max() < 1e-3  # two small steps away from the source
     with pytest.raises(gc.ConfigError, match="init_from: .* has Ng 64, expected 48"):
-        gc.training.Trainer(cfg.replace(Ng=48), tmp_path / "bad", progress=False)
+        Trainer(cfg.replace(Ng=48), tmp_path / "bad", progress=False)
     with pytest.raises(gc.ConfigError, match="init_from: checkpoint .* not found"):
-        gc.training.Trainer(cfg.replace(init_from=str(tmp_path / "nope")), tmp_path / "bad2",
+        Trainer(cfg.replace(init_from=str(tmp_path / "nope")), tmp_path / "bad2",
                             progress=False)
     assert not (tmp_path / "bad2").exists()  # nothing written for a refused run

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import gridcells as gc
-from gridcells.trajectories import simulate
+from gridcells.world.trajectories import simulate
 
 
 def stats(**over):

@@ -5,7 +5,7 @@ a figure numbered "Fig. N" among the real figures. While a page is read, this tr
 turns every figure named ``tab-...`` that holds one table into that table, captioned (above
 it) with the figure's caption and carrying the figure's label, so that Sphinx numbers it
 "Table N" and ``{numref}`tab-...``` reads "Table N". The tables of a page's provenance
-section (page furniture shown by ``gridcells.report``) get a numbered caption here too.
+section (page furniture shown by ``gridcells.book.report``) get a numbered caption here too.
 """
 
 from docutils import nodes

@@ -1,0 +1,234 @@
+"""When do grids emerge: the odds that a seed's units come to share a hexagonal lattice, per
+training setting, and what predicts that coin.
+
+A screened run's verdict (the sweep's rule at the screening step, :class:`ScreenRule`) is
+one Bernoulli draw of its setting; the odds of a setting are the share of its seeds that
+pass, with a Wilson interval, compared with the recipe's recorded odds by Fisher's exact
+test. What decides the coin is asked of quantities known before the screen: the untrained
+network's lattice orders (its initial weights and place-cell layout) and the in-training
+measurement at earlier steps, each scored by its rank-sum test and by the accuracy of a
+threshold rule chosen on some seeds and tested on others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gridcells.records.experiments import listing
+from gridcells.stats import wilson_interval
+
+
+def setting_of(overrides: dict | None) -> str:
+    """A run's setting as text: its overrides without the seed ('periodic=True'); 'recipe'
+    when it changes nothing."""
+    items = [f"{k}={v}" for k, v in (overrides or {}).items() if k != "seed"]
+    return ", ".join(items) or "recipe"
+
+
+def odds_by_setting(rows: list[dict], baseline: tuple[int, int] | None = None
+                    ) -> list[dict]:
+    """One row per setting from screen rows (each with ``overrides`` and ``passes_rule``, as
+    a sweep table's screen stage; the newest row of each run counts): seeds screened, seeds
+    that lean hexagonal, their share with its Wilson 95 % interval, and, given the
+    recipe's recorded ``baseline`` (passes, screens), the two-sided p-value of Fisher's
+    exact test of the setting's odds against it. Settings in order of first appearance."""
+    from scipy.stats import fisher_exact
+
+    latest: dict[str, dict] = {}
+    for r in rows:
+        if r.get("stage", "screen") == "screen":
+            latest[r["name"]] = r
+    by: dict[str, list[bool]] = {}
+    for r in latest.values():
+        by.setdefault(setting_of(r.get("overrides")), []).append(bool(r["passes_rule"]))
+    out = []
+    for setting, verdicts in by.items():
+        k, n = sum(verdicts), len(verdicts)
+        lo, hi = wilson_interval(k, n)
+        row = {"setting": setting, "screened": n, "hexagonal": k, "share": k / n,
+               "lo": lo, "hi": hi}
+        if baseline is not None:
+            bk, bn = baseline
+            row["p_vs_recipe"] = float(fisher_exact([[k, n - k], [bk, bn - bk]])[1])
+        out.append(row)
+    return out
+
+
+@dataclass
+class PredictorTest:
+    """How well one quantity known early predicts the screening verdict.
+
+    name: the quantity; n: seeds; p_rank: two-sided Mann-Whitney p-value between seeds that
+    pass and seeds that fail; auc: the probability that a passing seed's value exceeds a
+    failing one's (0.5: no information); threshold, direction: the rule fitted on the
+    training seeds (value > threshold predicts a pass when direction is +1, value <
+    threshold when -1); accuracy: its share of correct verdicts on the held-out seeds;
+    chance: the held-out accuracy of always guessing the training seeds' majority."""
+
+    name: str
+    n: int
+    p_rank: float
+    auc: float
+    threshold: float
+    direction: int
+    accuracy: float
+    chance: float
+    n_test: int
+
+
+def predictor_test(name: str, values, passes, train) -> PredictorTest:
+    """Score ``values`` [n] as a predictor of ``passes`` [n] (bool): the rank-sum test on all
+    seeds, and a threshold rule chosen on the seeds where ``train`` [n] (bool) is true (the
+    cut and direction with the most correct training verdicts) and scored on the others."""
+    from scipy.stats import mannwhitneyu
+
+    v = np.asarray(values, float)
+    y = np.asarray(passes, bool)
+    tr = np.asarray(train, bool)
+    if not (v.shape == y.shape == tr.shape) or tr.all() or not tr.any():
+        raise ValueError(f"predictor_test {name!r}: expected values, passes and train of one "
+                         "length, with seeds on both sides of the split")
+    if y.all() or not y.any():
+        raise ValueError(f"predictor_test {name!r}: expected seeds that pass and seeds that fail")
+    res = mannwhitneyu(v[y], v[~y], alternative="two-sided")
+    auc = float(res.statistic / (y.sum() * (~y).sum()))
+    best = (-1, 0.0, 1)
+    for cut in np.unique(v[tr]):
+        for d in (1, -1):
+            pred = (v[tr] > cut) if d == 1 else (v[tr] < cut)
+            correct = int((pred == y[tr]).sum())
+            if correct > best[0]:
+                best = (correct, float(cut), d)
+    _, cut, d = best
+    test = ~tr
+    pred = (v[test] > cut) if d == 1 else (v[test] < cut)
+    majority = y[tr].mean() >= 0.5
+    return PredictorTest(name, len(v), float(res.pvalue), auc, cut, d,
+                         float((pred == y[test]).mean()),
+                         float((y[test] == majority).mean()), int(test.sum()))
+
+
+def initial_orders(cfg, seeds, n_batches: int = 10) -> list[dict]:
+    """The lattice orders (hexagonal, square, stripe) and share of units above grid score 0.3
+    of the untrained network of each seed (``cfg`` with that seed: its initial weights and
+    place-cell layout), on ``n_batches`` batches of its evaluation paths."""
+    from gridcells.analysis.evaluation import evaluate
+    from gridcells.network.model import PathRNN
+
+    out = []
+    for s in seeds:
+        ev, _, _ = evaluate(PathRNN(cfg.replace(seed=int(s))), n_batches=n_batches)
+        row = ev.row()
+        out.append({"seed": int(s), **{k: float(row[k]) for k in
+                                       ("hex_order", "square_order", "stripe_order",
+                                        "frac_above_03")}})
+    return out
+
+
+def early_verdicts(curve: list[dict], rule, steps) -> dict[int, bool]:
+    """The screening rule applied to a run's in-training measurements (``curve``: rows with
+    step and the lattice orders) at each of ``steps`` it has: {step: passes}."""
+    at = {int(r["step"]): r for r in curve}
+    return {int(s): bool(rule.passes(at[int(s)])) for s in steps if int(s) in at}
+
+
+def holm(pvalues) -> np.ndarray:
+    """Holm's step-down adjustment of p-values [m] (family-wise error over the settings)."""
+    p = np.asarray(pvalues, float)
+    order = np.argsort(p)
+    adj = np.empty_like(p)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p) - rank) * p[i]))
+        adj[i] = running
+    return adj
+
+
+def map_sentence(rows: list[dict], baseline: dict, min_seeds: int = 16,
+                 alpha: float = 0.05) -> str:
+    """What the odds map says, true of ``rows`` (:func:`odds_by_setting` with
+    ``p_vs_recipe``): the settings whose odds differ from the recipe's (``baseline``, a row
+    of the same form) after Holm's adjustment over the settings with at least
+    ``min_seeds`` screens, in which direction; those still short of ``min_seeds``."""
+    done = [r for r in rows if r["screened"] >= min_seeds]
+    short = [r for r in rows if r["screened"] < min_seeds]
+    base = (f"the recipe's {100 * baseline['share']:.0f} % ({baseline['hexagonal']} of "
+            f"{baseline['screened']})")
+    parts = []
+    if done:
+        adj = holm([r["p_vs_recipe"] for r in done])
+        diff = [(r, a) for r, a in zip(done, adj) if a < alpha]
+        if diff:
+            parts.append("Against " + base + ", " + "; ".join(
+                f"{r['setting']} {'raises' if r['share'] > baseline['share'] else 'lowers'} "
+                f"the odds to {100 * r['share']:.0f} % ({r['hexagonal']} of {r['screened']}, "
+                f"Wilson {100 * r['lo']:.0f}-{100 * r['hi']:.0f} %, Holm-adjusted p "
+                f"{a:.2g})" for r, a in diff) + ".")
+        same = [r["setting"] for r, a in zip(done, adj) if a >= alpha]
+        if same:
+            parts.append(f"{listing(same)} {'does' if len(same) == 1 else 'do'} not change "
+                         f"the odds detectably (Holm-adjusted p at least {alpha:g}).")
+    else:
+        parts.append(f"No setting has been screened on {min_seeds} seeds yet.")
+    if short:
+        parts.append(f"Still being screened (fewer than {min_seeds} seeds): "
+                     + listing(f"{r['setting']} ({r['hexagonal']} of {r['screened']})"
+                                for r in short) + ".")
+    return " ".join(parts)
+
+
+def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 0.05) -> str:
+    """Whether any of ``tests`` predicts the verdict, true of them: the predictors whose
+    Holm-adjusted rank-sum p-value is below ``alpha`` and whose held-out rule beats the
+    majority guess, or that none does."""
+    adj = holm([t.p_rank for t in tests])
+    good = [(t, a) for t, a in zip(tests, adj) if a < alpha and t.accuracy > t.chance]
+    n = tests[0].n if tests else 0
+    if not good:
+        best = min(adj) if len(adj) else float("nan")
+        top = max(tests, key=lambda t: t.accuracy - t.chance)
+        return (f"{subject} do not predict the coin: over {n} seeds no quantity tested "
+                f"separates the seeds that lean hexagonal from the others (smallest "
+                f"Holm-adjusted rank-sum p {best:.2g}); the best held-out threshold "
+                f"({top.name}) is right on {100 * top.accuracy:.0f} % of {top.n_test} seeds, "
+                f"against {100 * top.chance:.0f} % for guessing the majority.")
+    return (f"{subject} predict the coin: " + "; ".join(
+        f"{t.name} (Holm-adjusted p {a:.2g}, AUC {t.auc:.2f}, {100 * t.accuracy:.0f} % right "
+        f"on {t.n_test} held-out seeds against {100 * t.chance:.0f} % for the majority "
+        "guess)" for t, a in good) + ".")
+
+
+def early_table(curves: list[dict], rule, steps, final_step: int) -> list[dict]:
+    """For each of ``steps``: over the runs whose ``curve`` reaches ``final_step``, how often
+    the rule read at that step gives the verdict it gives at ``final_step`` (runs, agree,
+    share with its Wilson interval)."""
+    out = []
+    for s in steps:
+        pairs = []
+        for c in curves:
+            v = early_verdicts(c["curve"], rule, [s, final_step])
+            if s in v and final_step in v:
+                pairs.append(v[s] == v[final_step])
+        k, n = sum(pairs), len(pairs)
+        lo, hi = wilson_interval(k, n)
+        out.append({"step": int(s), "runs": n, "agree": k,
+                    "share": k / n if n else float("nan"), "lo": lo, "hi": hi})
+    return out
+
+
+def early_sentence(rows: list[dict], final_step: int) -> str:
+    """The earliest step whose reading agrees with the verdict at ``final_step`` in every run
+    measured, or how often each earlier reading agrees; true of ``rows``
+    (:func:`early_table`)."""
+    rows = [r for r in rows if r["runs"]]
+    if not rows:
+        return "No run with a recorded curve yet."
+    exact = [r for r in rows if r["agree"] == r["runs"]]
+    parts = [f"at step {r['step']} the rule gives the verdict of step {final_step} in "
+             f"{r['agree']} of {r['runs']} runs ({100 * r['share']:.0f} %, Wilson "
+             f"{100 * r['lo']:.0f}-{100 * r['hi']:.0f} %)" for r in rows]
+    head = (f"The verdict can be read at step {exact[0]['step']} already: " if exact else
+            f"No earlier step gives the verdict of step {final_step} reliably: ")
+    return head + "; ".join(parts) + "."

@@ -1,0 +1,87 @@
+"""Verdicts on the pattern-formation theory's claims, from rules that can fail.
+
+Each rule turns measurements into one of 'reproduced', 'partly', 'not reproduced' or
+'inconclusive'. The share rules first ask whether the simulation formed patterns at all
+(:mod:`gridcells.theory.classes`): when fewer than ``min_patterns`` of the maps pass the
+pattern and box gates, the claim about which lattice forms is not tested, and the verdict
+is 'inconclusive' (noise, single fields and box-scale patterns end here). The spacing rule
+compares the theory's spacing with a t-interval over independently trained networks, and
+is 'inconclusive' with fewer than two networks that have a spacing or an interval that
+straddles the edge of the reproduced band.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gridcells.stats import t_interval
+from gridcells.theory.classes import LABELS, PatternClasses
+
+
+def share_verdict(classes: PatternClasses, label: str, reproduced: float = 0.5,
+                  partly: float = 0.2, min_patterns: float = 0.5) -> str:
+    """Verdict on "the maps are mostly ``label``": 'inconclusive' when fewer than
+    ``min_patterns`` of the maps are patterns (any label but 'not a lattice'), else
+    'reproduced' when at least ``reproduced`` of all maps carry ``label``, 'partly' at
+    least ``partly``, otherwise 'not reproduced'."""
+    if label not in LABELS or label == "not a lattice":
+        raise ValueError(f"label: expected one of {LABELS[:-1]}, got {label!r}")
+    if not len(classes.label):
+        return "inconclusive"
+    if np.mean(classes.structured) < min_patterns:
+        return "inconclusive"
+    share = float(np.mean(classes.label == label))
+    if share >= reproduced:
+        return "reproduced"
+    return "partly" if share >= partly else "not reproduced"
+
+
+def spacing_verdict(predicted_cm: float, spacings_cm, box_cm: float = 220.0,
+                    reproduced=(0.8, 1.25), partly=(0.5, 2.0), level: float = 0.95
+                    ) -> tuple[str, dict]:
+    """Verdict on "the networks' spacing is the theory's": ``spacings_cm`` [networks] is one
+    module spacing (cm) per network (NaN: no grid units); a spacing that fits fewer than two
+    periods in the box's side ``box_cm`` (cm) is a single field's, not a lattice's, and is
+    dropped. The ratio predicted / spacing is
+    bounded by the t-interval (``level``) of the networks' mean spacing: 'reproduced' when
+    that ratio interval lies inside ``reproduced``, 'partly' inside ``partly``, 'not
+    reproduced' when it misses ``reproduced`` entirely, else (or with fewer than two
+    networks with a spacing) 'inconclusive'. Returns the verdict and {mean, lo, hi (cm),
+    ratio, ratio_lo, ratio_hi, n: networks with a spacing}."""
+    v = np.asarray(spacings_cm, float)
+    v = np.where(v <= box_cm / 2, v, np.nan)
+    if not (np.isfinite(predicted_cm) and predicted_cm > 0):
+        raise ValueError(f"predicted_cm must be a positive number, got {predicted_cm}")
+    m, lo, hi = t_interval(v, level)
+    n = int(np.isfinite(v).sum())
+    out = {"mean": m, "lo": lo, "hi": hi, "n": n, "ratio": predicted_cm / m if m > 0 else
+           float("nan"), "ratio_lo": float("nan"), "ratio_hi": float("nan")}
+    if n < 2 or not (np.isfinite(lo) and lo > 0):
+        return "inconclusive", out
+    r_lo, r_hi = predicted_cm / hi, predicted_cm / lo
+    out.update(ratio_lo=r_lo, ratio_hi=r_hi)
+    if reproduced[0] <= r_lo and r_hi <= reproduced[1]:
+        return "reproduced", out
+    if partly[0] <= r_lo and r_hi <= partly[1] and (r_hi < reproduced[0]
+                                                  or r_lo > reproduced[1]):
+        return "partly", out
+    if r_hi < reproduced[0] or r_lo > reproduced[1]:
+        return "not reproduced", out
+    return "inconclusive", out
+
+
+def outcome(classes: PatternClasses, min_patterns: float = 0.5) -> str:
+    """What the maps are, in words, for the side-by-side table: 'no patterns (noise or
+    single fields)' when fewer than ``min_patterns`` pass the pattern gate, 'box-scale
+    patterns (fewer than two periods fit)' when they pass it but not the box gate, else
+    'mostly <label>' or 'mixed' (no label above half of the patterns)."""
+    if not len(classes.label):
+        return "no maps"
+    if np.mean(classes.structured) < min_patterns:
+        if np.mean(classes.is_pattern) >= min_patterns:
+            return "box-scale patterns (fewer than two periods fit)"
+        return "no patterns (noise or single fields)"
+    shares = {lab: float(np.mean(classes.label[classes.structured] == lab))
+              for lab in LABELS[:-1]}
+    best = max(shares, key=shares.get)
+    return f"mostly {best}" if shares[best] > 0.5 else "mixed"
