@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from gridcells.shipped.pretrained import model_card
 
 from .conftest import ROOT
@@ -228,3 +230,28 @@ def test_every_module_attribute_used_exists():
                     wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}: "
                                  f"{node.value.id}.{node.attr}")
     assert not wrong, wrong
+
+
+DOCS = [ROOT / "README.md", ROOT / "ARCHITECTURE.md", *sorted((ROOT / "book").glob("*.md"))]
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_imports_the_docs_show_work(doc):
+    """Every ``from gridcells... import`` and ``import gridcells...`` line in the docs' code
+    (README, ARCHITECTURE.md, the book's method pages) runs, and names what its module
+    defines."""
+    import importlib
+
+    lines = [line.strip() for line in doc.read_text().splitlines()
+             if re.match(r"\s*(from gridcells[\w.]* import |import gridcells)", line)]
+    for line in lines:
+        tree = ast.parse(line).body[0]
+        if isinstance(tree, ast.ImportFrom):
+            module = importlib.import_module(tree.module)
+            for a in tree.names:
+                assert hasattr(module, a.name) or f"{tree.module}.{a.name}" in NAMES, line
+                if tree.module not in NAMESPACES and f"{tree.module}.{a.name}" not in NAMES:
+                    assert a.name in defined_names(NAMES[tree.module]), f"{line}: re-export"
+        else:
+            for a in tree.names:
+                importlib.import_module(a.name)
