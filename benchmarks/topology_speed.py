@@ -6,8 +6,8 @@ on the 2-core development CPU.
 
 
 Runs :func:`gridcells.topology.network.analyse_network` on a shipped model with the analysis
-settings of a params file (``topology_*``: by default 40 x 40 bins from 40 batches, 1000 points,
-three null draws, the Rips filtration to 0.7 median distances, H0-H2 in Z/47) and prints
+settings of a params file (``topology_*``: by default 40 x 40 bins from 40 batches, 500 points,
+20 null draws, the Rips filtration to 0.7 median distances, H0-H2 in Z/47) and prints
 the wall time of its parts: the rate maps, the whole-box analysis (data and nulls) and the interior
 check. Then the same persistence pipeline on a synthetic hexagonal module of 100 units
 (40 x 40 bins) as a reference that does not depend on the network.

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 import gridcells as gc
-from gridcells.rundir.history import git_commit
+from gridcells.rundir.history import cpu_model, git_commit
 from gridcells.shipped.pretrained import ensemble_members
 
 
@@ -54,9 +54,9 @@ class Recorder:
 
     def header(self, net: str) -> dict:
         return {"network": net, "date": time.strftime("%Y-%m-%d %H:%M"),
-                "commit": self.commit, "hardware": f"{platform.machine()} "
-                f"{torch.get_num_threads()} threads", "wall_s": time.perf_counter() - self.t0,
-                "params": self.params}
+                "commit": self.commit, "hardware": f"{cpu_model()} "
+                f"({platform.machine()}), {torch.get_num_threads()} threads",
+                "wall_s": time.perf_counter() - self.t0, "params": self.params}
 
     def write(self, record: dict) -> None:
         with open(self.out, "a") as fh:

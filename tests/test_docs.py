@@ -255,3 +255,23 @@ def test_imports_the_docs_show_work(doc):
         else:
             for a in tree.names:
                 importlib.import_module(a.name)
+
+
+def test_readme_topology_figures_are_the_recorded_table():
+    """The README's "N and M of K" tori (interior, whole box) are the newest rows of the
+    ensemble in experiments/results/topology_networks.jsonl analysed with the default
+    settings (their null draws and points)."""
+    import gridcells as gc
+    from gridcells.records.experiments import read_jsonl
+
+    cfg = gc.load_config("params/default.yaml")
+    latest = {}
+    for r in read_jsonl(ROOT / "experiments" / "results" / "topology_networks.jsonl"):
+        if r["network"].startswith("pretrained:ensemble/") and \
+                r.get("nulls") == cfg.topology_nulls and r.get("points") == cfg.topology_points:
+            latest[r["network"], r["region"]] = r
+    inside = sum(r["is_torus"] for (n, region), r in latest.items() if region == "interior")
+    whole = sum(r["is_torus"] for (n, region), r in latest.items() if region == "whole box")
+    k = len({n for n, _ in latest})
+    text = " ".join(README.split())
+    assert f"({inside} and {whole} of {k} against {cfg.topology_nulls} shuffled" in text

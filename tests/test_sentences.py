@@ -184,3 +184,24 @@ def test_positive_control_names_the_lattice_of_its_network():
            "judgement": {"hex_order": 0.05, "square_order": 0.22, "stripe_order": 0.43}}
     text = S.positive_control_sentence([row])
     assert "its units share one band orientation" in text and "missed" in text
+
+
+def _regions(pairs):
+    return [{"network": f"n{i}", "region": region, "is_torus": torus}
+            for i, (whole, inside) in enumerate(pairs)
+            for region, torus in (("whole box", whole), ("interior", inside))]
+
+
+def test_region_sentence_on_every_outcome():
+    # 8 of 9 tori only away from the walls: the recorded ensemble's pattern
+    s = S.region_sentence(_regions([(False, True)] * 8 + [(False, False)]))
+    assert "holds away from the walls: 8 of 9 are tori only away" in s
+    assert "0 only over the whole box" in s and "p = 0.0078" in s  # 2 * 0.5 ** 8
+    s = S.region_sentence(_regions([(True, False)] * 3 + [(True, True)]))
+    assert "holds over the whole box: 0 of 4" in s and "3 only over the whole box" in s
+    assert "p = 0.25" in s
+    s = S.region_sentence(_regions([(True, False), (False, True)]))
+    assert "neither region is favoured" in s and "p = 1" in s
+    assert S.region_sentence(_regions([(True, True), (False, False)])) == \
+        "Leaving out the walls changes the verdict of none of the 2 networks."
+    assert S.region_sentence([]) == "No network was analysed in both regions."

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from gridcells.analysis.scores import GridScorer
-from gridcells.topology import homology
-from gridcells.topology.synthetic import random_maps, synthetic_module
+from gridcells.topology import coordinates, homology
+from gridcells.topology.synthetic import component_maps, random_maps, synthetic_module
 
-FAST = {"n_points": 400, "n_null": 2, "max_scale": 0.7}  # the tests' size (defaults: 1000, 3)
+FAST = {"n_points": 400, "n_null": 2, "max_scale": 0.7}  # the tests' size (defaults: 500, 20)
 
 
 def mixed_modules(seed=0):
@@ -94,7 +94,7 @@ def test_toroidal_coordinates_of_a_module_are_plane_waves():
     per period along x or along y: its phase against 2 pi x / 10 (or y) is nearly constant."""
     maps = synthetic_module(60, 40, 10.0, 0, "square", seed=1)
     top = homology.population_topology(maps, seed=0, **FAST)
-    coords = homology.toroidal_coordinates(top)
+    coords = coordinates.toroidal_coordinates(top)
     assert coords.shape == (len(top.points), 2)
     assert np.all((coords >= 0) & (coords < 2 * np.pi))
     iy, ix = np.divmod(top.point_bins, 40)
@@ -103,3 +103,45 @@ def test_toroidal_coordinates_of_a_module_are_plane_waves():
     best = np.max(fit, 1)
     assert np.all(best > 0.5), fit   # each coordinate follows one axis
     assert np.argmax(fit[0]) != np.argmax(fit[1])   # ... a different one each
+
+
+def test_h0_counts_components_not_the_sampling_scale():
+    """The paper model's band module (recorded: 161 units, bars of 0.22-0.24 median distances
+    against a null's longest of 0.18) is one connected cloud whose subsample is spread more
+    evenly than the null's: every finite H0 bar is a merge at the sampling scale. The old rule
+    (count the bars above the null alone) gave Betti 0 = 163; bars within twice the median
+    bar are not components."""
+    rng = np.random.default_rng(0)
+    h0 = np.r_[[[0.0, np.inf]], np.c_[np.zeros(162), rng.uniform(0.20, 0.244, 162)]]
+    empty = np.zeros((0, 2))
+    betti, scale = homology.betti_numbers([h0, empty, empty], np.array([0.181, 0.3, 0.3]), 0.7)
+    assert betti == (1, 0, 0)
+    assert scale == pytest.approx(2 * np.median(h0[1:, 1]))
+    old = 1 + int((homology.lifetimes(h0, 0.7)[1:] > 0.181).sum())
+    assert old == 163
+    # a gap well beyond the sampling scale (and the null) is a component
+    gapped = np.r_[h0, [[0.0, 0.6], [0.0, 0.65]]]
+    assert homology.betti_numbers([gapped, empty, empty], np.array([0.181, 0.3, 0.3]),
+                                  0.7)[0] == (3, 0, 0)
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_population_with_many_components(k):
+    """Units that fire at their own rate in each of k strips of the box: k blobs, Betti
+    (k, 0, 0), against the default 20 null draws (with 2 draws, one noise blob's longest H1
+    bar beat both: a 1-in-3 event under the null)."""
+    top = homology.population_topology(component_maps(60, 40, k, 0.05, seed=k), seed=0,
+                                       n_points=400, max_scale=0.7)
+    assert top.betti == (k, 0, 0)
+
+
+def test_p_value_is_the_rank_among_the_null_draws():
+    """p = (1 + draws whose longest bar is at least the data's) / (draws + 1)."""
+    top = homology.population_topology(synthetic_module(60, 30, 8.0, 10, "hex", 0, 1), seed=0,
+                                       n_points=300, n_null=4, max_scale=0.7)
+    life = top.lifetimes(1)
+    for rank in (0, 1, 2):
+        want = (1 + (top.null_draws[:, 1] >= life[rank]).sum()) / 5
+        assert top.p_value(1, rank) == pytest.approx(want)
+    assert top.p_value(1, 0) == pytest.approx(1 / 5)  # the torus's loop beats every draw
+    assert np.array_equal(top.null_longest, top.null_draws.max(0))

@@ -352,6 +352,33 @@ def tori_text(rows: list[dict], region: str) -> str:
     return f"{k} of {len(sel)} (Wilson 95 % interval {100 * lo:.0f}-{100 * hi:.0f} %)"
 
 
+def region_sentence(rows: list[dict]) -> str:
+    """Whether leaving out the walls changes the torus verdicts, over rows with ``network``,
+    ``region`` ('whole box' or 'interior') and ``is_torus``: the networks that are tori only
+    away from the walls and only over the whole box, with the exact McNemar test (a binomial
+    test on those discordant networks; two-sided)."""
+    from scipy.stats import binomtest
+
+    verdict = {(r["network"], r["region"]): bool(r["is_torus"]) for r in rows}
+    pairs = [(verdict[n, "whole box"], verdict[n, "interior"])
+             for n in sorted({r["network"] for r in rows})
+             if (n, "whole box") in verdict and (n, "interior") in verdict]
+    only_inside = sum(inside and not whole for whole, inside in pairs)
+    only_whole = sum(whole and not inside for whole, inside in pairs)
+    if not pairs:
+        return "No network was analysed in both regions."
+    if only_inside + only_whole == 0:
+        return (f"Leaving out the walls changes the verdict of none of the {len(pairs)} "
+                f"networks.")
+    p = binomtest(min(only_inside, only_whole), only_inside + only_whole, 0.5).pvalue
+    where = ("the result holds away from the walls" if only_inside > only_whole else
+             "the result holds over the whole box" if only_whole > only_inside else
+             "neither region is favoured")
+    return (f"Paired by network, {where}: {only_inside} of {len(pairs)} are tori only away "
+            f"from the walls and {only_whole} only over the whole box (exact McNemar p = "
+            f"{p:.2g}).")
+
+
 def power_sentence(shift: dict | None, ouchi: dict | None, subject: str) -> str:
     """The predictive analysis's power in words, true of the headlines of
     :func:`gridcells.predictive.power.from_record` (``N``, ``share``, ``shift_cm``, ``power``; share

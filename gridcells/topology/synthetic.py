@@ -41,3 +41,18 @@ def random_maps(n_units: int, nbins: int = 40, sigma: float = 2.0, seed: int = 0
     if sigma:
         x = ndi.gaussian_filter(x, (0, sigma, sigma), mode="wrap")
     return np.maximum(x, 0)
+
+
+def component_maps(n_units: int, nbins: int = 40, n_components: int = 4, noise: float = 0.05,
+                   seed: int = 0) -> np.ndarray:
+    """Rate maps [n_units, nbins, nbins] whose population has ``n_components`` separate
+    components (Betti numbers (n_components, 0, 0)): the box is cut into that many vertical
+    strips, each unit fires at its own uniform random rate in [0, 1) in each strip (the
+    same over the strip), plus Gaussian noise of standard deviation ``noise``. The population
+    vector jumps between strips and varies only by the noise within one, so the point cloud
+    is ``n_components`` blobs far apart."""
+    rng = np.random.default_rng(seed)
+    level = rng.uniform(0, 1, (n_units, n_components))
+    strip = np.minimum(np.arange(nbins) * n_components // nbins, n_components - 1)
+    maps = np.repeat(level[:, strip][:, None, :], nbins, axis=1)
+    return maps + noise * rng.standard_normal(maps.shape)

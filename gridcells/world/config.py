@@ -181,10 +181,14 @@ class Config:
     topology_sigma: float = _p(1.0, "Gaussian smoothing of the topology rate maps (bins)", lo=0)
     topology_margin: float = _p(0.22, "the interior check leaves out bins within this "
                                 "distance of the walls (m)", lo=0)
-    topology_points: int = _p(1000, "points kept by farthest-point sampling", lo=10, hi=3000)
+    topology_points: int = _p(500, "points kept by farthest-point sampling (the Rips "
+                              "complex's cost grows steeply: 500 points to H2 take about 0.5-1 s, "
+                              "1000 about 9 s)", lo=10, hi=3000)
     topology_max_scale: float = _p(0.7, "end of the Rips filtration (median pairwise "
                                    "distances)", lo=0, lo_open=True, hi=3)
-    topology_nulls: int = _p(3, "shuffled populations (null draws) per analysis", lo=1)
+    topology_nulls: int = _p(20, "shuffled populations (null draws) per analysis: a bar "
+                             "longer than all of 20 has a permutation p-value of 1/21 < 0.05",
+                             lo=1)
 
     def __post_init__(self):
         hints = typing.get_type_hints(type(self))

@@ -76,9 +76,10 @@ def point_cloud_3d(top: Topology, nbins: int, ax=None, color_by: str = "x", colo
 def toroidal_maps(coords: np.ndarray, bins: np.ndarray, nbins: int, ax=None,
                   box: tuple[float, float] | None = None):
     """Each circular coordinate (coords [m, k], radians, from
-    :func:`gridcells.topology.homology.toroidal_coordinates`) drawn over the box at its point's bin
-    (bins [m], flat indices iy * nbins + ix; ``box``: (width, height) in m for the axes, or
-    bins), with a cyclic colour map: a grid module's coordinates are plane waves."""
+    :func:`gridcells.topology.coordinates.toroidal_coordinates`) drawn over the box at its
+    point's bin (bins [m], flat indices iy * nbins + ix; ``box``: (width, height) in m for
+    the axes, or bins), with a cyclic colour map: a grid module's coordinates are plane
+    waves."""
     k = coords.shape[1]
     if ax is None:
         fig, ax = plt.subplots(1, k, figsize=(2.6 * k, 2.5), layout="constrained")
