@@ -135,12 +135,17 @@ for tuning, cov in covs.items():
 # from each cell's drive the parts along the earlier cells' patterns {cite}`sanger1989`.
 # Every run records the objective (the share of the pattern's variance weighted by
 # $\Sigma$, 1 on the ring) and stops once no cell's objective moved by more than
-# {glue:text}`pf_tol:.0e` over a window ({glue:text}`pf_window:d` iterations), or at
-# {glue:text}`pf_iterations:d` iterations ({numref}`fig-pf-convergence`, {numref}`tab-pf`).
+# {glue:text}`pf_tol:.0e` and no pattern by more than ten times that (relative to its norm)
+# over a window, or at {glue:text}`pf_iterations:d` iterations ({numref}`fig-pf-convergence`,
+# {numref}`tab-pf`). The window is fixed in time, {glue:text}`pf_window_time:.0f` time
+# constants ({glue:text}`pf_window:d` iterations of step $\eta$ = {glue:text}`pf_lr:.2f`), not
+# in iterations: with a window of a fixed number of steps, a smaller step moves the patterns
+# less per window and the rule fires earlier in the dynamics' own time.
 
 # %% tags=["hide-input"]
 MULTI_CELLS = min(cfg.pf_cells, 16)   # the leading patterns of the hierarchy
-WINDOW, TOL = 100, 1e-3
+WINDOW_TIME, TOL = 20.0, 1e-3          # the stopping window in time constants, not steps
+WINDOW = max(1, round(WINDOW_TIME / cfg.pf_lr))
 sims, classes, rows = {}, {}, []
 for tuning, cov in covs.items():
     for nl in pf.NONLINEARITIES:
@@ -166,6 +171,8 @@ for tuning, cov in covs.items():
                              float(np.median(spacing) * 100) if len(spacing) else None})
 glue("pf_tol", TOL, display=False)
 glue("pf_window", WINDOW, display=False)
+glue("pf_window_time", WINDOW_TIME, display=False)
+glue("pf_lr", cfg.pf_lr, display=False)
 glue("pf_cells", cfg.pf_cells, display=False)
 glue("pf_multi_cells", MULTI_CELLS, display=False)
 glue("pf_iterations", cfg.pf_iterations, display=False)

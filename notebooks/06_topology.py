@@ -83,7 +83,7 @@ settings = {"sigma": cfg.topology_sigma, "n_points": cfg.topology_points,
             "max_scale": cfg.topology_max_scale, "n_null": cfg.topology_nulls, "seed": seed}
 glue("n_points", cfg.topology_points, display=False)
 glue("n_nulls", cfg.topology_nulls, display=False)
-glue("n_nulls_plus_one", cfg.topology_nulls + 1, display=False)
+glue("null_p_min", 1 / (cfg.topology_nulls + 1), display=False)
 glue("max_scale", cfg.topology_max_scale, display=False)
 glue("nbins_fine", cfg.topology_nbins, display=False)
 
@@ -110,24 +110,24 @@ report.show_network_notice()
 #    an independent random angle and shifted circularly by an independent random offset, go
 #    through the same steps. A bar of the network counts only if it outlasts the longest bar
 #    of the same dimension over all null draws. Under the null the network's longest bar is
-#    one more draw, so it outlasts all {glue:}`n_nulls` with probability 1 in
-#    {glue:}`n_nulls_plus_one`: the tables give each bar's permutation p-value ("H1 p" for the
-#    second loop, "H2 p" for the cavity). In H0 the class that never dies always counts, and a
-#    finite bar counts as a further component only if it is also longer than twice the
+#    one more draw, so it outlasts all {glue:}`n_nulls` with probability
+#    {glue:text}`null_p_min:.3f`: the tables give each bar's permutation p-value ("H1 p" for
+#    the second loop, "H2 p" for the cavity). In H0 the class that never dies always counts,
+#    and a finite bar counts as a further component only if it is also longer than twice the
 #    median finite H0 bar ("H0 scale"): the finite H0 bars of an evenly subsampled connected
 #    cloud are merges at its sampling scale, and a cloud spread more evenly than its null's
-#    would otherwise count every one of them (the paper model's module gave Betti 0 = 163
-#    that way). A population with separate components is in the ground truth below. A shift
-#    alone would be no null: shifting a periodic map only changes its phase,
-#    and the population would still lie on a torus; the rotation breaks the shared lattice
-#    while each unit keeps its own map statistics.
+#    would otherwise count every one of them. {glue:text}`h0_rule_sentence` A population with
+#    separate components is in the ground truth below. A shift alone would be no null:
+#    shifting a periodic map only changes its phase, and the population would still lie on a
+#    torus; the rotation breaks the shared lattice while each unit keeps its own map
+#    statistics.
 #
 # ## Ground truth: synthetic populations
 # The test on populations whose answer is known, with this chapter's settings: one module of
 # 80 hexagonal or square units (different spacings, orientations, with and without noise,
 # random phases), 80 units with smooth random maps, 80 with white-noise maps, and two
 # hexagonal modules of unrelated spacing (9 and 13.7 bins) mixed, and 80 units that fire at
-# their own rate in each of three strips of the box (three separate components, no loop).
+# their own rate in each of three strips of the box (separate components, no loop).
 
 # %% tags=["hide-input"]
 n = cfg.topology_nbins
@@ -287,6 +287,8 @@ for name, r in shipped.items():
     glue(f"{name}_full", Markdown(sentences.betti_text(r.full)), display=False)
     glue(f"{name}_interior", Markdown(sentences.betti_text(r.interior)), display=False)
     glue(f"{name}_hex", lattices[name].hex_order, display=False)
+glue("h0_rule_sentence", sentences.h0_rule_sentence(shipped["paper"].full,
+                                                    "the paper model's module"), display=False)
 tori = sum(r.full is not None and r.full.is_torus for r in results.values())
 glue("n_tori_full", int(tori), display=False)
 

@@ -143,6 +143,7 @@ KNOWN: dict[str, list[tuple[str, str]]] = {
         ("module of 80", "the synthetic populations' size (the topology's ground truth)"),
         ("80 units with", "the same"),
         ("80 with white-noise", "the same"),
+        ("mixed, and 80 units that", "the same"),
         ("(9 and 13.7 bins)", "the mixed modules' spacings, the same"),
     ],
     "07_ensemble.py": [

@@ -205,3 +205,22 @@ def test_region_sentence_on_every_outcome():
     assert S.region_sentence(_regions([(True, True), (False, False)])) == \
         "Leaving out the walls changes the verdict of none of the 2 networks."
     assert S.region_sentence([]) == "No network was analysed in both regions."
+
+
+def test_h0_rule_sentence_on_both_outcomes():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    def top(bars, null, betti0):
+        dg = np.r_[[[0.0, np.inf]], np.c_[np.zeros(len(bars)), bars]]
+        life = np.sort(np.minimum(dg[:, 1], 0.7) - dg[:, 0])[::-1]
+        return SimpleNamespace(lifetimes=lambda d: life, null_longest=np.array([null]),
+                               betti=(betti0,))
+
+    s = S.h0_rule_sentence(top([0.22, 0.23, 0.24], 0.18, 1), "the paper model's module")
+    assert s == ("Against the null alone the paper model's module would have Betti 0 = 4; "
+                 "with the sampling scale, 1.")
+    s = S.h0_rule_sentence(top([0.1, 0.12, 0.6], 0.3, 2), "the module")
+    assert s.startswith("For the module both counts agree: Betti 0 = 2")
+    assert S.h0_rule_sentence(None, "the paper model") == "The paper model has no module to count."

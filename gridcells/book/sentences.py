@@ -352,6 +352,21 @@ def tori_text(rows: list[dict], region: str) -> str:
     return f"{k} of {len(sel)} (Wilson 95 % interval {100 * lo:.0f}-{100 * hi:.0f} %)"
 
 
+def h0_rule_sentence(top, subject: str) -> str:
+    """What the H0 rule's sampling-scale condition changed for one population (a
+    :class:`gridcells.topology.homology.Topology` or None): Betti 0 counted against the null's
+    longest H0 bar alone, beside the rule's count."""
+    if top is None:
+        return f"{subject[0].upper()}{subject[1:]} has no module to count."
+    finite = top.lifetimes(0)[1:]
+    alone = 1 + int((finite > top.null_longest[0]).sum())
+    if alone == top.betti[0]:
+        return (f"For {subject} both counts agree: Betti 0 = {alone} against the null alone "
+                f"and with the sampling scale.")
+    return (f"Against the null alone {subject} would have Betti 0 = {alone}; with the "
+            f"sampling scale, {top.betti[0]}.")
+
+
 def region_sentence(rows: list[dict]) -> str:
     """Whether leaving out the walls changes the torus verdicts, over rows with ``network``,
     ``region`` ('whole box' or 'interior') and ``is_torus``: the networks that are tori only
