@@ -2,12 +2,17 @@
 
     python -m experiments.emergence initial   # the untrained networks of the recipe's seeds
     python -m experiments.emergence curves    # the in-training curves of the odds sweeps
+    python -m experiments.emergence theory    # the theory's prediction for each setting
 
 ``initial``: for every seed the recipe's odds were measured on (gridcells.records.experiments.
 recipe_screens), the lattice orders of the untrained network (gridcells.records.emergence.
 initial_orders) beside its verdict at step 3000 -> experiments/results/initial_orders.jsonl.
 ``curves``: the gridness.csv of every run of the odds sweeps (runs/odds, runs/odds_paper),
 with its setting and seed -> experiments/results/odds_curves.jsonl (rewritten whole).
+``theory``: for the recipe and every setting of the odds map that changes what the
+pattern-formation theory reads (gridcells.records.emergence.THEORY_FIELDS), the single-cell
+ReLU patterns of its covariance (gridcells.records.emergence.theory_prediction) ->
+experiments/results/odds_theory.jsonl (rewritten whole).
 """
 
 from __future__ import annotations
@@ -65,12 +70,47 @@ def curves() -> None:
     print(f"{len(out)} runs")
 
 
+# the odds queue's settings (experiments/odds_queue.sh) that change what the theory reads
+THEORY_SETTINGS = ("DoG=false", "place_cell_rf=0.16", "surround_scale=1.5")
+
+
+def theory(cells: int, settings: list[str]) -> None:
+    import gridcells as gc
+    from gridcells.records import emergence
+    from gridcells.rundir.history import cpu_model
+    from gridcells.world.params import parse_overrides
+
+    out = []
+    for setting in ["recipe", *settings]:
+        over = {} if setting == "recipe" else parse_overrides([setting])
+        if setting != "recipe" and not set(over) & set(emergence.THEORY_FIELDS):
+            print(f"{setting}: the theory does not read it; skipped")
+            continue
+        t0 = time.perf_counter()
+        pred = emergence.theory_prediction(gc.load_config("params/cpu.yaml", **over), cells)
+        label = "recipe" if setting == "recipe" else emergence.setting_of(over)
+        out.append({"setting": label, "overrides": over, "cells": cells, **pred,
+                    "wall_s": round(time.perf_counter() - t0, 1), "cpu": cpu_model()})
+        print(json.dumps(out[-1]), flush=True)
+    with open(RESULTS / "odds_theory.jsonl", "w") as f:
+        for r in out:
+            f.write(json.dumps(r) + "\n")
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("what", choices=("initial", "curves"))
+    p.add_argument("what", choices=("initial", "curves", "theory"))
     p.add_argument("--n-batches", type=int, default=10)
+    p.add_argument("--cells", type=int, default=32, help="theory: patterns per setting")
+    p.add_argument("--settings", nargs="*", default=list(THEORY_SETTINGS),
+                   help="theory: key=value settings besides the recipe")
     args = p.parse_args(argv)
-    initial(args.n_batches) if args.what == "initial" else curves()
+    if args.what == "initial":
+        initial(args.n_batches)
+    elif args.what == "curves":
+        curves()
+    else:
+        theory(args.cells, args.settings)
 
 
 if __name__ == "__main__":

@@ -144,8 +144,8 @@ for tuning, cov in covs.items():
 
 # %% tags=["hide-input"]
 MULTI_CELLS = min(cfg.pf_cells, 16)   # the leading patterns of the hierarchy
-WINDOW_TIME, TOL = 20.0, 1e-3          # the stopping window in time constants, not steps
-WINDOW = max(1, round(WINDOW_TIME / cfg.pf_lr))
+TOL = 1e-3
+WINDOW = pf.window_steps(cfg.pf_lr)   # a window fixed in time constants, not in steps
 sims, classes, rows = {}, {}, []
 for tuning, cov in covs.items():
     for nl in pf.NONLINEARITIES:
@@ -171,7 +171,7 @@ for tuning, cov in covs.items():
                              float(np.median(spacing) * 100) if len(spacing) else None})
 glue("pf_tol", TOL, display=False)
 glue("pf_window", WINDOW, display=False)
-glue("pf_window_time", WINDOW_TIME, display=False)
+glue("pf_window_time", pf.WINDOW_TIME, display=False)
 glue("pf_lr", cfg.pf_lr, display=False)
 glue("pf_cells", cfg.pf_cells, display=False)
 glue("pf_multi_cells", MULTI_CELLS, display=False)

@@ -101,11 +101,15 @@ glue("map_sentence", emergence.map_sentence(table, baseline), display=False)
 fig, _ = plots.odds_map(table, baseline=baseline)
 glue("fig-odds-map", fig, display=False)
 plt.close(fig)
+theory = {r["setting"]: r for r in report.read_jsonl("experiments/results/odds_theory.jsonl")}
+glue("theory_sentence", emergence.theory_sentence(theory), display=False)
 glue("tab-odds-md", Markdown(report.markdown_table(
     [{"setting": r["setting"], "seeds screened": r["screened"], "lean hexagonal":
       r["hexagonal"], "share": f"{100 * r['share']:.0f} %", "Wilson 95 %":
       f"{100 * r['lo']:.0f}-{100 * r['hi']:.0f} %", "Fisher p against the recipe":
-      f"{r['p_vs_recipe']:.2g}"} for r in [{**baseline, "p_vs_recipe": 1.0}] + table])),
+      f"{r['p_vs_recipe']:.2g}", "theory (single-cell ReLU patterns)":
+      emergence.theory_cell(r["setting"], theory)}
+     for r in [{**baseline, "p_vs_recipe": 1.0}] + table])),
      display=False)
 
 # %% [markdown]
@@ -121,11 +125,20 @@ glue("tab-odds-md", Markdown(report.markdown_table(
 # :name: tab-odds
 #
 # The odds per setting: seeds screened, seeds that lean hexagonal, their share with its
-# Wilson interval, and the two-sided p-value of Fisher's exact test against the recipe
-# (first row; its p-value is 1 by definition).
+# Wilson interval, the two-sided p-value of Fisher's exact test against the recipe
+# (first row; its p-value is 1 by definition), and what the pattern-formation theory predicts
+# for the setting's place code.
 # ```
 #
 # {glue:text}`map_sentence`
+#
+# **The theory beside the odds.** The pattern-formation chapter's dynamics run on each
+# setting's place-cell covariance (`python -m experiments.emergence theory`,
+# `experiments/results/odds_theory.jsonl`) say which lattice that covariance favours; the
+# theory reads only the place code (its tuning, width, surround and the box), so settings of
+# the network or its training keep the recipe's prediction. {glue:text}`theory_sentence`
+# Where a setting's screens disagree with its prediction, something the theory leaves out
+# (the walls, the finite training, the readout) decides.
 #
 # ## What decides the coin
 # **The starting point.** If the initial weights or the place-cell layout decided the

@@ -97,3 +97,23 @@ def test_predictor_and_early_sentences_both_outcomes():
     assert [(r["agree"], r["runs"]) for r in rows] == [(1, 2), (2, 2)]
     assert E.early_sentence(rows, 3000).startswith("The verdict can be read at step 2000")
     assert E.early_sentence(rows[:1], 3000).startswith("No earlier step")
+
+
+def test_theory_cell_and_sentence():
+    from gridcells.records.emergence import theory_cell, theory_sentence
+
+    def row(hex_share, outcome):
+        return {"shares": {"hexagonal": hex_share}, "outcome": outcome}
+
+    theory = {"recipe": row(0.78, "mostly hexagonal"),
+              "surround_scale=1.5": row(0.97, "mostly hexagonal"),
+              "place_cell_rf=0.16": row(0.0, "mostly square")}
+    assert theory_cell("surround_scale=1.5", theory) == "mostly hexagonal (97 % hexagonal)"
+    assert theory_cell("periodic=True", theory) == "as the recipe (not read by the theory)"
+    assert theory_cell("Ng=256", theory) == "as the recipe (not read by the theory)"
+    assert theory_cell("DoG=False", theory) == "not computed"
+    s = theory_sentence(theory)
+    assert s.startswith("The theory's single-cell ReLU patterns are 78 % hexagonal")
+    assert "more for surround_scale=1.5 (97 %)" in s and "fewer for place_cell_rf=0.16 (0 %)" in s
+    assert "and as many" in theory_sentence({"recipe": row(0.5, "mixed")})
+    assert theory_sentence({}) == "The theory's predictions have not been computed."

@@ -232,3 +232,69 @@ def early_sentence(rows: list[dict], final_step: int) -> str:
     head = (f"The verdict can be read at step {exact[0]['step']} already: " if exact else
             f"No earlier step gives the verdict of step {final_step} reliably: ")
     return head + "; ".join(parts) + "."
+
+
+# what the pattern-formation theory's covariance reads of a config: a setting that changes
+# none of these leaves the theory's prediction as it is (its box is always periodic)
+THEORY_FIELDS = ("DoG", "place_cell_rf", "surround_scale", "Np", "box_width", "box_height")
+
+
+def theory_prediction(cfg, cells: int = 32, seed: int = 0) -> dict:
+    """What the pattern-formation theory predicts for a training setting: the single-cell
+    ReLU dynamics (:func:`gridcells.theory.simulation.simulate`, the config's ``pf_*`` step
+    and limit) on the place code's covariance, ``cells`` patterns from ``seed``, classified
+    (:func:`gridcells.theory.classes.classify`). Returns the shares of each label, the
+    outcome in words (:func:`gridcells.theory.verdicts.outcome`), whether the run settled,
+    and the predicted spacing (cm)."""
+    import numpy as np
+
+    from gridcells.theory import classes, simulation, verdicts
+
+    cov = simulation.covariance(cfg)
+    sim = simulation.simulate(cov, cells, cfg.pf_iterations, cfg.pf_lr, "relu",
+                              np.random.default_rng([seed, 7]),
+                              window=simulation.window_steps(cfg.pf_lr))
+    c = classes.classify(sim.patterns, cfg.box_width, cov.k_peak)
+    return {"shares": c.shares(), "outcome": verdicts.outcome(c),
+            "converged": bool(sim.converged), "stopped_at": int(sim.stopped_at),
+            "predicted_spacing_cm": 100 * cov.predicted_spacing}
+
+
+def theory_cell(setting: str, theory: dict[str, dict]) -> str:
+    """The theory's prediction for a setting, as a table cell: its outcome and hexagonal
+    share from ``theory`` (rows of ``experiments.emergence theory`` by setting), 'as the
+    recipe (not read by the theory)' for a setting that changes none of
+    :data:`THEORY_FIELDS`, 'not computed' otherwise."""
+    from gridcells.world.params import parse_overrides
+
+    if setting in theory:
+        r = theory[setting]
+        return f"{r['outcome']} ({100 * r['shares']['hexagonal']:.0f} % hexagonal)"
+    keys = set() if setting == "recipe" else set(parse_overrides(setting.split(", ")))
+    if not keys & set(THEORY_FIELDS):
+        return "as the recipe (not read by the theory)"
+    return "not computed"
+
+
+def theory_sentence(theory: dict[str, dict]) -> str:
+    """Which settings the theory predicts to give more or fewer hexagonal patterns than the
+    recipe's, true of ``theory`` (rows by setting, with 'recipe')."""
+    if "recipe" not in theory:
+        return "The theory's predictions have not been computed."
+    base = theory["recipe"]["shares"]["hexagonal"]
+    more = [s for s, r in theory.items() if s != "recipe" and r["shares"]["hexagonal"] > base]
+    fewer = [s for s, r in theory.items() if s != "recipe" and r["shares"]["hexagonal"] < base]
+
+    def listed(names):
+        return ", ".join(f"{s} ({100 * theory[s]['shares']['hexagonal']:.0f} %)"
+                         for s in names)
+
+    parts = [f"The theory's single-cell ReLU patterns are {100 * base:.0f} % hexagonal for "
+             f"the recipe's place code"]
+    if more:
+        parts.append(f"more for {listed(more)}")
+    if fewer:
+        parts.append(f"fewer for {listed(fewer)}")
+    if not more and not fewer:
+        parts.append("and as many for every other setting computed")
+    return "; ".join(parts) + ". Settings the theory does not read keep the recipe's prediction."

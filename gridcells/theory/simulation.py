@@ -96,6 +96,15 @@ NONLINEARITIES = ("relu", "tanh", "linear")
 #: gain of 1.5 puts the patterns past onset but short of saturation (a single plane wave
 #: settles at an amplitude whose tanh peaks near 0.8, not at +-1).
 GAIN = {"relu": 2.0, "tanh": 1.5, "linear": 2.0}
+WINDOW_TIME = 20.0  # the stopping rule's window, in time constants of the dynamics
+
+
+def window_steps(lr: float) -> int:
+    """The stopping window in steps of size ``lr``: :data:`WINDOW_TIME` time constants, so
+    that the rule means the same at any step size (with a window of a fixed number of steps,
+    a smaller step moves the patterns less per window and the rule fires earlier in the
+    dynamics' own time)."""
+    return max(1, round(WINDOW_TIME / lr))
 
 
 def _nonlinear(u: np.ndarray, nonlinearity: str) -> np.ndarray:
