@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 import gridcells as gc
-import gridcells.records.speed  # noqa: F401 (gc.records: the run is appended to speed.jsonl)
 from gridcells.analysis.scores import GridScorer
 from gridcells.predictive import synthetic
 from gridcells.predictive.classes import classify

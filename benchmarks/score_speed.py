@@ -26,6 +26,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import gridcells as gc  # noqa: E402
 from gridcells.records import speed as records
+from gridcells.rundir.history import cpu_model
 from tests.oracle import grid_score  # noqa: E402
 from tests.synthetic import lattice  # noqa: E402
 
@@ -81,7 +82,7 @@ def main():
                        np.nanmax(np.abs(out[name].score_90[:k] - out[name + " oracle"][:, 1])))
              for name in ("gap-free", "gapped")}
     batched, oracle = rates["gap-free"], rates["gap-free oracle"]
-    print(f"# {records.cpu_model()}, {len(os.sched_getaffinity(0))} CPUs (the batched scorer's "
+    print(f"# {cpu_model()}, {len(os.sched_getaffinity(0))} CPUs (the batched scorer's "
           f"threads; the oracle is one map at a time), load {load_before}; scorer built once in "
           f"{build:.2f} s")
     print(f"batched scorer: {batched:9.0f} maps/s ({args.maps} maps; one worker thread: "

@@ -1,15 +1,14 @@
-"""Time of one network's topology analysis (gridcells.topology.homology), goal: under a minute
+"""Time of one network's topology analysis (gridcells.topology.network), goal: under a minute
 on the 2-core development CPU.
 
     python benchmarks/topology_speed.py [--model default] [--params params/default.yaml]
                                         [--no-interior] [--threads 1]
 
-
 Runs :func:`gridcells.topology.network.analyse_network` on a shipped model with the analysis
 settings of a params file (``topology_*``: by default 40 x 40 bins from 40 batches, 500 points,
-20 null draws, the Rips filtration to 0.7 median distances, H0-H2 in Z/47) and prints
-the wall time of its parts: the rate maps, the whole-box analysis (data and nulls) and the interior
-check. Then the same persistence pipeline on a synthetic hexagonal module of 100 units
+20 null draws, the Rips filtration to 0.7 median distances, H0-H2 in Z/47) and prints the
+wall time of its parts: the rate maps, the whole-box analysis (data and nulls) and the
+interior check. Then the same persistence pipeline on a synthetic hexagonal module of 100 units
 (40 x 40 bins) as a reference that does not depend on the network.
 """
 
@@ -60,7 +59,8 @@ def main() -> None:
           f"total {total:.1f} s")
     maps = synthetic_module(100, 40, 9.0, 10, "hex", seed=1)
     top = homology.population_topology(maps, n_points=cfg.topology_points,
-                                max_scale=cfg.topology_max_scale, n_null=cfg.topology_nulls)
+                                       max_scale=cfg.topology_max_scale,
+                                       n_null=cfg.topology_nulls)
     print(f"synthetic hexagonal module (100 units): Betti {top.betti} in {top.seconds:.1f} s")
 
 

@@ -78,6 +78,7 @@ from gridcells.book import network as book_network
 from gridcells.book import plots, report, sentences
 from gridcells.book.pipeline import GENERATED
 from gridcells.records import experiments as recorded
+from gridcells.records.experiments import read_jsonl
 from gridcells.shipped.pretrained import install_pretrained, model_card
 
 # %% tags=["parameters", "remove-cell"]
@@ -252,14 +253,14 @@ plt.close(fig)
 # mostly, but form few.
 
 # %% tags=["hide-input"]
-lattice_rows = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
+lattice_rows = read_jsonl("experiments/results/lattice_seeds.jsonl")
 fig, _ = plots.lattice_race(lattice_rows)
 glue("fig-lattice-race", fig, display=False)
 plt.close(fig)
 # every seed screened without selection, judged by the sweep's rule (as the ensemble and
 # emergence chapters count them)
 odds = recorded.recipe_odds()
-finished = report.read_jsonl("experiments/results/recipe_seeds.jsonl")
+finished = read_jsonl("experiments/results/recipe_seeds.jsonl")
 for key in ("n", "hexagonal", "lo", "hi"):
     glue({"n": "odds_n", "hexagonal": "odds_hex"}.get(key, f"odds_{key}"),
          int(odds[key]) if key in ("n", "hexagonal") else float(odds[key]), display=False)
@@ -305,7 +306,7 @@ glue("finished_decode", sum(r["err_cm"] <= 6 for r in finished), display=False)
 # fresh draw of the same recipe, with the odds above, rather than the recorded one.
 
 # %% tags=["remove-cell"]
-fingerprints = report.read_jsonl("experiments/results/fingerprints.jsonl")
+fingerprints = read_jsonl("experiments/results/fingerprints.jsonl")
 glue("tab-fingerprints-md", Markdown(report.markdown_table(recorded.repeatability(
     fingerprints))), display=False)
 glue("across_cpus", recorded.across_cpus(fingerprints), display=False)

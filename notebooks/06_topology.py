@@ -66,7 +66,8 @@ from IPython.display import Markdown, display
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells.book import plots, report, sentences
+from gridcells.book import plots, report, topology_text
+from gridcells.records.experiments import read_jsonl
 from gridcells.topology import coordinates, homology
 from gridcells.topology.network import analyse_network
 from gridcells.topology.synthetic import component_maps, random_maps, synthetic_module
@@ -187,8 +188,8 @@ glue("tab-topology-live-md", Markdown(report.markdown_table(rows)), display=Fals
 
 
 glue("live_units", len(sel.units), display=False)
-glue("live_full", Markdown(sentences.betti_text(live.full)), display=False)
-glue("live_interior", Markdown(sentences.betti_text(live.interior)), display=False)
+glue("live_full", Markdown(topology_text.betti_text(live.full)), display=False)
+glue("live_interior", Markdown(topology_text.betti_text(live.interior)), display=False)
 glue("margin_cm", cfg.topology_margin * 100, display=False)
 
 # %% [markdown]
@@ -284,10 +285,10 @@ for k, r in results.items():
 glue("tab-topology-networks-md", Markdown(report.markdown_table(table)), display=False)
 for name, r in shipped.items():
     glue(f"{name}_units", len(r.selection.units), display=False)
-    glue(f"{name}_full", Markdown(sentences.betti_text(r.full)), display=False)
-    glue(f"{name}_interior", Markdown(sentences.betti_text(r.interior)), display=False)
+    glue(f"{name}_full", Markdown(topology_text.betti_text(r.full)), display=False)
+    glue(f"{name}_interior", Markdown(topology_text.betti_text(r.interior)), display=False)
     glue(f"{name}_hex", lattices[name].hex_order, display=False)
-glue("h0_rule_sentence", sentences.h0_rule_sentence(shipped["paper"].full,
+glue("h0_rule_sentence", topology_text.h0_rule_sentence(shipped["paper"].full,
                                                     "the paper model's module"), display=False)
 tori = sum(r.full is not None and r.full.is_torus for r in results.values())
 glue("n_tori_full", int(tori), display=False)
@@ -328,7 +329,7 @@ plt.close(fig)
 
 # %% tags=["remove-cell"]
 latest = {}
-for r in report.read_jsonl("experiments/results/topology_networks.jsonl"):
+for r in read_jsonl("experiments/results/topology_networks.jsonl"):
     if r["network"].startswith("pretrained:ensemble/") and r.get("nulls") == cfg.topology_nulls \
             and r.get("points", 0) <= cfg.topology_points:  # recorded with these settings
         latest[r["network"], r["region"]] = r  # the newest row of each network and region
@@ -336,9 +337,9 @@ ens_rows = list(latest.values())
 glue("tab-topology-ensemble-md", Markdown(report.markdown_table(
     [{"network": r["network"].removeprefix("pretrained:ensemble/"), "region": r["region"],
       "units": r["module_units"], "Betti": tuple(r["betti"] or ()),
-      "H1 bars": tuple(r["H1 top bars"][:2]), "H1 null": r["H1 null"],
-      "H1 p": r["H1 p"], "H2 bar": r["H2 top bars"][0], "H2 null": r["H2 null"],
-      "H2 p": r["H2 p"], "torus": r["torus"]}
+      "H1 bars": tuple((r.get("H1 top bars") or ())[:2]), "H1 null": r.get("H1 null"),
+      "H1 p": r.get("H1 p"), "H2 bar": (r.get("H2 top bars") or [None])[0],
+      "H2 null": r.get("H2 null"), "H2 p": r.get("H2 p"), "torus": r["torus"]}
      for r in ens_rows]) if ens_rows else "*(no ensemble network recorded)*"),
      display=False)
 
@@ -346,9 +347,9 @@ glue("tab-topology-ensemble-md", Markdown(report.markdown_table(
 n_ens = len({r["network"] for r in ens_rows})
 glue("ens_topology_sentence", (
     f"Across the {n_ens} networks of the shipped ensemble, "
-    f"{sentences.tori_text(ens_rows, 'whole box')} are tori over the whole box and "
-    f"{sentences.tori_text(ens_rows, 'interior')} away from the walls. "
-    f"{sentences.region_sentence(ens_rows)}")
+    f"{topology_text.tori_text(ens_rows, 'whole box')} are tori over the whole box and "
+    f"{topology_text.tori_text(ens_rows, 'interior')} away from the walls. "
+    f"{topology_text.region_sentence(ens_rows)}")
     if ens_rows else "No ensemble network has been analysed.", display=False)
 
 # %% [markdown]

@@ -67,6 +67,7 @@ from myst_nb import glue
 
 from gridcells.book import plots, report
 from gridcells.records import experiments as recorded
+from gridcells.records.experiments import read_jsonl
 from gridcells.shipped.ensemble import ensemble_rows, throughput
 from gridcells.shipped.pretrained import DATA
 from gridcells.stats import t_interval
@@ -150,7 +151,7 @@ glue("n_screened", str(len(sweep_rows)), display=False)
 # ```{glue:figure} tab-sweep-md
 # :name: tab-sweep
 #
-# The sweep table (`gridcells/data/ensemble/sweep.jsonl`, `gridcells.sweep.client.read_sweep`): the
+# The sweep table (`gridcells/data/ensemble/sweep.jsonl`, `gridcells.sweep.table.read_sweep`): the
 # lattice orders at the screening step and the verdict; error, share above 0.3, best-64 and
 # "meets" are the final judgement of the runs that finished (a dash for the runs stopped at
 # step 3000).
@@ -169,9 +170,9 @@ glue("n_screened", str(len(sweep_rows)), display=False)
 # twenty screens).
 
 # %% tags=["remove-cell"]
-seeds_rows = [r for r in report.read_jsonl("experiments/results/recipe_seeds.jsonl")
+seeds_rows = [r for r in read_jsonl("experiments/results/recipe_seeds.jsonl")
               if r.get("wall_s") and r.get("steps", 8000) == 8000][-10:]
-screens = report.read_jsonl("experiments/results/lattice_odds.jsonl")
+screens = read_jsonl("experiments/results/lattice_odds.jsonl")
 # every seed screened without selection, judged by the sweep's rule
 odds = recorded.recipe_odds()
 glue("p_hex_lo", f"{100 * odds['lo']:.0f}", display=False)

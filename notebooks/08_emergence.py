@@ -64,6 +64,7 @@ from myst_nb import glue
 from gridcells.book import plots, report
 from gridcells.records import emergence
 from gridcells.records import experiments as recorded
+from gridcells.records.experiments import read_jsonl
 from gridcells.sweep.plan import ScreenRule
 
 # %% tags=["parameters", "remove-cell"]
@@ -89,7 +90,7 @@ base = recorded.recipe_odds(rule)
 k0, n0, lo0, hi0 = base["hexagonal"], base["n"], base["lo"], base["hi"]
 baseline = {"setting": "recipe", "screened": n0, "hexagonal": k0, "share": base["share"],
             "lo": lo0, "hi": hi0}
-odds_rows = report.read_jsonl(ODDS)
+odds_rows = read_jsonl(ODDS)
 table = emergence.odds_by_setting(odds_rows, baseline=(k0, n0))
 glue("rule_text", rule.describe(), display=False)
 glue("base_k", str(k0), display=False)
@@ -101,7 +102,7 @@ glue("map_sentence", emergence.map_sentence(table, baseline), display=False)
 fig, _ = plots.odds_map(table, baseline=baseline)
 glue("fig-odds-map", fig, display=False)
 plt.close(fig)
-theory = {r["setting"]: r for r in report.read_jsonl("experiments/results/odds_theory.jsonl")}
+theory = {r["setting"]: r for r in read_jsonl("experiments/results/odds_theory.jsonl")}
 glue("theory_sentence", emergence.theory_sentence(theory), display=False)
 glue("tab-odds-md", Markdown(report.markdown_table(
     [{"setting": r["setting"], "seeds screened": r["screened"], "lean hexagonal":
@@ -149,7 +150,7 @@ glue("tab-odds-md", Markdown(report.markdown_table(
 # even seeds and scored on the odd ones.
 
 # %% tags=["remove-cell"]
-init = report.read_jsonl("experiments/results/initial_orders.jsonl")
+init = read_jsonl("experiments/results/initial_orders.jsonl")
 passes = np.array([r["passes"] for r in init])
 train = np.array([r["seed"] % 2 == 0 for r in init])
 tests = [emergence.predictor_test(name, [f(r) for r in init], passes, train) for name, f in (
@@ -183,8 +184,8 @@ glue("initial_sentence", emergence.predictor_sentence(tests, "The untrained netw
 # (`lattice_seeds.jsonl`) and every run of the odds map (`odds_curves.jsonl`).
 
 # %% tags=["remove-cell"]
-curves = (report.read_jsonl("experiments/results/lattice_seeds.jsonl")
-          + report.read_jsonl("experiments/results/odds_curves.jsonl"))
+curves = (read_jsonl("experiments/results/lattice_seeds.jsonl")
+          + read_jsonl("experiments/results/odds_curves.jsonl"))
 early = emergence.early_table(curves, rule, (1000, 2000), rule.step)
 glue("tab-early-md", Markdown(report.markdown_table(
     [{"read at step": r["step"], "runs": r["runs"], "same verdict as step 3000":

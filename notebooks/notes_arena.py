@@ -45,6 +45,7 @@ from myst_nb import glue
 
 from gridcells.book import report
 from gridcells.records import experiments as rc
+from gridcells.records.experiments import read_jsonl
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -54,12 +55,12 @@ run_dir = None
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 
 # %% tags=["remove-cell"]
-box = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
+box = read_jsonl("experiments/results/lattice_seeds.jsonl")
 SQUARE = 0.2  # a clear square component: square order above this at the end of training
 squares = [r for r in box if r["square_order"] > SQUARE]
 offsets = [rc.wall_offset(r["square_deg"]) for r in squares]
 p_one, one_in = rc.chance_alignment(offsets)
-circle = [r for r in report.read_jsonl("experiments/results/recipe_screen.jsonl")
+circle = [r for r in read_jsonl("experiments/results/recipe_screen.jsonl")
           if r["overrides"].get("arena") == "circle"]
 in_circle = {rc.seed_of(r): rc.lean(r, margin=0) for r in circle}
 in_box = {s: rc.lean(rc.at_step(r, 3000), margin=0)

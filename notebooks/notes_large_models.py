@@ -49,6 +49,7 @@ import gridcells as gc
 from gridcells.analysis.evaluation import missed_criteria
 from gridcells.book import plots, report, sentences
 from gridcells.records import experiments as rc
+from gridcells.records.experiments import read_jsonl
 from gridcells.rundir.history import read_stages
 from gridcells.shipped.pretrained import model_card
 
@@ -60,8 +61,8 @@ run_dir = None
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 
 # %% tags=["remove-cell"]
-search = report.read_jsonl("experiments/results/recipe_search.jsonl")
-screens = report.read_jsonl("experiments/results/recipe_screen.jsonl")
+search = read_jsonl("experiments/results/recipe_search.jsonl")
+screens = read_jsonl("experiments/results/recipe_screen.jsonl")
 large = next(r for r in search if r["params"] == "params/cpu_large.yaml" and not r["overrides"])
 v3_large = {r["overrides"].get("weight_decay", 3): r for r in search
             if r["params"] == "params/cpu.yaml" and r["overrides"].get("Ng") == 1024}

@@ -45,6 +45,7 @@ from myst_nb import glue
 
 from gridcells.book import report
 from gridcells.records import experiments as rc
+from gridcells.records.experiments import read_jsonl
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -54,10 +55,10 @@ run_dir = None
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 
 # %% tags=["remove-cell"]
-seeds = report.read_jsonl("experiments/results/lattice_seeds.jsonl")
-odds = report.read_jsonl("experiments/results/lattice_odds.jsonl")
-recipes = report.read_jsonl("experiments/results/lattice_recipes.jsonl")
-finished = report.read_jsonl("experiments/results/recipe_seeds.jsonl")
+seeds = read_jsonl("experiments/results/lattice_seeds.jsonl")
+odds = read_jsonl("experiments/results/lattice_odds.jsonl")
+recipes = read_jsonl("experiments/results/lattice_recipes.jsonl")
+finished = read_jsonl("experiments/results/recipe_seeds.jsonl")
 group = {k: [r for r in seeds if rc.dominant_order(r) == k]
          for k in ("hexagonal", "square", "stripe")}
 lean_3000 = {rc.seed_of(r): rc.at_step(r, 3000)["hex_order"] > rc.at_step(r, 3000)["square_order"]

@@ -46,6 +46,7 @@ from myst_nb import glue
 
 from gridcells.book import report
 from gridcells.records import experiments as rc
+from gridcells.records.experiments import read_jsonl
 from gridcells.shipped.pretrained import model_card
 
 # %% tags=["parameters", "remove-cell"]
@@ -56,7 +57,7 @@ run_dir = None
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 
 # %% tags=["remove-cell"]
-search = report.read_jsonl("experiments/results/recipe_search.jsonl")
+search = read_jsonl("experiments/results/recipe_search.jsonl")
 over = [r["overrides"] for r in search]
 reference = next(r for r, o in zip(search, over)
                  if o.get("batch_size") == 200 and o.get("weight_decay") == 1e-4)

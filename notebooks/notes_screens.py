@@ -45,6 +45,7 @@ from myst_nb import glue
 
 from gridcells.book import report
 from gridcells.records import experiments as rc
+from gridcells.records.experiments import read_jsonl
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -54,12 +55,12 @@ run_dir = None
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 
 # %% tags=["remove-cell"]
-screens = report.read_jsonl("experiments/results/recipe_screen.jsonl")
-v3 = report.read_jsonl("experiments/results/recipe_seeds.jsonl")
-v2 = report.read_jsonl("experiments/results/recipe_seeds_v2.jsonl")
-v2_lattice = [r for r in report.read_jsonl("experiments/results/lattice_recipes.jsonl")
+screens = read_jsonl("experiments/results/recipe_screen.jsonl")
+v3 = read_jsonl("experiments/results/recipe_seeds.jsonl")
+v2 = read_jsonl("experiments/results/recipe_seeds_v2.jsonl")
+v2_lattice = [r for r in read_jsonl("experiments/results/lattice_recipes.jsonl")
               if r["label"] == "v2"]
-odds = report.read_jsonl("experiments/results/lattice_odds.jsonl")
+odds = read_jsonl("experiments/results/lattice_odds.jsonl")
 WEAK = 0.2  # share above 0.3 at the end: half the recipe's 40 %
 SCREENED = (1, 3)  # the weak seeds of recipe v3 the screens set out to rescue
 OTHER_NOTES = ("place_cell_seed", "sequence_length", "arena")  # screens the notes discuss

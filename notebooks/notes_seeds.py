@@ -48,6 +48,7 @@ from myst_nb import glue
 from gridcells.analysis.evaluation import missed_criteria
 from gridcells.book import report
 from gridcells.records import experiments as rc
+from gridcells.records.experiments import read_jsonl
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -57,11 +58,11 @@ run_dir = None
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
 
 # %% tags=["remove-cell"]
-v3 = report.read_jsonl("experiments/results/recipe_seeds.jsonl")
-seq10 = report.read_jsonl("experiments/results/recipe_seeds_seq10.jsonl")
-v2 = report.read_jsonl("experiments/results/recipe_seeds_v2.jsonl")
-v1 = report.read_jsonl("experiments/results/recipe_seeds_v1.jsonl")
-screens = report.read_jsonl("experiments/results/recipe_screen.jsonl")
+v3 = read_jsonl("experiments/results/recipe_seeds.jsonl")
+seq10 = read_jsonl("experiments/results/recipe_seeds_seq10.jsonl")
+v2 = read_jsonl("experiments/results/recipe_seeds_v2.jsonl")
+v1 = read_jsonl("experiments/results/recipe_seeds_v1.jsonl")
+screens = read_jsonl("experiments/results/recipe_screen.jsonl")
 DECODES_CM = 10  # far above the recipe's 6 cm: the run has not finished decoding
 missed = {rc.seed_of(r): missed_criteria(r) for r in v3}
 one_miss = {s: m[0] for s, m in missed.items() if len(m) == 1}

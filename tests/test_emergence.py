@@ -115,5 +115,9 @@ def test_theory_cell_and_sentence():
     s = theory_sentence(theory)
     assert s.startswith("The theory's single-cell ReLU patterns are 78 % hexagonal")
     assert "more for surround_scale=1.5 (97 %)" in s and "fewer for place_cell_rf=0.16 (0 %)" in s
-    assert "and as many" in theory_sentence({"recipe": row(0.5, "mixed")})
+    assert "no other setting has been computed" in theory_sentence({"recipe": row(0.5, "mixed")})
+    tied = theory_sentence({"recipe": row(0.5, "mixed"), "Np=256": row(0.5, "mixed")})
+    assert "as many for Np=256 (50 %)" in tied
+    assert theory_cell("activation=tanh", theory) == "the theory here assumes ReLU"
+    assert theory_cell("arena=circle", theory) == "not computed"
     assert theory_sentence({}) == "The theory's predictions have not been computed."

@@ -10,6 +10,7 @@ import pytest
 from gridcells.analysis.population import from_maps
 from gridcells.analysis.ratemaps import RateMaps
 from gridcells.book import sentences as S
+from gridcells.book import topology_text as T
 from gridcells.stats import rayleigh_p_value
 from tests.synthetic import lattice
 
@@ -161,14 +162,14 @@ def test_topology_texts():
     class Top:
         betti, is_torus = (1, 2, 1), True
 
-    assert S.betti_text(Top()) == "(1, 2, 1), a torus"
+    assert T.betti_text(Top()) == "(1, 2, 1), a torus"
     Top.betti, Top.is_torus = (1, 0, 0), False
-    assert S.betti_text(Top()) == "(1, 0, 0), no torus"
-    assert S.betti_text(None).startswith("no module")
+    assert T.betti_text(Top()) == "(1, 0, 0), no torus"
+    assert T.betti_text(None).startswith("no module")
     rows = [{"region": "interior", "is_torus": t} for t in (True, True, False)] + \
         [{"region": "whole box", "is_torus": False}]
-    assert S.tori_text(rows, "interior").startswith("2 of 3 (Wilson 95 % interval")
-    assert S.tori_text(rows, "none") == "none analysed"
+    assert T.tori_text(rows, "interior").startswith("2 of 3 (Wilson 95 % interval")
+    assert T.tori_text(rows, "none") == "none analysed"
 
 
 def test_power_sentence():
@@ -194,17 +195,19 @@ def _regions(pairs):
 
 def test_region_sentence_on_every_outcome():
     # 8 of 9 tori only away from the walls: the recorded ensemble's pattern
-    s = S.region_sentence(_regions([(False, True)] * 8 + [(False, False)]))
+    s = T.region_sentence(_regions([(False, True)] * 8 + [(False, False)]))
     assert "holds away from the walls: 8 of 9 are tori only away" in s
     assert "0 only over the whole box" in s and "p = 0.0078" in s  # 2 * 0.5 ** 8
-    s = S.region_sentence(_regions([(True, False)] * 3 + [(True, True)]))
-    assert "holds over the whole box: 0 of 4" in s and "3 only over the whole box" in s
+    s = T.region_sentence(_regions([(True, False)] * 3 + [(True, True)]))
+    assert "no region is favoured detectably: 0 of 4" in s and "3 only over the whole box" in s
     assert "p = 0.25" in s
-    s = S.region_sentence(_regions([(True, False), (False, True)]))
-    assert "neither region is favoured" in s and "p = 1" in s
-    assert S.region_sentence(_regions([(True, True), (False, False)])) == \
+    s = T.region_sentence(_regions([(True, False)] * 6))
+    assert "holds over the whole box: 0 of 6" in s and "p = 0.031" in s
+    s = T.region_sentence(_regions([(True, False), (False, True)]))
+    assert "no region is favoured detectably" in s and "p = 1" in s
+    assert T.region_sentence(_regions([(True, True), (False, False)])) == \
         "Leaving out the walls changes the verdict of none of the 2 networks."
-    assert S.region_sentence([]) == "No network was analysed in both regions."
+    assert T.region_sentence([]) == "No network was analysed in both regions."
 
 
 def test_h0_rule_sentence_on_both_outcomes():
@@ -218,9 +221,9 @@ def test_h0_rule_sentence_on_both_outcomes():
         return SimpleNamespace(lifetimes=lambda d: life, null_longest=np.array([null]),
                                betti=(betti0,))
 
-    s = S.h0_rule_sentence(top([0.22, 0.23, 0.24], 0.18, 1), "the paper model's module")
+    s = T.h0_rule_sentence(top([0.22, 0.23, 0.24], 0.18, 1), "the paper model's module")
     assert s == ("Against the null alone the paper model's module would have Betti 0 = 4; "
                  "with the sampling scale, 1.")
-    s = S.h0_rule_sentence(top([0.1, 0.12, 0.6], 0.3, 2), "the module")
+    s = T.h0_rule_sentence(top([0.1, 0.12, 0.6], 0.3, 2), "the module")
     assert s.startswith("For the module both counts agree: Betti 0 = 2")
-    assert S.h0_rule_sentence(None, "the paper model") == "The paper model has no module to count."
+    assert T.h0_rule_sentence(None, "the paper model") == "The paper model has no module to count."

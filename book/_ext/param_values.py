@@ -2,7 +2,7 @@
 was built with ("``max_lag`` = 30").
 
 The value is read from the executed training chapter (``book/generated/01_training.ipynb``,
-whose metadata ``gridcells.world.config`` records the resolved config every chapter ran with;
+whose metadata ``gridcells.config`` records the resolved config every chapter ran with;
 ``gridcells.book.pipeline.check_executed`` holds them equal), so the methods page shows the
 values of this build, not typed numbers. A name the config does not have is an error.
 """

@@ -236,7 +236,10 @@ def early_sentence(rows: list[dict], final_step: int) -> str:
 
 # what the pattern-formation theory's covariance reads of a config: a setting that changes
 # none of these leaves the theory's prediction as it is (its box is always periodic)
-THEORY_FIELDS = ("DoG", "place_cell_rf", "surround_scale", "Np", "box_width", "box_height")
+THEORY_FIELDS = ("DoG", "place_cell_rf", "surround_scale", "Np", "box_width", "box_height",
+                 "arena")
+# the network's nonlinearity: the theory's prediction here is always the ReLU dynamics
+THEORY_ASSUMES = {"activation": "the theory here assumes ReLU"}
 
 
 def theory_prediction(cfg, cells: int = 32, seed: int = 0) -> dict:
@@ -271,6 +274,8 @@ def theory_cell(setting: str, theory: dict[str, dict]) -> str:
         r = theory[setting]
         return f"{r['outcome']} ({100 * r['shares']['hexagonal']:.0f} % hexagonal)"
     keys = set() if setting == "recipe" else set(parse_overrides(setting.split(", ")))
+    if keys & set(THEORY_ASSUMES):
+        return "; ".join(THEORY_ASSUMES[k] for k in sorted(keys & set(THEORY_ASSUMES)))
     if not keys & set(THEORY_FIELDS):
         return "as the recipe (not read by the theory)"
     return "not computed"
@@ -282,8 +287,10 @@ def theory_sentence(theory: dict[str, dict]) -> str:
     if "recipe" not in theory:
         return "The theory's predictions have not been computed."
     base = theory["recipe"]["shares"]["hexagonal"]
-    more = [s for s, r in theory.items() if s != "recipe" and r["shares"]["hexagonal"] > base]
-    fewer = [s for s, r in theory.items() if s != "recipe" and r["shares"]["hexagonal"] < base]
+    others = {s: r["shares"]["hexagonal"] for s, r in theory.items() if s != "recipe"}
+    more = [s for s, v in others.items() if v > base]
+    fewer = [s for s, v in others.items() if v < base]
+    tied = [s for s, v in others.items() if v == base]
 
     def listed(names):
         return ", ".join(f"{s} ({100 * theory[s]['shares']['hexagonal']:.0f} %)"
@@ -295,6 +302,8 @@ def theory_sentence(theory: dict[str, dict]) -> str:
         parts.append(f"more for {listed(more)}")
     if fewer:
         parts.append(f"fewer for {listed(fewer)}")
-    if not more and not fewer:
-        parts.append("and as many for every other setting computed")
+    if tied:
+        parts.append(f"as many for {listed(tied)}")
+    if not others:
+        parts.append("no other setting has been computed")
     return "; ".join(parts) + ". Settings the theory does not read keep the recipe's prediction."

@@ -158,7 +158,7 @@ class Simulation:
 
 def simulate(cov: Covariance, cells: int, iterations: int, lr: float, nonlinearity: str,
              rng: np.random.Generator, hierarchy: bool = False, gain: float | None = None,
-             snapshots: tuple[int, ...] = (), window: int = 100, tol: float = 1e-3
+             snapshots: tuple[int, ...] = (), window: int | None = None, tol: float = 1e-3
              ) -> Simulation:
     """Patterns [cells, n, n] of the theory's dynamics, from small random initial states.
 
@@ -174,12 +174,15 @@ def simulate(cov: Covariance, cells: int, iterations: int, lr: float, nonlineari
     cell i's drive has the parts along the earlier cells' patterns removed, as in Sanger's
     rule {cite}`sanger1989`: Sigma' r_i - sum_{j<i} (r_j^ . Sigma' r_i) r_j^, r^ unit norm.
 
-    Stopping rule: every ``window`` iterations the objective and the patterns are compared
-    with ``window`` iterations earlier; the run stops once every cell's objective moved by
+    Stopping rule: every ``window`` iterations (default :func:`window_steps`: a window of
+    :data:`WINDOW_TIME` time constants) the objective and the patterns are compared with
+    ``window`` iterations earlier; the run stops once every cell's objective moved by
     less than ``tol`` and every pattern by less than 10 * ``tol`` of its norm, or at
     ``iterations``."""
     if nonlinearity not in NONLINEARITIES:
         raise ValueError(f"nonlinearity: expected relu, tanh or linear, got {nonlinearity!r}")
+    if window is None:
+        window = window_steps(lr) if lr > 0 else 1  # lr itself is checked next
     if cells < 1 or iterations < 1 or not lr > 0 or window < 1:
         raise ValueError(f"need cells, iterations, window >= 1 and lr > 0; got {cells}, "
                          f"{iterations}, {window}, {lr}")

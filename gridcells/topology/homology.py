@@ -10,7 +10,7 @@ one enclosed cavity. This module applies that test to rate maps:
 1. **Units of one module** (:func:`select_module`): units with grid score above a threshold,
    and among them the largest group that shares a grid spacing (within ``spacing_tol``,
    relative) and orientation (within ``orientation_tol`` degrees, modulo 60), both read from
-   the spatial autocorrelogram (:func:`gridcells.analysis.scores.spacing_orientation`).
+   the spatial autocorrelogram (:func:`gridcells.analysis.map_geometry.spacing_orientation`).
 2. **Point cloud** (:func:`point_cloud`): every spatial bin of the (optionally smoothed) rate
    maps is one point in unit space (``[bins, units]``); each unit is z-scored over the bins
    and the points are projected on their first ``n_components`` (6) principal components.
@@ -333,8 +333,9 @@ def betti_numbers(diagrams: list[np.ndarray], thresholds: np.ndarray, max_scale:
                   ) -> tuple[tuple[int, ...], float]:
     """Betti numbers of diagrams [H0, H1, ...] (deaths cut at ``max_scale``) against the
     per-dimension ``thresholds`` (the null's longest bars): in H1 and up, the bars longer
-    than the threshold; in H0, 1 plus the finite bars longer than both the threshold and
-    twice the median finite H0 bar (the sampling scale; see the module docstring). Returns
+    than the threshold; in H0, 1 (the class that never dies) plus the other bars (finite, or
+    cut at ``max_scale``) longer than both the threshold and twice their median (the
+    sampling scale, capped below ``max_scale``; see the module docstring). Returns
     (betti, that H0 scale)."""
     betti = []
     h0_scale = 0.0
@@ -343,7 +344,9 @@ def betti_numbers(diagrams: list[np.ndarray], thresholds: np.ndarray, max_scale:
         if d == 0:
             finite = life[1:]
             h0_scale = 2.0 * float(np.median(finite)) if len(finite) else 0.0
-            betti.append(1 + int((finite > max(thresholds[0], h0_scale)).sum()))
+            # a component still apart at max_scale (lifetime = max_scale) must stay countable
+            floor = min(h0_scale, max_scale * (1 - 1e-9))
+            betti.append(1 + int((finite > max(thresholds[0], floor)).sum()))
         else:
             betti.append(int((life > thresholds[d]).sum()))
     return tuple(betti), h0_scale
@@ -367,6 +370,8 @@ def population_topology(maps: np.ndarray, n_components: int = 6, sigma: float = 
     and ``max_scale`` (Rips complexes up to H2: about 0.5-1 s for 500 points, 9 s for 1000, on
     one 2-core AMD EPYC thread) and linearly with ``n_null``.
     """
+    if n_null < 1:
+        raise ValueError(f"n_null: expected at least 1 null draw (the thresholds), got {n_null}")
     t0 = time.perf_counter()
     maps = np.asarray(maps, dtype=float)
     cloud, bins, explained, points, point_bins = _cloud(maps, n_components, sigma, n_points,

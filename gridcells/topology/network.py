@@ -52,7 +52,8 @@ class NetworkTopology:
     fine rate maps of all units, [Ng, n, n]), full (the whole box) and interior (bins within
     ``margin_bins`` of the walls left out) :class:`Topology`, or None when the module has
     fewer than ``min_units`` units; seconds_maps: wall time of the rate maps; seconds: of the
-    whole analysis."""
+    whole analysis; n_points, n_null: the settings (recorded also where no module was
+    analysed, so that its rows count among those of the same settings)."""
 
     selection: ModuleSelection
     maps: RateMaps
@@ -61,6 +62,8 @@ class NetworkTopology:
     margin_bins: int
     seconds_maps: float
     seconds: float
+    n_points: int = 0
+    n_null: int = 0
 
     def rows(self, label: str) -> list[dict]:
         """Table rows (the whole box, the interior) labelled ``label``."""
@@ -69,7 +72,7 @@ class NetworkTopology:
             if top is None:
                 out.append({"network": label, "region": part,
                             "units": len(self.selection.units), "betti": None,
-                            "torus": "no module"})
+                            "torus": "no module", "points": 0, "nulls": self.n_null})
             else:
                 out.append({"network": label, "region": part, **top.row()})
         return out
@@ -102,4 +105,5 @@ def analyse_network(model, cfg, seed: int, interior: bool = True, min_units: int
         if interior and 0 < margin < n // 3:
             inner = population_topology(module_maps[:, margin:n - margin, margin:n - margin],
                                         **settings)
-    return NetworkTopology(sel, fine, full, inner, margin, t_maps, time.perf_counter() - t0)
+    return NetworkTopology(sel, fine, full, inner, margin, t_maps, time.perf_counter() - t0,
+                           cfg.topology_points, cfg.topology_nulls)

@@ -53,8 +53,6 @@ from gridcells.world.config import TRAINING_FIELDS, Config, config_from_dict, sa
 from gridcells.world.params import ConfigError, read_params
 from gridcells.world.trajectories import TrajectoryGenerator
 
-# names that lived here before the run directory's records moved to gridcells.rundir.layout
-
 
 class TrainingDiverged(RuntimeError):
     """The loss became NaN or infinite."""
