@@ -499,8 +499,10 @@ glue("power_sentence", sentences.power_sentence(
 rows = [
     {"": "predictive share of grid cells", "Ouchi & Fujisawa 2024 (rat MEC)": "about 28 %",
      "earlier analysis (5 networks)": "9-37 of 512 units (thresholds only)",
-     "this book, across networks": f"{m:.1f} % ({lo:.1f}-{hi:.1f})"
-     if np.isfinite(lo) else f"{m:.1f} %"},
+     "this book, across networks": f"{m:.1f} % (bootstrap over networks {100 * clu_lo:.1f}"
+     f"-{100 * clu_hi:.1f})" if k_pred else f"none (one-sided 95 % bounds: at most "
+     f"{100 * ind_bound:.1f} % with independent units, {100 * clu_bound:.0f} % with "
+     f"networks of alike units)"},
     {"": "preferred shift of predictive cells", "Ouchi & Fujisawa 2024 (rat MEC)":
      "22.5 ± 10.2 cm", "earlier analysis (5 networks)": "about +12 cm (argmax)",
      "this book, across networks": "the table of networks above"},

@@ -286,7 +286,9 @@ glue("tab-topology-networks-md", Markdown(report.markdown_table(table)), display
 for name, r in shipped.items():
     glue(f"{name}_units", len(r.selection.units), display=False)
     glue(f"{name}_full", Markdown(topology_text.betti_text(r.full)), display=False)
-    glue(f"{name}_interior", Markdown(topology_text.betti_text(r.interior)), display=False)
+    glue(f"{name}_interior", Markdown(topology_text.betti_text(r.interior)
+                                      if r.interior is not None or r.full is None
+                                      else "not analysed"), display=False)
     glue(f"{name}_hex", lattices[name].hex_order, display=False)
 glue("h0_rule_sentence", topology_text.h0_rule_sentence(shipped["paper"].full,
                                                     "the paper model's module"), display=False)

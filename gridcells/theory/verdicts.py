@@ -36,8 +36,12 @@ def share_verdict(classes: PatternClasses, label: str, reproduced: float = 0.5,
     return "partly" if share >= partly else "not reproduced"
 
 
+SPACING_REPRODUCED = (0.8, 1.25)  # the theory's spacing over the networks': "reproduced"
+SPACING_PARTLY = (0.5, 2.0)
+
+
 def spacing_verdict(predicted_cm: float, spacings_cm, box_cm: float = 220.0,
-                    reproduced=(0.8, 1.25), partly=(0.5, 2.0), level: float = 0.95
+                    reproduced=SPACING_REPRODUCED, partly=SPACING_PARTLY, level: float = 0.95
                     ) -> tuple[str, dict]:
     """Verdict on "the networks' spacing is the theory's": ``spacings_cm`` [networks] is one
     module spacing (cm) per network (NaN: no grid units); a spacing that fits fewer than two

@@ -70,9 +70,11 @@ class NetworkTopology:
         out = []
         for part, top in (("whole box", self.full), ("interior", self.interior)):
             if top is None:
+                missing = ("not analysed" if part == "interior" and self.full is not None
+                           else "no module")
                 out.append({"network": label, "region": part,
                             "units": len(self.selection.units), "betti": None,
-                            "torus": "no module", "points": 0, "nulls": self.n_null})
+                            "torus": missing, "points": 0, "nulls": self.n_null})
             else:
                 out.append({"network": label, "region": part, **top.row()})
         return out

@@ -25,6 +25,9 @@ def barcodes(top: Topology, ax=None, n_bars: int = 12, title: str | None = None)
     fig = ax[0].figure
     for d, a in enumerate(ax[:dims]):
         dg = top.diagrams[d]
+        # the counting threshold: the null's longest bar (H0: and the sampling scale)
+        limit = max(top.null_longest[d], min(top.h0_scale, top.max_scale * (1 - 1e-9))) \
+            if d == 0 else top.null_longest[d]
         life = lifetimes(dg, top.max_scale)
         order = np.argsort(np.minimum(dg[:, 1], top.max_scale) - dg[:, 0])[::-1][:n_bars]
         for row, k in enumerate(order):
@@ -32,8 +35,8 @@ def barcodes(top: Topology, ax=None, n_bars: int = 12, title: str | None = None)
             y = -row
             essential = row == 0 and d == 0  # H0's never-dying class always counts
             if not essential:
-                a.barh(y, top.null_longest[d], left=b, height=0.8, color="0.85", zorder=1)
-            counted = essential or (e - b > top.null_longest[d])
+                a.barh(y, limit, left=b, height=0.8, color="0.85", zorder=1)
+            counted = essential or (e - b > limit)
             a.plot([b, e], [y, y], lw=3, color=DIM_COLORS[d % 3] if counted else "0.35",
                    solid_capstyle="butt", zorder=2)
             if not np.isfinite(dg[k, 1]):
