@@ -424,10 +424,11 @@ sizes = [r["grid_units"] for r in independent]
 _, clu_lo, clu_hi = cluster_bootstrap_share(
     [r["shift_predictive"] for r in independent], sizes, seed=cfg.rng_seed)
 ind_bound, clu_bound = zero_share_bounds(sizes)
-glue("net_share_interval", f"bootstrap over networks {100 * clu_lo:.1f} to {100 * clu_hi:.1f} %"
-     if k_pred else f"none in any network: at most {100 * ind_bound:.1f} % if units were "
-     f"independent, at most {100 * clu_bound:.0f} % if the units of a network were all alike "
-     "(one-sided 95 % bounds)", display=False)
+share_interval = (f"bootstrap over networks {100 * clu_lo:.1f} to {100 * clu_hi:.1f} %"
+                  if k_pred else f"none in any network: at most {100 * ind_bound:.1f} % if "
+                  f"units were independent, at most {100 * clu_bound:.0f} % if the units of a "
+                  "network were all alike (one-sided 95 % bounds)")
+glue("net_share_interval", share_interval, display=False)
 # Ouchi & Fujisawa's own rule with the calibrated shuffles, like for like with their 28 %:
 # predictive units among the units their rule counts as grid cells (all but low-grid)
 o_k = [r["ouchi_predictive"] for r in independent]
@@ -499,10 +500,8 @@ glue("power_sentence", sentences.power_sentence(
 rows = [
     {"": "predictive share of grid cells", "Ouchi & Fujisawa 2024 (rat MEC)": "about 28 %",
      "earlier analysis (5 networks)": "9-37 of 512 units (thresholds only)",
-     "this book, across networks": f"{m:.1f} % (bootstrap over networks {100 * clu_lo:.1f}"
-     f"-{100 * clu_hi:.1f})" if k_pred else f"none (one-sided 95 % bounds: at most "
-     f"{100 * ind_bound:.1f} % with independent units, {100 * clu_bound:.0f} % with "
-     f"networks of alike units)"},
+     "this book, across networks": f"{m:.1f} % ({share_interval})" if k_pred
+     else share_interval},
     {"": "preferred shift of predictive cells", "Ouchi & Fujisawa 2024 (rat MEC)":
      "22.5 ± 10.2 cm", "earlier analysis (5 networks)": "about +12 cm (argmax)",
      "this book, across networks": "the table of networks above"},

@@ -67,7 +67,7 @@ from myst_nb import glue
 
 import gridcells as gc
 from gridcells.book import plots, report, topology_text
-from gridcells.records.experiments import read_jsonl
+from gridcells.records.experiments import topology_rows
 from gridcells.topology import coordinates, homology
 from gridcells.topology.network import analyse_network
 from gridcells.topology.synthetic import component_maps, random_maps, synthetic_module
@@ -242,7 +242,8 @@ else:
 # Barcodes of this book's network's module over the whole box: the longest bars of H0, H1 and
 # H2 (birth to death, in median pairwise distances; an arrow: still alive where the filtration
 # stops). The grey band beside each bar is as long as the longest bar of that dimension in the
-# shuffled populations; coloured bars outlast it and count.
+# shuffled populations (in H0, at least the sampling scale); coloured bars outlast it and
+# count.
 # :::
 #
 # :::{glue:figure} fig_live_interior
@@ -286,9 +287,8 @@ glue("tab-topology-networks-md", Markdown(report.markdown_table(table)), display
 for name, r in shipped.items():
     glue(f"{name}_units", len(r.selection.units), display=False)
     glue(f"{name}_full", Markdown(topology_text.betti_text(r.full)), display=False)
-    glue(f"{name}_interior", Markdown(topology_text.betti_text(r.interior)
-                                      if r.interior is not None or r.full is None
-                                      else "not analysed"), display=False)
+    glue(f"{name}_interior", Markdown("not analysed" if r.not_analysed("interior") else
+                                      topology_text.betti_text(r.interior)), display=False)
     glue(f"{name}_hex", lattices[name].hex_order, display=False)
 glue("h0_rule_sentence", topology_text.h0_rule_sentence(shipped["paper"].full,
                                                     "the paper model's module"), display=False)
@@ -330,12 +330,8 @@ plt.close(fig)
 # {numref}`tab-topology-ensemble`).
 
 # %% tags=["remove-cell"]
-latest = {}
-for r in read_jsonl("experiments/results/topology_networks.jsonl"):
-    if r["network"].startswith("pretrained:ensemble/") and r.get("nulls") == cfg.topology_nulls \
-            and r.get("points", 0) <= cfg.topology_points:  # recorded with these settings
-        latest[r["network"], r["region"]] = r  # the newest row of each network and region
-ens_rows = list(latest.values())
+ens_rows = topology_rows("experiments/results/topology_networks.jsonl", cfg.topology_nulls,
+                         cfg.topology_points)  # recorded with these settings
 glue("tab-topology-ensemble-md", Markdown(report.markdown_table(
     [{"network": r["network"].removeprefix("pretrained:ensemble/"), "region": r["region"],
       "units": r["module_units"], "Betti": tuple(r["betti"] or ()),

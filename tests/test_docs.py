@@ -149,6 +149,9 @@ def defined_names(path: Path) -> set[str]:
 
 
 NAMESPACES = {"gridcells", "gridcells.book.plots"}  # the two __init__s that gather names
+# every Python file that imports the package: itself, tests, notebooks, benchmarks, experiments
+SOURCES = [*MODULES, *(p for d in ("tests", "notebooks", "benchmarks", "experiments")
+                       for p in (ROOT / d).glob("*.py"))]
 
 
 def test_every_name_is_imported_from_its_home():
@@ -156,10 +159,8 @@ def test_every_name_is_imported_from_its_home():
     ``from gridcells.x import name`` names a module that defines ``name`` (or a submodule
     ``gridcells.x.name``); only the public namespaces ``gridcells`` and
     ``gridcells.book.plots`` gather names from elsewhere."""
-    files = [*MODULES, *(p for d in ("tests", "notebooks", "benchmarks", "experiments")
-                         for p in (ROOT / d).glob("*.py"))]
     wrong = []
-    for path in files:
+    for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text())):
             if (isinstance(node, ast.ImportFrom) and not node.level
                     and (node.module or "").startswith("gridcells.")
@@ -222,10 +223,8 @@ def test_every_module_attribute_used_exists():
     imports it."""
     import importlib
 
-    files = [*MODULES, *(p for d in ("tests", "notebooks", "benchmarks", "experiments")
-                         for p in (ROOT / d).glob("*.py"))]
     wrong = []
-    for path in files:
+    for path in SOURCES:
         tree = ast.parse(path.read_text())
         aliases = module_aliases(tree)
         for node in ast.walk(tree):
@@ -273,16 +272,13 @@ def test_readme_topology_figures_are_the_recorded_table():
     ensemble in experiments/results/topology_networks.jsonl analysed with the default
     settings (their null draws and points)."""
     import gridcells as gc
-    from gridcells.records.experiments import read_jsonl
+    from gridcells.records.experiments import topology_rows
 
     cfg = gc.load_config("params/default.yaml")
-    latest = {}
-    for r in read_jsonl(ROOT / "experiments" / "results" / "topology_networks.jsonl"):
-        if r["network"].startswith("pretrained:ensemble/") and \
-                r.get("nulls") == cfg.topology_nulls and r.get("points") == cfg.topology_points:
-            latest[r["network"], r["region"]] = r
-    inside = sum(r["is_torus"] for (n, region), r in latest.items() if region == "interior")
-    whole = sum(r["is_torus"] for (n, region), r in latest.items() if region == "whole box")
-    k = len({n for n, _ in latest})
+    rows = topology_rows(ROOT / "experiments" / "results" / "topology_networks.jsonl",
+                         cfg.topology_nulls, cfg.topology_points)  # what the chapter reads
+    inside = sum(r["is_torus"] for r in rows if r["region"] == "interior")
+    whole = sum(r["is_torus"] for r in rows if r["region"] == "whole box")
+    k = len({r["network"] for r in rows})
     text = " ".join(README.split())
     assert f"({inside} and {whole} of {k} against {cfg.topology_nulls} shuffled" in text

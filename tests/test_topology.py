@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gridcells.analysis.scores import GridScorer
-from gridcells.topology import coordinates, homology
+from gridcells.topology import coordinates, homology, module
 from gridcells.topology.synthetic import component_maps, random_maps, synthetic_module
 
 FAST = {"n_points": 400, "n_null": 2, "max_scale": 0.7}  # the tests' size (defaults: 500, 20)
@@ -44,7 +44,7 @@ def test_selecting_one_module_recovers_the_torus_from_a_mixture():
     maps = mixed_modules()
     coarse = maps.reshape(100, 20, 2, 20, 2).mean((2, 4))  # 20 bins for the grid scores
     scores = GridScorer.cached(20).score(coarse)
-    sel = homology.select_module(scores, bin_size=2.0, threshold=0.3)
+    sel = module.select_module(scores, bin_size=2.0, threshold=0.3)
     assert sel.candidates >= 80
     first = np.isin(sel.units, np.arange(50))
     assert first.all() or not first.any()  # one module only

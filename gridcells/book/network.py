@@ -60,10 +60,6 @@ class Selection:
     screen_step: int = 0
     hardware: str | None = None
 
-    @property
-    def succeeded(self) -> bool:
-        return self.chosen is not None
-
     def save(self, folder: str | Path) -> Path:
         path = Path(folder) / SELECTION
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,20 @@ def read_json(path: str | Path) -> dict:
     return json.loads(path.read_text())
 
 
+def topology_rows(path: str | Path, nulls: int, points: int,
+                  prefix: str = "pretrained:ensemble/") -> list[dict]:
+    """The newest row of each network (name starting with ``prefix``) and region in a
+    topology table (``experiments/results/topology_networks.jsonl``) among those analysed
+    with ``nulls`` null draws and at most ``points`` points (a module's cloud keeps at most
+    that many; a network without a module records 0)."""
+    latest = {}
+    for r in read_jsonl(path):
+        if r["network"].startswith(prefix) and r.get("nulls") == nulls \
+                and r.get("points", 0) <= points:
+            latest[r["network"], r["region"]] = r
+    return list(latest.values())
+
+
 def changes(overrides: dict, skip: tuple[str, ...] = ()) -> str:
     """A row's configuration changes as text ('weight_decay=6, learning_rate=0.001'),
     leaving out the keys in ``skip``; '(recipe as is)' when none is left."""

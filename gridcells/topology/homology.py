@@ -7,10 +7,11 @@ of population activity in grid cells") showed that the recorded activity of one 
 homology of a torus, Betti numbers (1, 2, 1): one connected component, two independent loops,
 one enclosed cavity. This module applies that test to rate maps:
 
-1. **Units of one module** (:func:`select_module`): units with grid score above a threshold,
-   and among them the largest group that shares a grid spacing (within ``spacing_tol``,
-   relative) and orientation (within ``orientation_tol`` degrees, modulo 60), both read from
-   the spatial autocorrelogram (:func:`gridcells.analysis.map_geometry.spacing_orientation`).
+1. **Units of one module** (:func:`gridcells.topology.module.select_module`): units with
+   grid score above a threshold, and among them the largest group that shares a grid
+   spacing (within ``spacing_tol``, relative) and orientation (within ``orientation_tol``
+   degrees, modulo 60), both read from the spatial autocorrelogram
+   (:func:`gridcells.analysis.map_geometry.spacing_orientation`).
 2. **Point cloud** (:func:`point_cloud`): every spatial bin of the (optionally smoothed) rate
    maps is one point in unit space (``[bins, units]``); each unit is z-scored over the bins
    and the points are projected on their first ``n_components`` (6) principal components.
@@ -68,61 +69,9 @@ import scipy.ndimage as ndi
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import pdist
 
-from gridcells.analysis.map_geometry import spacing_orientation
 from gridcells.analysis.ratemaps import smooth
-from gridcells.analysis.scores import GridScores
 
 TORUS = (1, 2, 1)
-
-
-# ----------------------------------------------------------------------------------------
-# units of one module
-# ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class ModuleSelection:
-    """units: [K] indices of the selected units (into the maps that were scored);
-    spacing, orientation: [K] their grid spacing (unit of ``bin_size``) and orientation
-    (degrees, modulo 60); spacing_ref, orientation_ref: the module's centre; candidates:
-    how many units passed the grid-score threshold."""
-
-    units: np.ndarray
-    spacing: np.ndarray
-    orientation: np.ndarray
-    spacing_ref: float
-    orientation_ref: float
-    candidates: int
-
-
-def select_module(scores: GridScores, bin_size: float = 1.0, threshold: float = 0.3,
-                  spacing_tol: float = 0.15, orientation_tol: float | None = 10.0
-                  ) -> ModuleSelection:
-    """The largest group of grid units sharing one spacing and orientation.
-
-    scores: grid scores of rate maps [U, n, n] (their ``score_60`` [U] and ``sac``
-    [U, 2n - 1, 2n - 1]); bin_size: the maps' bin size (m, or 1 for bins); threshold: grid
-    score 60 needed to be a candidate. A candidate's neighbourhood is the candidates whose
-    spacing lies within ``spacing_tol`` (relative) of its own and whose orientation lies
-    within ``orientation_tol`` degrees (circular, modulo 60; None: orientation ignored);
-    the module is the largest neighbourhood (ties: the first candidate's).
-    """
-    cand = np.flatnonzero(np.nan_to_num(scores.score_60, nan=-np.inf) > threshold)
-    so = np.array([spacing_orientation(scores.sac[u], bin_size) for u in cand]).reshape(-1, 2)
-    ok = np.isfinite(so).all(1)
-    cand, so = cand[ok], so[ok]
-    if not len(cand):
-        empty = np.zeros(0)
-        return ModuleSelection(empty.astype(int), empty, empty, np.nan, np.nan, 0)
-    sp, ori = so[:, 0], so[:, 1]
-    near = np.abs(sp[None, :] / sp[:, None] - 1) <= spacing_tol
-    if orientation_tol is not None:
-        d = np.abs((ori[None, :] - ori[:, None] + 30) % 60 - 30)
-        near &= d <= orientation_tol
-    best = int(np.argmax(near.sum(1)))
-    members = near[best]
-    return ModuleSelection(cand[members], sp[members], ori[members], float(sp[best]),
-                           float(ori[best]), len(cand))
 
 
 # ----------------------------------------------------------------------------------------
@@ -291,6 +240,10 @@ class Topology:
         """Bar lengths of dimension ``dim``, longest first (deaths cut at max_scale)."""
         return lifetimes(self.diagrams[dim], self.max_scale)
 
+    def threshold(self, dim: int) -> float:
+        """The length a bar of dimension ``dim`` must exceed to count (:func:`count_threshold`)."""
+        return count_threshold(dim, self.null_longest, self.max_scale, self.h0_scale)
+
     def p_value(self, dim: int, rank: int = 0) -> float:
         """Permutation p-value of the data's ``rank``-th longest bar of dimension ``dim``
         (H0: of the finite bars) against the null draws' longest bars: (1 + the draws whose
@@ -344,12 +297,22 @@ def betti_numbers(diagrams: list[np.ndarray], thresholds: np.ndarray, max_scale:
         if d == 0:
             finite = life[1:]
             h0_scale = 2.0 * float(np.median(finite)) if len(finite) else 0.0
-            # a component still apart at max_scale (lifetime = max_scale) must stay countable
-            floor = min(h0_scale, max_scale * (1 - 1e-9))
-            betti.append(1 + int((finite > max(thresholds[0], floor)).sum()))
+            least = count_threshold(0, thresholds, max_scale, h0_scale)
+            betti.append(1 + int((finite > least).sum()))
         else:
-            betti.append(int((life > thresholds[d]).sum()))
+            betti.append(int((life > count_threshold(d, thresholds, max_scale)).sum()))
     return tuple(betti), h0_scale
+
+
+def count_threshold(dim: int, null_longest: np.ndarray, max_scale: float,
+                    h0_scale: float = 0.0) -> float:
+    """The length a bar of dimension ``dim`` must exceed to count: the null's longest bar
+    (``null_longest[dim]``); in H0 also the sampling scale ``h0_scale``, capped below
+    ``max_scale`` so that a component still apart at the end of the filtration (lifetime =
+    ``max_scale``) stays countable."""
+    if dim:
+        return float(null_longest[dim])
+    return max(float(null_longest[0]), min(h0_scale, max_scale * (1 - 1e-9)))
 
 
 def _cloud(maps, n_components, sigma, n_points, drop_fraction, seed):
@@ -364,7 +327,8 @@ def population_topology(maps: np.ndarray, n_components: int = 6, sigma: float = 
                         n_null: int = 20, seed: int = 0) -> Topology:
     """Betti numbers of the population activity of maps [K, n, n] against the null.
 
-    The maps are used as given (select the module's units first, :func:`select_module`).
+    The maps are used as given (select the module's units first:
+    :func:`gridcells.topology.module.select_module`).
     Steps and the counting rule: see the module docstring. Null draw j uses the seed
     ``[seed, j]`` for both its shuffle and its subsample. The time grows with ``n_points``
     and ``max_scale`` (Rips complexes up to H2: about 0.5-1 s for 500 points, 9 s for 1000, on

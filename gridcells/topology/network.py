@@ -12,12 +12,8 @@ import numpy as np
 import torch
 
 from gridcells.analysis.ratemaps import RateMapAccumulator, RateMaps
-from gridcells.topology.homology import (
-    ModuleSelection,
-    Topology,
-    population_topology,
-    select_module,
-)
+from gridcells.topology.homology import Topology, population_topology
+from gridcells.topology.module import ModuleSelection, select_module
 
 
 @torch.no_grad()
@@ -65,13 +61,18 @@ class NetworkTopology:
     n_points: int = 0
     n_null: int = 0
 
+    def not_analysed(self, part: str) -> bool:
+        """Whether ``part`` ('whole box' or 'interior') was left out although the network has
+        a module (the interior was not asked for, or its margin leaves too little), rather
+        than missing for want of one."""
+        return part == "interior" and self.interior is None and self.full is not None
+
     def rows(self, label: str) -> list[dict]:
         """Table rows (the whole box, the interior) labelled ``label``."""
         out = []
         for part, top in (("whole box", self.full), ("interior", self.interior)):
             if top is None:
-                missing = ("not analysed" if part == "interior" and self.full is not None
-                           else "no module")
+                missing = "not analysed" if self.not_analysed(part) else "no module"
                 out.append({"network": label, "region": part,
                             "units": len(self.selection.units), "betti": None,
                             "torus": missing, "points": 0, "nulls": self.n_null})

@@ -15,8 +15,9 @@ def barcodes(top: Topology, ax=None, n_bars: int = 12, title: str | None = None)
     """Barcodes of H0, H1, H2 (one panel each): the ``n_bars`` longest bars of each dimension
     as (birth, death) in units of the cloud's median pairwise distance, longest at the top,
     bars still alive at ``max_scale`` drawn to it with an arrow. Beside each bar a grey band
-    from its birth, as long as the longest bar of the null populations: a bar counts (drawn
-    in colour) only where it outlasts its band. H0's never-dying class is the top bar."""
+    from its birth, as long as the counting threshold (:meth:`Topology.threshold`: the null
+    populations' longest bar; in H0 at least the sampling scale): a bar counts (drawn in
+    colour) only where it outlasts its band. H0's never-dying class is the top bar."""
     dims = len(top.diagrams)
     if ax is None:
         fig, ax = plt.subplots(1, dims, figsize=(min(2.5 * dims, 7.5), 2.4),
@@ -25,9 +26,7 @@ def barcodes(top: Topology, ax=None, n_bars: int = 12, title: str | None = None)
     fig = ax[0].figure
     for d, a in enumerate(ax[:dims]):
         dg = top.diagrams[d]
-        # the counting threshold: the null's longest bar (H0: and the sampling scale)
-        limit = max(top.null_longest[d], min(top.h0_scale, top.max_scale * (1 - 1e-9))) \
-            if d == 0 else top.null_longest[d]
+        limit = top.threshold(d)  # the null's longest bar (H0: and the sampling scale)
         life = lifetimes(dg, top.max_scale)
         order = np.argsort(np.minimum(dg[:, 1], top.max_scale) - dg[:, 0])[::-1][:n_bars]
         for row, k in enumerate(order):
