@@ -31,6 +31,21 @@ def t_interval(values, level: float = 0.95) -> tuple[float, float, float]:
     return m, float(m - half), float(m + half)
 
 
+def prediction_interval(values, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and the normal-theory interval (mean, lo, hi) in which one more draw from the
+    population of finite ``values`` [n] falls with probability ``level``: mean +- t(n-1) x
+    sd x sqrt(1 + 1/n). Wider than :func:`t_interval`, which bounds the mean; (nan, nan) for
+    fewer than two values."""
+    from scipy import stats
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    m = float(v.mean()) if len(v) else float("nan")
+    if len(v) < 2:
+        return m, float("nan"), float("nan")
+    half = stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) * np.sqrt(1 + 1 / len(v))
+    return m, float(m - half), float(m + half)
+
+
 def rank_p_value(observed: float, null, greater: bool = True) -> float:
     """Monte-Carlo p-value (1 + #{null at least as extreme}) / (n + 1) of ``observed``
     against ``null`` [n] (greater: extreme means >= observed)."""

@@ -135,7 +135,7 @@ fig, _ = plots.score_histogram({"score 60": s60, "score 90": scores.score_90},
 glue("fig-score-hist", fig, display=False)
 plt.close(fig)
 best = plots.best_first(s60)[:4]
-fig, axes = plt.subplots(1, 4, figsize=(10, 2.6), layout="constrained")
+fig, axes = plt.subplots(1, 4, figsize=(plots.MAX_WIDTH, 2.3), layout="constrained")
 for ax, u in zip(axes, best):
     plots.plot_sac(scores.sac[u], scores.mask_60[u], cfg.nbins, ax=ax,
                       title=f"unit {u}: score {s60[u]:.2f}", colorbar=ax is axes[-1])
@@ -181,7 +181,7 @@ glue("score_clause", sentences.score_comparison(
     float(np.nanmedian(s60[grid_units])) if len(grid_units) else float("nan"),
     here["median_score_90_grid"]) + ".", display=False)
 glue("n_interior", here["n_interior"], display=False)
-fig, axes = plt.subplots(1, 3, figsize=(10, 2.8), layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(plots.MAX_WIDTH, 2.6), layout="constrained")
 plots.score_histogram({"border score": border}, ax=axes[0], xlabel="border score",
                          thresholds=(0.5,))
 axes[0].set_title("(a) all units", loc="left")

@@ -26,7 +26,7 @@
 #   cells it counts predictive (bootstrap over networks {glue:text}`ouchi_net_lo` to
 #   {glue:text}`ouchi_net_hi` %).
 # - {glue:text}`power_sentence` (`benchmarks/predictive_power.py`)
-# - {glue:text}`control_sentence`
+# - {glue:text}`control_summary`
 # - One more point, {glue:text}`live_name`: in it, {glue:text}`live_pred` of
 #   {glue:text}`live_grid` grid units map best onto a future position
 #   ({glue:text}`live_pred_detail`),
@@ -90,7 +90,7 @@ from myst_nb import glue
 
 import gridcells as gc
 from gridcells.book import network as book_network
-from gridcells.book import plots, report, sentences
+from gridcells.book import plots, predictive_text, report, sentences
 from gridcells.predictive import study
 from gridcells.predictive.classes import CLASSES, crosstab
 from gridcells.records.experiments import network_units, read_json
@@ -475,7 +475,9 @@ glue("ouchi_net_with", str(sum(k > 0 for k in o_k)), display=False)
 # CPU recipe trained to report the place code a few steps *ahead* (`target_shift`), analysed
 # exactly as the others (`experiments/predictive_networks.py --out
 # experiments/results/predictive_controls.jsonl`). Their grid units should be found
-# predictive at about the trained shift. {glue:text}`control_sentence`
+# predictive at about the trained shift, judged against where path-integrating networks'
+# grid units are sharpest, which need not be zero shift. {glue:text}`baseline_sentence`
+# {glue:text}`control_sentence`
 #
 # **Power.** Would the analysis have seen a predictive minority had there been one? A known
 # share of a network's own grid units is advanced by a known shift, and the per-unit
@@ -486,9 +488,15 @@ glue("ouchi_net_with", str(sum(k > 0 for k in o_k)), display=False)
 # %% tags=["remove-cell"]
 CONTROLS = Path("experiments/results/predictive_controls.jsonl")
 controls = report.latest_rows(str(CONTROLS), "network")
-glue("control_sentence", sentences.positive_control_sentence(controls), display=False)
+# the baseline: path-integrating networks of the controls' size (the recorded ones)
+control_Ng = {r["Ng"] for r in controls}
+baseline = predictive_text.shift_baseline([r for r in recorded if r.get("Ng") in control_Ng])
+glue("baseline_sentence", predictive_text.baseline_sentence(baseline), display=False)
+glue("control_sentence", predictive_text.positive_control_sentence(
+    controls, baseline, cfg.min_shift_cm), display=False)
+glue("control_summary", predictive_text.control_summary(controls, baseline), display=False)
 POWER = read_json("benchmarks/results/predictive_power.json")
-glue("power_sentence", sentences.power_sentence(
+glue("power_sentence", predictive_text.power_sentence(
     POWER["headline"]["network"]["shift"]["0"], POWER["headline"]["network"]["ouchi"]["0"],
     f"the grid units of {POWER['book_network']['name']}, a minority of them advanced"),
     display=False)

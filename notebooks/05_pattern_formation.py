@@ -35,6 +35,9 @@
 # - DoG tuning, tanh: {glue:text}`dog_tanh_single_stripes:.0%` stripes and
 #   {glue:text}`dog_tanh_single_irregular:.0%` irregular; the claim "irregular":
 #   {glue:text}`verdict_tanh:s`.
+# - DoG tuning, ReLU, multi-cell: {glue:text}`dog_relu_multi_hexagonal:.0%` hexagonal, at
+#   {glue:text}`hierarchy_levels:d` spacing level(s); the claim "a hierarchy of grids":
+#   {glue:text}`verdict_hierarchy:s`.
 # - Gaussian tuning: the multi-cell patterns are {glue:text}`gauss_relu_multi_outcome:s`;
 #   the claim "square": {glue:text}`verdict_gauss:s`.
 # - Spacing: the theory's {glue:text}`predicted_cm:.0f` cm against the shipped ensemble's
@@ -179,8 +182,11 @@ glue("pf_iterations", cfg.pf_iterations, display=False)
 glue("pf_converged", sum(r["converged"] for r in rows), display=False)
 glue("pf_runs", len(rows), display=False)
 glue("tab-pf-md", Markdown(report.markdown_table(rows)), display=False)
+glue("pf_convergence_sentence", pv.convergence_sentence(
+    {k.replace("_", " "): (s.stopped_at, bool(s.converged), pv.outcome(classes[k]))
+     for k, s in sims.items()}, WINDOW), display=False)
 
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained", sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(plots.MAX_WIDTH, 3.6), layout="constrained", sharey=True)
 for ax, tuning in zip(axes, covs):
     for key, sim in sims.items():
         if key.startswith("dog" if tuning == "DoG" else "gauss"):
@@ -190,7 +196,7 @@ for ax, tuning in zip(axes, covs):
     ax.set_title(f"{tuning} tuning", loc="left")
     ax.set_xlabel("iteration")
 axes[0].set_ylabel("objective (median over cells)")
-axes[1].legend(fontsize=7)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
 glue("fig-pf-convergence", fig, display=False)
 plt.close(fig)
 
@@ -203,6 +209,8 @@ plt.close(fig)
 # crosses: runs that reached the iteration limit. {glue:text}`pf_converged:d` of
 # {glue:text}`pf_runs:d` runs met the rule.
 # ```
+#
+# {glue:text}`pf_convergence_sentence`
 #
 # ```{glue:figure} tab-pf-md
 # :name: tab-pf
@@ -227,7 +235,7 @@ for r, key in enumerate(keys):
         span = np.ptp(m) or 1.0
         plots.show_map((m - m.min()) / span, axes[r, j], classes[key].label[j],
                           colorbar=None, vmin=0, vmax=1)
-    axes[r, 0].set_ylabel(key.replace("_", " "), fontsize=7)
+    axes[r, 0].set_ylabel(key.replace("_", " "), fontsize=8)
 plots.shared_colorbar(fig, axes, label="pattern (its own min to max)")
 glue("fig-pf-patterns", fig, display=False)
 plt.close(fig)
@@ -251,13 +259,23 @@ PUBLISHED = {"dog_relu_single": "mostly hexagonal", "dog_tanh_single": "mostly i
              "dog_relu_multi": "a hierarchy of grids", "gauss_relu_multi":
              "leading patterns square (the box's Fourier lattice)"}
 CLAIMS = {"dog_relu_single": "hexagonal", "dog_tanh_single": "irregular",
-          "dog_relu_multi": "hexagonal", "gauss_relu_multi": "square"}
+          "gauss_relu_multi": "square"}
+verdict_hierarchy, hierarchy = pv.hierarchy_verdict(classes["dog_relu_multi"])
 paper = []
 for key, c in classes.items():
+    verdict = pv.share_verdict(c, CLAIMS[key]) if key in CLAIMS else "-"
+    words = pv.outcome(c)
+    if key == "dog_relu_multi":   # grids at more than one spacing, not only grids
+        verdict = verdict_hierarchy
+        words += (f"; hexagonal lattices at {hierarchy['levels']} spacing level"
+                  f"{'s' if hierarchy['levels'] != 1 else ''}")
     paper.append({"condition": key.replace("_", " "),
                   "published": PUBLISHED.get(key, "no result reported"),
-                  "this chapter": pv.outcome(c),
-                  "verdict": pv.share_verdict(c, CLAIMS[key]) if key in CLAIMS else "-"})
+                  "this chapter": words, "verdict": verdict})
+glue("verdict_hierarchy", verdict_hierarchy, display=False)
+glue("hierarchy_levels", hierarchy["levels"], display=False)
+glue("hierarchy_ratio", hierarchy["ratio"], display=False)
+glue("hierarchy_min_ratio", pv.HIERARCHY_RATIO, display=False)
 glue("tab-pf-paper-md", Markdown(report.markdown_table(paper)), display=False)
 glue("verdict_relu", pv.share_verdict(classes["dog_relu_single"], "hexagonal"), display=False)
 glue("verdict_tanh", pv.share_verdict(classes["dog_tanh_single"], "irregular"), display=False)
@@ -270,7 +288,10 @@ glue("verdict_gauss", pv.share_verdict(classes["gauss_relu_multi"], "square"), d
 # Per condition: the published result, this chapter's outcome in words (computed from the
 # labels of {numref}`tab-pf`) and, where the paper makes a claim, the verdict of the share
 # rule (reproduced: at least half of all cells carry the claimed label; partly: at least a
-# fifth; inconclusive: fewer than half are patterns).
+# fifth; inconclusive: fewer than half are patterns). "A hierarchy of grids" needs more:
+# at least half hexagonal *and* their spacings at two or more levels (a level starts where
+# a spacing exceeds the previous one by a factor of {glue:text}`hierarchy_min_ratio:.1f`);
+# grids at one spacing are "partly".
 # ```
 #
 # Where the two differ, the table's own columns give the reasons this chapter can
@@ -302,7 +323,7 @@ glue("ens_n", interval["n"], display=False)
 glue("spacing_ratio", interval["ratio"], display=False)
 glue("spacing_rule", "{:.2f}-{:.2f}".format(*pv.SPACING_REPRODUCED), display=False)
 glue("spacing_partly", "{:.2f}-{:.2f}".format(*pv.SPACING_PARTLY), display=False)
-fig, ax = plt.subplots(figsize=(5, 3), layout="constrained")
+fig, ax = plt.subplots(figsize=(plots.MAX_WIDTH, 3), layout="constrained")
 ax.scatter(range(len(ens_spacing)), list(ens_spacing.values()), color="k", s=15,
            label="network module spacing")
 if np.isfinite(interval["lo"]):
@@ -316,14 +337,13 @@ if len(sim_spacing):
                label="simulated DoG ReLU lattices")
 ax.set_xticks(range(len(ens_spacing)), list(ens_spacing), rotation=45, ha="right")
 ax.set_ylabel("grid spacing (cm)")
-ax.legend(fontsize=7)
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))   # beside the dots, never on them
 glue("fig-pf-spacing", fig, display=False)
 plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-pf-spacing
 # :name: fig-pf-spacing
-# :figwidth: 60%
 #
 # Module spacing of each of the ensemble's networks (dots; a missing dot: no grid units),
 # the 95 % t-interval of their mean (grey), the theory's spacing from $\Sigma$ (red) and the

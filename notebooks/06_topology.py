@@ -217,7 +217,7 @@ if live.full is not None:
     glue("fig_live_interior", fig, display=False)
     plt.close(fig)
     coords = coordinates.toroidal_coordinates(live.full)
-    fig = plt.figure(figsize=(9, 3), layout="constrained")
+    fig = plt.figure(figsize=(plots.MAX_WIDTH, 2.7), layout="constrained")
     ax3 = fig.add_subplot(1, 3, 1, projection="3d")
     first = coords[np.searchsorted(live.full.point_bins, live.full.bins), 0]
     plots.point_cloud_3d(live.full, n, ax=ax3, color=first, cmap="twilight",
@@ -296,7 +296,7 @@ tori = sum(r.full is not None and r.full.is_torus for r in results.values())
 glue("n_tori_full", int(tori), display=False)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(2, 3, figsize=(9.6, 5), layout="constrained")
+fig, axes = plt.subplots(2, 3, figsize=(plots.MAX_WIDTH, 4.6), layout="constrained")
 for row, (name, r) in zip(axes, shipped.items()):
     if r.full is not None:
         plots.barcodes(r.full, ax=row, title=None)

@@ -93,3 +93,29 @@ def test_outcome_words_follow_the_maps():
     assert pv.outcome(pc.classify(maps_of("hexagonal"), BOX, K_HEX)) == "mostly hexagonal"
     big = pc.classify(maps_of("square", spacing=BOX), BOX, 2 * np.pi / BOX)
     assert pv.outcome(big).startswith("box-scale")
+
+
+def test_hierarchy_needs_grids_at_more_than_one_spacing():
+    one = maps_of("hexagonal", count=12, spacing=0.6)
+    two = np.concatenate([maps_of("hexagonal", count=6, spacing=0.5),
+                          maps_of("hexagonal", count=6, spacing=0.8, seed=1)])
+    v1, m1 = pv.hierarchy_verdict(pc.classify(one, BOX, K_HEX))
+    v2, m2 = pv.hierarchy_verdict(pc.classify(two, BOX, K_HEX))
+    assert (v1, m1["levels"]) == ("partly", 1) and m1["share"] >= 0.9
+    assert (v2, m2["levels"]) == ("reproduced", 2) and m2["ratio"] >= 1.4
+    assert pv.hierarchy_verdict(pc.classify(maps_of("white noise"), BOX, K_HEX))[0] == \
+        "inconclusive"
+    assert pv.hierarchy_verdict(pc.classify(maps_of("stripes"), BOX, K_HEX))[0] == \
+        "not reproduced"
+    assert pv.spacing_levels([0.5, 0.52, 0.8, np.nan, 0.81, 1.2]) == 3
+    assert pv.spacing_levels([]) == 0
+
+
+def test_convergence_sentence_names_quick_and_unsettled_runs():
+    runs = {"a": (400, True, "no patterns (noise or single fields)"),
+            "b": (8000, True, "mostly hexagonal"), "c": (20000, False, "mixed")}
+    text = pv.convergence_sentence(runs, window=200)
+    assert "within 3 windows: a (400 iterations; no patterns" in text and "b (" not in text
+    assert "Never settled within the iteration limit: c (mixed)" in text
+    calm = pv.convergence_sentence({"b": (8000, True, "mostly hexagonal")}, window=200)
+    assert calm == "No condition stopped within 3 windows. Every condition settled."

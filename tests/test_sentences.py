@@ -9,6 +9,7 @@ import pytest
 
 from gridcells.analysis.population import from_maps
 from gridcells.analysis.ratemaps import RateMaps
+from gridcells.book import predictive_text as P
 from gridcells.book import sentences as S
 from gridcells.book import topology_text as T
 from gridcells.stats import rayleigh_p_value
@@ -144,18 +145,48 @@ def test_paper_rules_one_rule_per_quantity():
     assert "reproduced at most 5" in S.paper_rule_text("err_cm")
 
 
-def test_positive_control_found_and_missed():
+BASE_ROWS = [{"target_shift": 0, "grid_median_shift_cm": v} for v in (-2.5, -2.0, -3.0, -2.4)]
+
+
+def test_shift_baseline_and_its_sentence():
+    base = P.shift_baseline(BASE_ROWS + [{"target_shift": 3, "grid_median_shift_cm": 9.0},
+                                         {"target_shift": 0, "grid_median_shift_cm": None}])
+    assert base["n"] == 4 and abs(base["mean"] + 2.475) < 1e-9 and base["hi"] < 0
+    assert "behind the animal" in P.baseline_sentence(base)
+    spread = P.shift_baseline([{"grid_median_shift_cm": v} for v in (-2.0, 1.0, 3.0)])
+    assert "not distinguishable from zero" in P.baseline_sentence(spread)
+    assert P.shift_baseline(BASE_ROWS[:1]) is None
+    assert "no baseline" in P.baseline_sentence(None)
+
+
+def test_positive_control_is_judged_against_path_integration():
+    base = P.shift_baseline(BASE_ROWS)
+    # 3 steps of 2 cm ahead of a baseline at -2.5 cm: a median of +3.5 cm is found, though
+    # it is below the 5 cm that labels a unit predictive and no unit is labelled
     found = {"target_shift": 3, "cm_per_step": 2.0, "grid_units": 100,
-             "shift_predictive": 80, "grid_median_shift_cm": 6.5}
-    missed = {**found, "target_shift": 6, "shift_predictive": 10,
-              "grid_median_shift_cm": 1.0}
-    assert S.positive_control(found)["found"] and not S.positive_control(missed)["found"]
-    text = S.positive_control_sentence([missed, found])
-    assert text.startswith("The analysis finds 1 of 2 networks")
-    assert "trained 3 steps ahead (6.0 cm): 80 of 100" in text and "missed by" in text
-    assert "No network trained to predict" in S.positive_control_sentence([])
-    far = {**found, "grid_median_shift_cm": 9.0}  # predictive, but two steps off
-    assert not S.positive_control(far)["found"]
+             "shift_predictive": 0, "grid_median_shift_cm": 3.5,
+             "grid_median_halfwidth_cm": 4.2}
+    c = P.positive_control(found, base)
+    assert c["found"] and c["ahead"] and abs(c["relative_cm"] - 5.975) < 1e-9
+    # judged against zero (the old rule), the same network was missed
+    assert not P.positive_control(found, {"n": 4, "mean": 0.0, "lo": -1, "hi": 1})["found"]
+    inside = {**found, "grid_median_shift_cm": -2.0}  # where path integration is
+    far = {**found, "grid_median_shift_cm": 9.0}  # ahead, but 5.5 steps from the baseline
+    assert not P.positive_control(inside, base)["ahead"]
+    assert P.positive_control(far, base)["ahead"] and not P.positive_control(far, base)["found"]
+    assert not P.positive_control(found, None)["found"]
+    text = P.positive_control_sentence([far, inside, found], base, 5.0)
+    assert text.startswith("Against that baseline the analysis finds 1 of 3 networks")
+    assert "median preferred shift 3.5 cm, +6.0 cm from the baseline, found at its trained" \
+        in text and "not within a step" in text and "missed: not beyond" in text
+    assert "0 of 100 grid units labelled predictive, median interval half-width 4.2 cm" in text
+    assert "at least 5 cm" in text
+    assert "No network trained to predict" in P.positive_control_sentence([], base, 5.0)
+    assert "not judged (no baseline)" in P.positive_control_sentence([found], None, 5.0)
+    assert P.control_summary([far, inside, found], base).startswith(
+        "Networks trained to predict: 1 of 3 found at their trained shift by their grid "
+        "units' median preferred shift (2 of 3 ahead") and "0 of their 300 grid" in \
+        P.control_summary([far, inside, found], base)
 
 
 def test_topology_texts():
@@ -174,16 +205,16 @@ def test_topology_texts():
 
 def test_power_sentence():
     h = {"N": 94, "share": 0.075, "shift_cm": 9.84, "power": 0.981}
-    text = S.power_sentence(h, {"N": 94, "share": None}, "the CPU model's grid units")
+    text = P.power_sentence(h, {"N": 94, "share": None}, "the CPU model's grid units")
     assert "(94 units)" in text and "7.5 % advanced by 9.8 cm (power 98 %)" in text
     assert "rule detects no minority" in text
 
 
 def test_positive_control_names_the_lattice_of_its_network():
     row = {"target_shift": 3, "cm_per_step": 2.0, "grid_units": 30, "shift_predictive": 6,
-           "grid_median_shift_cm": 4.0,
+           "grid_median_shift_cm": -2.0,
            "judgement": {"hex_order": 0.05, "square_order": 0.22, "stripe_order": 0.43}}
-    text = S.positive_control_sentence([row])
+    text = P.positive_control_sentence([row], P.shift_baseline(BASE_ROWS), 5.0)
     assert "its units share one band orientation" in text and "missed" in text
 
 

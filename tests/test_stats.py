@@ -30,3 +30,20 @@ def test_rayleigh_detects_one_orientation_and_is_blind_to_six_fold_without_scali
     assert rayleigh_p_value(hexad) > 0.5
     assert rayleigh_p_value(6 * hexad) < 1e-6
     assert np.isnan(rayleigh_p_value([1.0]))
+
+
+@pytest.mark.parametrize("n", [3, 10])
+def test_prediction_interval_covers_one_more_draw_at_its_level(n):
+    # one more draw from the same normal population falls inside at the nominal rate; the
+    # mean's t interval, which is narrower, would fail this
+    from gridcells.stats import prediction_interval, t_interval
+    rng = np.random.default_rng([11, n])
+    trials, level = 4000, 0.95
+    x = rng.normal(3.0, 2.0, (trials, n + 1))
+    inside = np.array([(lambda m, lo, hi: lo <= r[-1] <= hi)(*prediction_interval(r[:-1], level))
+                       for r in x])
+    lo, hi = sps.binom.ppf([0.0005, 0.9995], trials, level)
+    assert lo <= inside.sum() <= hi, inside.mean()
+    narrow = np.array([(lambda m, a, b: a <= r[-1] <= b)(*t_interval(r[:-1], level)) for r in x])
+    assert narrow.sum() < lo
+    assert np.isnan(prediction_interval([1.0])[1])

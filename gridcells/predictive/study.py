@@ -161,8 +161,13 @@ def network_row(model: PathRNN, cfg: Config, paths: Paths | None = None,
     grid = ~np.isin(main.labels, ("low-grid",))
     row["grid_units"] = int(grid.sum())
     shifts = main.preferred_cm[grid]
-    shifts = shifts[np.isfinite(shifts)]
-    row["grid_median_shift_cm"] = float(np.median(shifts)) if len(shifts) else None
+    ok = np.isfinite(shifts)
+    shifts, se = shifts[ok], main.se_cm[grid][ok]
+    q25, med, q75 = (float(q) for q in np.percentile(shifts, (25, 50, 75))) \
+        if len(shifts) else (None, None, None)
+    row.update(grid_median_shift_cm=med, grid_shift_q25_cm=q25, grid_shift_q75_cm=q75)
+    se = se[np.isfinite(se)]
+    row["grid_median_halfwidth_cm"] = float(np.median(1.96 * se)) if len(se) else None
     row["cm_per_step"] = float(result.cm_per_step)
     row["predictive_share_of_grid"] = row[f"{main.criterion}_predictive"] / max(1, grid.sum())
     if ablate:

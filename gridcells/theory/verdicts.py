@@ -36,6 +36,39 @@ def share_verdict(classes: PatternClasses, label: str, reproduced: float = 0.5,
     return "partly" if share >= partly else "not reproduced"
 
 
+HIERARCHY_RATIO = 1.2  # two lattice spacings are distinct levels when they differ this much
+
+
+def spacing_levels(spacings, min_ratio: float = HIERARCHY_RATIO) -> int:
+    """Distinct levels among finite ``spacings`` [n] (any unit): sorted, a new level starts
+    where a spacing exceeds the previous one by at least ``min_ratio``."""
+    v = np.sort(np.asarray(spacings, float)[np.isfinite(spacings)])
+    return int(len(v) > 0) + int(np.sum(v[1:] / v[:-1] >= min_ratio))
+
+
+def hierarchy_verdict(classes: PatternClasses, min_ratio: float = HIERARCHY_RATIO,
+                      reproduced: float = 0.5, partly: float = 0.2,
+                      min_patterns: float = 0.5) -> tuple[str, dict]:
+    """Verdict on "a hierarchy of grids" (the multi-cell claim): hexagonal lattices at more
+    than one spacing. 'inconclusive' when fewer than ``min_patterns`` of the maps are
+    patterns; 'reproduced' when at least ``reproduced`` of the maps are hexagonal and their
+    spacings form at least two levels (:func:`spacing_levels`); 'partly' when at least
+    ``partly`` are hexagonal but not both (grids at one spacing are grids, not a hierarchy);
+    otherwise 'not reproduced'. Returns the verdict and {share (hexagonal, 0-1), levels,
+    ratio (largest over smallest hexagonal spacing)}."""
+    hexa = classes.label == "hexagonal"
+    sp = classes.spacing[hexa]
+    sp = sp[np.isfinite(sp)]
+    out = {"share": float(np.mean(hexa)) if len(hexa) else 0.0,
+           "levels": spacing_levels(sp, min_ratio),
+           "ratio": float(sp.max() / sp.min()) if len(sp) else float("nan")}
+    if not len(classes.label) or np.mean(classes.structured) < min_patterns:
+        return "inconclusive", out
+    if out["share"] >= reproduced and out["levels"] >= 2:
+        return "reproduced", out
+    return ("partly" if out["share"] >= partly else "not reproduced"), out
+
+
 SPACING_REPRODUCED = (0.8, 1.25)  # the theory's spacing over the networks': "reproduced"
 SPACING_PARTLY = (0.5, 2.0)
 
@@ -89,3 +122,21 @@ def outcome(classes: PatternClasses, min_patterns: float = 0.5) -> str:
               for lab in LABELS[:-1]}
     best = max(shares, key=shares.get)
     return f"mostly {best}" if shares[best] > 0.5 else "mixed"
+
+
+def convergence_sentence(runs: dict[str, tuple[int, bool, str]], window: int,
+                         quick: int = 3) -> str:
+    """Which conditions stopped quickly and which never settled, in words true of ``runs``:
+    condition -> (iterations run, whether the stopping rule fired, :func:`outcome` of its
+    maps); ``window``: the stopping rule's window (iterations). A run that stops within
+    ``quick`` windows settled at once: that says its state stopped moving, not that it is
+    a pattern, so its outcome is named beside it."""
+    fast = [f"{k} ({it} iterations; {o})" for k, (it, ok, o) in runs.items()
+            if ok and it <= quick * window]
+    never = [f"{k} ({o})" for k, (it, ok, o) in runs.items() if not ok]
+    a = (f"Stopped within {quick} windows: " + "; ".join(fast) + ". A state that stops "
+         "moving at once is settled, not necessarily patterned." if fast else
+         f"No condition stopped within {quick} windows.")
+    b = ("Never settled within the iteration limit: " + "; ".join(never) + "; its maps are "
+         "the state at the limit." if never else "Every condition settled.")
+    return f"{a} {b}"

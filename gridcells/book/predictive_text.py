@@ -1,0 +1,147 @@
+"""The predictive chapter's computed sentences about networks trained to predict (the
+positive controls) and about the analysis's power, each true of the rows it is given.
+
+A network trained to report the place code k steps ahead is judged against the
+path-integrating networks, not against zero: the grid units of a network trained only to path
+integrate need not be sharpest at shift 0 (how the activity is aligned with the path, and how
+the network smooths its estimate, both move it), so their median preferred shifts, one per
+network, give the baseline and its spread. A control is *found* when its grid units' median
+lies beyond what one more path-integrating network would give (95 % prediction interval) and,
+relative to the baseline, within one step of the trained shift. One by one, a unit is
+labelled predictive only at a shift of at least ``min_shift_cm`` whose jackknife interval
+excludes zero, so the per-unit count is reported beside the population verdict, never in
+place of it.
+"""
+
+from __future__ import annotations
+
+from gridcells.book.sentences import _fin, lattice_phrase
+from gridcells.stats import prediction_interval
+
+
+def shift_baseline(rows: list[dict]) -> dict | None:
+    """The path-integrating networks' median preferred shift of their grid units: rows with
+    ``target_shift`` 0 (or absent) and a finite ``grid_median_shift_cm`` -> {"n", "mean",
+    "lo", "hi"} (cm; lo-hi: the 95 % prediction interval for one more network); None for fewer
+    than two such networks."""
+    vals = [float(r["grid_median_shift_cm"]) for r in rows
+            if not r.get("target_shift") and _fin(r.get("grid_median_shift_cm"))]
+    if len(vals) < 2:
+        return None
+    m, lo, hi = prediction_interval(vals)
+    return {"n": len(vals), "mean": m, "lo": lo, "hi": hi}
+
+
+def baseline_sentence(baseline: dict | None) -> str:
+    """Where path-integrating networks' grid units are sharpest, in words true of
+    :func:`shift_baseline`'s result."""
+    if baseline is None:
+        return ("Fewer than two path-integrating networks have a recorded median shift, so "
+                "no baseline is set.")
+    if baseline["lo"] > 0:
+        where = "ahead of the animal in every network one would expect"
+    elif baseline["hi"] < 0:
+        where = "behind the animal in every network one would expect"
+    else:
+        where = "not distinguishable from zero"
+    return (f"The grid units of the {baseline['n']} path-integrating networks are sharpest at a "
+            f"median shift of {baseline['mean']:.1f} cm on average (one more network: "
+            f"{baseline['lo']:.1f} to {baseline['hi']:.1f} cm, 95 % prediction interval), "
+            f"{where}.")
+
+
+def positive_control(row: dict, baseline: dict | None) -> dict:
+    """Whether the analysis finds a network trained to predict (``target_shift`` k > 0 steps
+    ahead) at its trained shift: expected shift k x cm_per_step (cm), its grid units' median
+    preferred shift and that median relative to ``baseline``'s mean (cm), ``ahead`` (the
+    median above the baseline's prediction interval), ``found`` (ahead and, relative to the
+    baseline, within one step of the expected shift) and the share of grid units labelled
+    predictive one by one. Without a baseline nothing is found."""
+    k, step = int(row["target_shift"]), float(row["cm_per_step"])
+    expected = k * step
+    n = int(row["grid_units"])
+    med = row.get("grid_median_shift_cm")
+    med = float(med) if _fin(med) else None
+    rel = med - baseline["mean"] if med is not None and baseline else None
+    ahead = bool(rel is not None and med > baseline["hi"])
+    found = ahead and abs(rel - expected) <= step
+    return {"k": k, "expected_cm": expected, "median_cm": med, "relative_cm": rel,
+            "ahead": ahead, "found": bool(found),
+            "unit_share": row["shift_predictive"] / n if n else float("nan")}
+
+
+def _verdict(c: dict) -> str:
+    if c["found"]:
+        return "found at its trained shift"
+    if c["ahead"]:
+        return "ahead of path integration, but not within a step of its trained shift"
+    if c["relative_cm"] is None:
+        return "not judged (no baseline)"
+    return "missed: not beyond what path integration gives"
+
+
+def positive_control_sentence(rows: list[dict], baseline: dict | None,
+                              min_shift_cm: float) -> str:
+    """The positive controls in words, true of ``rows`` (predictive-analysis rows of networks
+    trained to predict: target_shift, cm_per_step, grid_units, shift_predictive,
+    grid_median_shift_cm, optionally grid_median_halfwidth_cm and judgement) against the
+    path-integrating ``baseline`` (:func:`shift_baseline`); ``min_shift_cm``: the least shift
+    a unit is labelled predictive at."""
+    if not rows:
+        return "No network trained to predict has been analysed yet."
+    parts = []
+    for row in sorted(rows, key=lambda r: (r["target_shift"], r.get("network", ""))):
+        c = positive_control(row, baseline)
+        judged = row.get("judgement") or {}
+        lattice = (f"; its units share {lattice_phrase(judged)}"
+                   if {"hex_order", "square_order"} <= set(judged) else "")
+        if c["median_cm"] is None:
+            where = "no grid unit with a preferred shift"
+        else:
+            rel = ("" if c["relative_cm"] is None
+                   else f", {c['relative_cm']:+.1f} cm from the baseline")
+            where = f"median preferred shift {c['median_cm']:.1f} cm{rel}"
+        half = row.get("grid_median_halfwidth_cm")
+        half = f", median interval half-width {half:.1f} cm" if _fin(half) else ""
+        parts.append(
+            f"trained {c['k']} steps ahead ({c['expected_cm']:.1f} cm{lattice}): {where}, "
+            f"{_verdict(c)}; one by one {row['shift_predictive']} of {row['grid_units']} grid "
+            f"units labelled predictive{half}")
+    found = sum(positive_control(r, baseline)["found"] for r in rows)
+    head = (f"Against that baseline the analysis finds {found} of {len(rows)} networks "
+            "trained to predict at their trained shift: ")
+    tail = (f" A unit is labelled predictive only at a shift of at least {min_shift_cm:g} cm "
+            "whose 95 % jackknife interval excludes zero, so a network trained to predict "
+            "less than that far ahead is not expected to have predictive units one by one.")
+    return head + "; ".join(parts) + "." + tail
+
+
+def control_summary(rows: list[dict], baseline: dict | None) -> str:
+    """One line for the key findings, true of the same ``rows`` and ``baseline`` as
+    :func:`positive_control_sentence`."""
+    if not rows:
+        return "No network trained to predict has been analysed yet."
+    judged = [positive_control(r, baseline) for r in rows]
+    found, ahead = sum(c["found"] for c in judged), sum(c["ahead"] for c in judged)
+    k = sum(int(r["shift_predictive"]) for r in rows)
+    n = sum(int(r["grid_units"]) for r in rows)
+    return (f"Networks trained to predict: {found} of {len(rows)} found at their trained "
+            f"shift by their grid units' median preferred shift ({ahead} of {len(rows)} ahead "
+            "of what path-integrating networks give); one by one, "
+            f"{k} of their {n} grid units are labelled predictive.")
+
+
+def power_sentence(shift: dict | None, ouchi: dict | None, subject: str) -> str:
+    """The predictive analysis's power in words, true of the headlines of
+    :func:`gridcells.predictive.power.from_record` (``N``, ``share``, ``shift_cm``, ``power``; share
+    None when nothing reaches the target) for the shift criterion and Ouchi & Fujisawa's
+    rule, measured on ``subject`` (e.g. "the shipped CPU model's own grid units")."""
+    def part(h, rule):
+        if h is None or h.get("share") is None:
+            return f"{rule} detects no minority tried with 80 % power"
+        return (f"{rule} would have detected a predictive minority of "
+                f"{100 * h['share']:.1f} % advanced by {h['shift_cm']:.1f} cm (power "
+                f"{100 * h['power']:.0f} %)")
+    n = (shift or ouchi or {}).get("N")
+    return (f"Power, measured on {subject} ({n} units): "
+            f"{part(shift, 'the shift analysis')}; {part(ouchi, 'Ouchi & Fujisawa’s rule')}.")
