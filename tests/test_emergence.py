@@ -95,6 +95,7 @@ def test_predictor_and_early_sentences_both_outcomes():
               {"curve": [{"step": 1000, **sq}, {"step": 2000, **sq}, {"step": 3000, **sq}]}]
     rows = E.early_table(curves, rule, (1000, 2000), 3000)
     assert [(r["agree"], r["runs"]) for r in rows] == [(1, 2), (2, 2)]
+    assert [r["never_hexagonal"] for r in rows] == [0.5, 0.5]
     assert E.early_sentence(rows, 3000).startswith("The verdict can be read at step 2000")
     assert E.early_sentence(rows[:1], 3000).startswith("No earlier step")
 
@@ -121,3 +122,17 @@ def test_theory_cell_and_sentence():
     assert theory_cell("activation=tanh", theory) == "the theory here assumes ReLU"
     assert theory_cell("arena=circle", theory) == "not computed"
     assert theory_sentence({}) == "The theory's predictions have not been computed."
+
+
+def test_stratified_split_balances_the_verdicts_whatever_the_parity():
+    # the recorded recipe odds had 10 of 25 even seeds hexagonal but 2 of 25 odd ones; a split
+    # by parity puts most passes in training, a stratified one halves each verdict
+    seeds = np.arange(50)
+    passes = np.zeros(50, bool)
+    passes[[0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 1, 3]] = True
+    parity = seeds % 2 == 0
+    assert passes[parity].sum() == 10 and passes[~parity].sum() == 2
+    train = E.stratified_split(seeds, passes)
+    assert passes[train].sum() == 6 and passes[~train].sum() == 6
+    assert (~passes[train]).sum() == 19 and (~passes[~train]).sum() == 19
+    assert E.stratified_split(seeds[::-1], passes[::-1])[::-1].tolist() == train.tolist()

@@ -78,6 +78,18 @@ class PredictorTest:
     n_test: int
 
 
+def stratified_split(seeds, passes) -> np.ndarray:
+    """Training seeds for :func:`predictor_test` [n] (bool): within each verdict, seeds in
+    increasing order go alternately to training (first) and held-out, so both halves hold
+    about the same share of passing seeds, whatever their parity."""
+    seeds, y = np.asarray(seeds), np.asarray(passes, bool)
+    train = np.zeros(len(seeds), bool)
+    for cls in (True, False):
+        idx = np.flatnonzero(y == cls)
+        train[idx[np.argsort(seeds[idx], kind="stable")][::2]] = True
+    return train
+
+
 def predictor_test(name: str, values, passes, train) -> PredictorTest:
     """Score ``values`` [n] as a predictor of ``passes`` [n] (bool): the rank-sum test on all
     seeds, and a threshold rule chosen on the seeds where ``train`` [n] (bool) is true (the
@@ -203,18 +215,21 @@ def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 
 def early_table(curves: list[dict], rule, steps, final_step: int) -> list[dict]:
     """For each of ``steps``: over the runs whose ``curve`` reaches ``final_step``, how often
     the rule read at that step gives the verdict it gives at ``final_step`` (runs, agree,
-    share with its Wilson interval)."""
+    share with its Wilson interval), beside the share right by always guessing "not
+    hexagonal" (never_hexagonal: the runs that fail at ``final_step``)."""
     out = []
     for s in steps:
-        pairs = []
+        pairs, final = [], []
         for c in curves:
             v = early_verdicts(c["curve"], rule, [s, final_step])
             if s in v and final_step in v:
                 pairs.append(v[s] == v[final_step])
+                final.append(v[final_step])
         k, n = sum(pairs), len(pairs)
         lo, hi = wilson_interval(k, n)
         out.append({"step": int(s), "runs": n, "agree": k,
-                    "share": k / n if n else float("nan"), "lo": lo, "hi": hi})
+                    "share": k / n if n else float("nan"), "lo": lo, "hi": hi,
+                    "never_hexagonal": sum(not v for v in final) / n if n else float("nan")})
     return out
 
 
