@@ -93,7 +93,7 @@ from gridcells.book import network as book_network
 from gridcells.book import plots, predictive_text, report, sentences
 from gridcells.predictive import study
 from gridcells.predictive.classes import CLASSES, crosstab
-from gridcells.records.experiments import network_units, read_json
+from gridcells.records.experiments import network_label, network_units, read_json
 from gridcells.stats import cluster_bootstrap_share, t_interval, wilson_interval, zero_share_bounds
 
 # %% tags=["parameters", "remove-cell"]
@@ -391,19 +391,42 @@ glue("ouchi_uncl", str(ouchi["unclassified"]), display=False)
 # One network is one draw. {numref}`tab-networks` repeats the analysis on every network
 # recorded in `experiments/results/predictive_networks.jsonl` (the shipped models and the
 # ensemble, analysed by `experiments/predictive_networks.py` with these parameters) beside
-# the network trained in this book.
+# the network trained in this book. The intervals below run over the networks of the
+# ensemble's size, {glue:text}`n_meet` of {glue:text}`n_networks` of which meet the CPU
+# recipe's criteria (the ensemble was selected by them), so they describe networks in which
+# grids formed. The paper-size network is one more row, not part of the interval:
+# {glue:text}`other_size_sentence`
 
 # %% tags=["remove-cell"]
 live_row, _ = study.network_row(model, cfg, ablate=False, result=result)
-recorded = report.latest_rows(NETWORKS, "network")
-nets = [{"network": "this book's", **live_row}] + recorded
-cols = {"network": "network", "grid_units": "grid units", "shift_predictive": "predictive",
-        "shift_retrospective": "retrospective", "shift_zero-lag": "zero-lag",
-        "shift_unresolved": "unresolved", "predictive_median_shift_cm": "median shift (cm)",
+recorded = [r for r in report.latest_rows(NETWORKS, "network") if not r.get("target_shift")]
+# the interval runs over the networks of the ensemble's size (the CPU recipe's); a network of
+# another size (the paper-size model) is one more row, reported as such
+ens_Ng = {r["Ng"] for r in recorded if r["network"].startswith("pretrained:ensemble/")}
+same_size = [r for r in recorded if r["Ng"] in ens_Ng]
+other_size = [r for r in recorded if r["Ng"] not in ens_Ng]
+twins = [n for n, net in gc.load_ensemble().items()
+         if sentences.same_weights(net.state_dict(), model.state_dict())]
+live_name = "this book's network" + (f" (the live twin of ensemble {twins[0]})" if twins
+                                     else " (live)")
+nets = [{"network": live_name, "Ng": model.cfg.Ng, **live_row}] + same_size + other_size
+cols = {"network": "network", "Ng": "units", "grid_units": "grid units",
+        "shift_predictive": "predictive", "shift_retrospective": "retrospective",
+        "shift_zero-lag": "zero-lag", "shift_unresolved": "unresolved",
+        "grid_median_shift_cm": "grid units' median shift (cm)",
         "earlier_predictive": "earlier rules: predictive"}
 glue("tab-networks-md", Markdown(report.markdown_table(
-    [{v: r.get(k) for k, v in cols.items()} for r in nets], digits=3)), display=False)
-independent = recorded if len(recorded) >= 2 else nets
+    [{v: network_label(r[k]) if k == "network" and r is not nets[0] else r.get(k)
+      for k, v in cols.items()} for r in nets], digits=3)), display=False)
+independent = same_size if len(same_size) >= 2 else nets
+meets = [r.get("judgement", {}).get("meets") for r in independent]
+glue("n_meet", str(sum(bool(m) for m in meets)), display=False)
+glue("other_size_sentence", "; ".join(
+    f"{network_label(r['network'])}: {r['shift_predictive']} of {r['grid_units']} grid units "
+    f"predictive, median preferred shift of its grid units "
+    + (f"{r['grid_median_shift_cm']:.1f} cm" if r.get("grid_median_shift_cm") is not None
+       else "undefined (no grid unit)") for r in other_size) + "." if other_size
+     else "No network of another size is recorded.", display=False)
 share = [100 * r["predictive_share_of_grid"] for r in independent]
 m, lo, hi = t_interval(share)
 glue("n_networks", str(len(share)), display=False)
@@ -446,9 +469,11 @@ glue("ouchi_net_with", str(sum(k > 0 for k in o_k)), display=False)
 # ```{glue:figure} tab-networks-md
 # :name: tab-networks
 #
-# Classes of the grid units of each network (``shift`` criterion), their
-# median predictive shift (cm), and the earlier rules' predictive count on the same
-# network. The first row is the network trained in this book.
+# Classes of the grid units of each network (``shift`` criterion), the median preferred
+# shift of all its grid units (cm; positive: the map is sharpest ahead of the animal), and
+# the earlier rules' predictive count on the same network. The first row is the network
+# trained in this book, analysed live; when its weights equal an ensemble member's (the
+# same recipe and seed on this CPU type) the table says which.
 # ```
 
 # %% [markdown]
@@ -495,6 +520,8 @@ glue("baseline_sentence", predictive_text.baseline_sentence(baseline), display=F
 glue("control_sentence", predictive_text.positive_control_sentence(
     controls, baseline, cfg.min_shift_cm), display=False)
 glue("control_summary", predictive_text.control_summary(controls, baseline), display=False)
+glue("control_conclusion", predictive_text.control_conclusion(
+    controls, baseline, cfg.min_shift_cm), display=False)
 POWER = read_json("benchmarks/results/predictive_power.json")
 glue("power_sentence", predictive_text.power_sentence(
     POWER["headline"]["network"]["shift"]["0"], POWER["headline"]["network"]["ouchi"]["0"],
@@ -539,10 +566,11 @@ glue("tab-published-md", Markdown(report.markdown_table(rows)), display=False)
 # measured (at most {glue:text}`fp_max` % at 5 %), and {glue:text}`n_networks` networks. The
 # earlier analysis's predictive units are explained by its argmax on flat gridness curves
 # and by shifts at the edge of its short paths; {glue:text}`earlier_survive` of its
-# {glue:text}`earlier_pred` on this network survive.
+# {glue:text}`earlier_pred` on this network survive. {glue:text}`control_summary`
+# {glue:text}`control_conclusion`
 
 # %% tags=["remove-cell"]
-ngs = sorted({network_units(r["network"]) for r in independent})
+ngs = sorted({r.get("Ng") or network_units(r["network"]) for r in independent})
 scope = (f"the {len(share)} networks of {' or '.join(map(str, ngs))} units of the CPU recipe "
          "analysed")
 verdict = sentences.predictive_verdict(share, k_pred, n_grid, (ind_bound, clu_bound), scope)

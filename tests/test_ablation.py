@@ -84,3 +84,32 @@ def test_experiment_with_grid_scores_adds_the_matched_control(trained, batches):
     assert res.p_matched == (1 + hits) / 4
     with pytest.raises(ValueError, match="one grid score per analysed unit"):
         ablation_experiment(trained, batches, [1], [3], 32, trials=1, seed=0, scores=scores[:5])
+
+
+def test_working_size_is_the_largest_size_within_the_factor():
+    from gridcells.predictive.ablation import working_size
+    dose = {1: [5.5, 5.7], 2: [7.0, 8.0], 4: [9.0, 11.5], 8: [30.0, 40.0]}
+    assert working_size(5.0, dose) == 2   # size 4 averages 10.25 cm, just above 2 x 5
+    assert working_size(5.0, dose, factor=1.2) == 1
+    assert working_size(5.0, dose, factor=2.1) == 4
+    assert working_size(5.0, {1: [20.0]}) == 0
+
+
+def test_working_comparison_finds_units_that_matter_and_not_others(trained, batches):
+    from gridcells.predictive.ablation import working_comparison
+    Ng = trained.cfg.Ng
+    # the units whose silencing alone costs most are "chosen"; scores rank them last, so
+    # their matched sets are other costly-looking units only by score, not by cost
+    cost = np.array([decoding_error(silence(trained, [u]), batches) for u in range(Ng)])
+    worst, best = np.argsort(cost)[-6:], np.argsort(cost)[:6]
+    sizes = (1, 2)
+    hot = working_comparison(trained, batches, worst, Ng, -cost, sizes, trials=8, seed=1,
+                             factor=10.0)
+    cold = working_comparison(trained, batches, best, Ng, -cost, sizes, trials=8, seed=1,
+                              factor=10.0)
+    assert hot.size == cold.size == 2 and set(hot.dose) == {1, 2}
+    assert np.mean(hot.chosen_errors_cm) > np.mean(hot.random_errors_cm)
+    assert hot.p_random < 0.05 and cold.p_random > 0.5
+    none = working_comparison(trained, batches, worst, Ng, -cost, sizes, trials=2, seed=1,
+                              factor=0.5)
+    assert none.size == 0 and none.p_matched is None

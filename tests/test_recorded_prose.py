@@ -30,3 +30,12 @@ def test_formatted_and_interval_rows():
             "share": {"mean": 0.4, "lo": 0.3, "hi": 0.5}}
     assert report.interval_row("mean", summ, cols) == \
         {"network": "mean", "error (cm)": "5.0 [4.5, 5.5]", "share": "0.40 [0.30, 0.50]"}
+
+
+def test_network_labels_name_what_a_reader_knows():
+    assert rc.network_label("pretrained:ensemble/seed10") == "ensemble seed10"
+    assert rc.network_label("pretrained:default") == "shipped CPU model"
+    assert rc.network_label("pretrained:paper") == "shipped paper-size model"
+    assert rc.network_label("pretrained:other") == "shipped other"
+    assert rc.network_label("runs/predict_hex/target_shift=3_seed200/") == \
+        "target_shift=3_seed200"

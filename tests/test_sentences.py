@@ -183,6 +183,10 @@ def test_positive_control_is_judged_against_path_integration():
     assert "at least 5 cm" in text
     assert "No network trained to predict" in P.positive_control_sentence([], base, 5.0)
     assert "not judged (no baseline)" in P.positive_control_sentence([found], None, 5.0)
+    assert P.control_conclusion([found], base, 5.0).startswith("So the analysis sees a")
+    assert "in 1 of 3 networks" in P.control_conclusion([far, inside, found], base, 5.0)
+    assert P.control_conclusion([inside], base, 5.0).startswith("So it is not shown")
+    assert P.control_conclusion([], base, 5.0).startswith("So it is not shown")
     assert P.control_summary([far, inside, found], base).startswith(
         "Networks trained to predict: 1 of 3 found at their trained shift by their grid "
         "units' median preferred shift (2 of 3 ahead") and "0 of their 300 grid" in \

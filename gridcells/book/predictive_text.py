@@ -131,6 +131,22 @@ def control_summary(rows: list[dict], baseline: dict | None) -> str:
             f"{k} of their {n} grid units are labelled predictive.")
 
 
+def control_conclusion(rows: list[dict], baseline: dict | None, min_shift_cm: float) -> str:
+    """What the positive controls mean for the chapter's null result, true of the same
+    ``rows`` and ``baseline`` as :func:`positive_control_sentence`."""
+    found = sum(positive_control(r, baseline)["found"] for r in rows)
+    labels = (f"one-by-one labels need a shift of at least {min_shift_cm:g} cm, so \"no "
+              "predictive grid cells\" means none at or beyond that distance")
+    if rows and found == len(rows):
+        return ("So the analysis sees a network's code move ahead when the network is "
+                f"trained to predict, and its {labels}.")
+    if found:
+        return (f"So the analysis sees the code move ahead in {found} of {len(rows)} networks "
+                f"trained to predict, not in all; its {labels}.")
+    return ("So it is not shown here that the analysis would see a network trained to "
+            f"predict, and the null result is limited accordingly; its {labels}.")
+
+
 def power_sentence(shift: dict | None, ouchi: dict | None, subject: str) -> str:
     """The predictive analysis's power in words, true of the headlines of
     :func:`gridcells.predictive.power.from_record` (``N``, ``share``, ``shift_cm``, ``power``; share

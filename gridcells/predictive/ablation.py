@@ -139,3 +139,67 @@ def ablation_experiment(model: PathRNN, batches: list[Batch], predictive, zero_l
     return AblationResult(intact, err, k, rand, zl, len(zero_lag), seed, "; ".join(notes),
                           rank_p_value(err, rand) if rand else None, matched,
                           rank_p_value(err, matched) if matched else None)
+
+
+WORKING_FACTOR = 2.0  # a working error: random sets of this size at most double the error
+
+
+def working_size(intact_cm: float, dose: dict[int, list[float]],
+                 factor: float = WORKING_FACTOR) -> int:
+    """The largest set size of ``dose`` (size -> errors of random sets, cm) whose mean error
+    is at most ``factor`` x ``intact_cm``: where the network still path integrates; 0 when
+    even the smallest size does more damage."""
+    ok = [k for k, errs in dose.items() if errs and np.mean(errs) <= factor * intact_cm]
+    return max(ok, default=0)
+
+
+@dataclass
+class WorkingComparison:
+    """Silencing at a working error. dose: set size -> errors (cm) of random sets of that
+    size; size: the working size (:func:`working_size`); chosen_errors: errors of random
+    subsets of that size of the chosen units; random_errors, matched_errors: of random
+    sets of the other units and of sets matched to each subset in grid score; p_random,
+    p_matched: one-sided Mann-Whitney p-values (small: the chosen units' subsets cost more)."""
+
+    intact_error_cm: float
+    n_chosen: int
+    dose: dict[int, list[float]]
+    size: int
+    chosen_errors_cm: list[float]
+    random_errors_cm: list[float]
+    matched_errors_cm: list[float]
+    p_random: float | None
+    p_matched: float | None
+
+
+def working_comparison(model: PathRNN, batches: list[Batch], chosen, n_units: int,
+                       scores: np.ndarray, sizes=(1, 2, 4, 8, 16, 32), trials: int = 30,
+                       seed: int = 0, factor: float = WORKING_FACTOR) -> WorkingComparison:
+    """Silence subsets of ``chosen`` at a working error instead of all of them at once: the
+    errors of ``trials`` random sets of every size in ``sizes`` (the dose-response of
+    ``range(n_units)``), the largest size that keeps the mean within ``factor`` x intact, and
+    at that size (at most len(chosen)) ``trials`` random subsets of ``chosen`` against as
+    many random sets of the other units and sets matched in grid ``scores`` [n_units]."""
+    from scipy.stats import mannwhitneyu
+
+    chosen = np.asarray(chosen, dtype=int)
+    rng = np.random.default_rng([seed, 0xAB3])
+    intact = decoding_error(model, batches)
+    dose = {int(k): [decoding_error(silence(model, rng.choice(n_units, k, replace=False)),
+                                    batches) for _ in range(trials)]
+            for k in sizes if k <= n_units}
+    size = min(working_size(intact, dose, factor), len(chosen))
+    if size == 0:
+        return WorkingComparison(intact, len(chosen), dose, 0, [], [], [], None, None)
+    others = np.setdiff1d(np.arange(n_units), chosen)
+    subsets = [rng.choice(chosen, size, replace=False) for _ in range(trials)]
+    mine = [decoding_error(silence(model, s), batches) for s in subsets]
+    rand = [decoding_error(silence(model, rng.choice(others, size, replace=False)), batches)
+            for _ in range(trials)]
+    matched = [decoding_error(silence(model, matched_set(scores, s, rng)), batches)
+               for s in subsets]
+
+    def p(ctrl):
+        return float(mannwhitneyu(mine, ctrl, alternative="greater").pvalue)
+    return WorkingComparison(intact, len(chosen), dose, size, mine, rand, matched, p(rand),
+                             p(matched))

@@ -20,7 +20,12 @@ from gridcells.analysis.ratemaps import Activity
 from gridcells.network.checkpoints import load_model
 from gridcells.network.model import PathRNN
 from gridcells.network.running import path_batches, run_along
-from gridcells.predictive.ablation import AblationResult, ablation_experiment
+from gridcells.predictive.ablation import (
+    AblationResult,
+    WorkingComparison,
+    ablation_experiment,
+    working_comparison,
+)
 from gridcells.predictive.classes import Classification, PredictiveResult, analyse
 from gridcells.predictive.earlier import (
     EARLIER_BATCH_SIZE,
@@ -124,6 +129,32 @@ def earlier_ablation(model: PathRNN, cfg: Config, seed: int
            "err_zero_lag_mean_cm": mean(abl.zero_lag_errors_cm),
            "p_random": abl.p_random, "p_matched": abl.p_matched}
     return row, abl, earlier
+
+
+def earlier_working_ablation(model: PathRNN, cfg: Config, seed: int, trials: int = 30
+                             ) -> tuple[dict, WorkingComparison]:
+    """:func:`earlier_ablation` at a working error: subsets of the earlier rules' units, as
+    large as random sets can be while the error stays within twice the intact one
+    (:func:`gridcells.predictive.ablation.working_comparison`), against random and
+    gridness-matched sets of that size. The row uses :func:`earlier_ablation`'s keys for the
+    errors at that size (means over ``trials`` sets, cm) and one-sided Mann-Whitney p-values,
+    plus working_size and the dose-response means {size: mean error}."""
+    earlier = earlier_study(model, cfg)
+    chosen = np.flatnonzero(earlier.labels == "predictive")
+    paths = evaluation_paths(model, cfg)
+    batches = path_batches(model, paths.positions, paths.velocities, model.cfg.batch_size)
+    w = working_comparison(model, batches, chosen, len(earlier.labels), earlier.zero_score,
+                           trials=trials, seed=seed)
+
+    def mean(v):
+        return float(np.mean(v)) if len(v) else None
+    row = {"earlier_predictive": int(len(chosen)), "working_size": w.size,
+           "err_intact_cm": w.intact_error_cm, "err_earlier_cm": mean(w.chosen_errors_cm),
+           "err_random_mean_cm": mean(w.random_errors_cm),
+           "err_matched_mean_cm": mean(w.matched_errors_cm),
+           "p_random": w.p_random, "p_matched": w.p_matched, "trials": trials,
+           "dose_mean_cm": {str(k): float(np.mean(v)) for k, v in w.dose.items()}}
+    return row, w
 
 
 def earlier_study(model: PathRNN, cfg: Config) -> Classification:

@@ -252,6 +252,21 @@ def network_units(name: str) -> int:
                      "ensemble's sweep (runs/ensemble/seedN)")
 
 
+SHIPPED_LABELS = {"default": "shipped CPU model", "paper": "shipped paper-size model"}
+
+
+def network_label(name: str) -> str:
+    """A reader's name for a network of the recorded tables: ``pretrained:ensemble/seedN`` ->
+    'ensemble seedN', ``pretrained:default`` -> 'shipped CPU model', ``pretrained:NAME`` ->
+    'shipped NAME', a run directory -> its last part."""
+    if name.startswith("pretrained:"):
+        shipped = name.split(":", 1)[1]
+        if shipped.startswith("ensemble/"):
+            return "ensemble " + shipped.split("/", 1)[1]
+        return SHIPPED_LABELS.get(shipped, f"shipped {shipped}")
+    return name.rstrip("/").rsplit("/", 1)[-1]
+
+
 ORDER_KEYS = tuple(ORDERS)
 
 
