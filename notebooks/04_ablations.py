@@ -22,6 +22,7 @@
 # - {glue:text}`abl_live_sentence`
 # - {glue:text}`earlier_sentence`
 # - {glue:text}`across_sentence`
+# - At a working error: {glue:text}`working_sentence`
 # ```
 #
 # If predictive units carried information the network relies on, silencing them should hurt
@@ -52,6 +53,8 @@ elif os.path.basename(os.getcwd()) == "notebooks":
     os.chdir("..")
 
 # %% tags=["remove-cell"]
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown
@@ -189,15 +192,13 @@ plt.close(fig)
 #
 # ## Across networks
 # Every network of the shipped ensemble, and the shipped CPU model, is put through the same
-# test (the predictive chapter's table also holds three seeds that missed the recipe; they
-# are not shipped and not ablated here) (`experiments/earlier_ablation.py`, recorded in
+# test (`experiments/earlier_ablation.py`, recorded in
 # `experiments/results/earlier_ablation.jsonl`; {numref}`tab-ablation-networks`).
 
 # %% tags=["remove-cell"]
 EARLIER = "experiments/results/earlier_ablation.jsonl"
 rows = [r for r in report.latest_rows(EARLIER, "network") if r.get("p_matched") is not None]
-NAMES = {"pretrained:default": "CPU model"}
-table = [{"network": NAMES.get(r["network"], r["network"].removeprefix("pretrained:ensemble/")),
+table = [{"network": recorded.network_label(r["network"]),
           "units": r["earlier_predictive"], "gridness": f"{r['earlier_gridness']:.2f}",
           "intact": f"{r['err_intact_cm']:.1f}", "silenced": f"{r['err_earlier_cm']:.1f}",
           "random": f"{r['err_random_mean_cm']:.1f}",
@@ -263,9 +264,65 @@ glue("abl_verdict", verdict, display=False)
 # them, in either direction, not that such units matter in general. Across networks:
 # {glue:text}`across_sentence` The matched sets equal the earlier rules' units in zero-shift
 # gridness only; they may differ in other ways (spacing, field size, firing rate) that this
-# control does not hold fixed. {glue:text}`ea_scale` A comparison at a working error
-# (silencing few enough units that the network still decodes within the recipe's 6 cm)
-# has not been run.
+# control does not hold fixed. {glue:text}`ea_scale`
+#
+# ## At a working error
+# Silencing all of a network's earlier-rule units at once takes it far from path
+# integration, where every strong set breaks decoding alike. The same question at a working
+# error (`experiments/working_ablation.py`, `experiments/results/working_ablation.jsonl`):
+# per network, random sets of 1 to 32 units give the dose-response of the error
+# ({numref}`fig-ablation-dose`); the largest size whose mean error stays within twice the
+# intact error is the working size; at that size, random subsets of the earlier rules' units
+# are silenced against as many random sets of the other units and sets matched to each
+# subset in zero-shift gridness ({numref}`tab-ablation-working`; one-sided Mann-Whitney
+# p-values, small when the earlier rules' units cost more).
+
+# %% tags=["remove-cell"]
+WORKING = Path("experiments/results/working_ablation.jsonl")
+wrows = [r for r in report.latest_rows(str(WORKING), "network") if r.get("working_size")] \
+    if WORKING.exists() else []
+wtable = [{"network": recorded.network_label(r["network"]), "units": r["earlier_predictive"],
+           "working size": r["working_size"], "intact": f"{r['err_intact_cm']:.1f}",
+           "subsets": f"{r['err_earlier_cm']:.1f}", "random": f"{r['err_random_mean_cm']:.1f}",
+           "matched": f"{r['err_matched_mean_cm']:.1f}", "p rand.": f"{r['p_random']:.2g}",
+           "p match.": f"{r['p_matched']:.2g}"} for r in wrows]
+glue("tab-ablation-working-md", Markdown(report.markdown_table(wtable) if wrows
+     else "*(no network recorded yet)*"), display=False)
+wab = sentences.ablation_across(wrows)
+glue("working_sentence", " ".join([wab["across"], wab["heterogeneity"], wab["equivalence"],
+                                   wab["scale"]]) if wrows else
+     "The comparison at a working error has not been recorded yet.", display=False)
+fig, ax = plt.subplots(figsize=(plots.MAX_WIDTH * 0.7, 3.2), layout="constrained")
+for r in wrows:
+    sizes = sorted(int(k) for k in r["dose_mean_cm"])
+    ax.plot(sizes, [r["dose_mean_cm"][str(k)] / r["err_intact_cm"] for k in sizes],
+            color="0.5", marker="o", ms=3, lw=1)
+ax.axhline(2.0, color="tab:red", ls="--", label="twice the intact error")
+ax.set_xscale("log", base=2)
+ax.set_xlabel("units silenced (random sets)")
+ax.set_ylabel("error / intact error")
+ax.legend(loc="upper left")
+glue("fig-ablation-dose", fig, display=False)
+plt.close(fig)
+
+# %% [markdown]
+# ```{glue:figure} fig-ablation-dose
+# :name: fig-ablation-dose
+#
+# Dose-response of silencing: the mean decoding error of random sets of each size,
+# relative to the intact network's, one line per network. The working size is the largest
+# size below the dashed line.
+# ```
+#
+# ```{glue:figure} tab-ablation-working-md
+# :name: tab-ablation-working
+#
+# Silencing at the working size: each network's earlier-rule units (count), the working
+# size, and the mean decoding error (cm) intact, of random subsets of those units, of random
+# sets of the other units and of gridness-matched sets, with one-sided p-values.
+# ```
+#
+# {glue:text}`working_sentence`
 # {glue:text}`shift_with_pred` of the {glue:text}`shift_nets` networks of the predictive
 # chapter have predictive units under the shift criterion.
 #

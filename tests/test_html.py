@@ -26,6 +26,7 @@ MIN_DPI = 150
 ABSOLUTE_PATH = re.compile(r"(?<![\w.~/-])(?:/(?:home|root|tmp|work|Users|private|mnt|opt|srv|"
                            r"var/folders)/[\w.-]+|[A-Z]:\\[\w.-]+)")
 MISSING = re.compile(r"(?<![\w/.-])(?:n/a|N/A|nan|NaN)(?![\w/-])")
+FILE_NAME = re.compile(r"(^|/)[\w.-]+\.(png|jpe?g|svg|gif|pdf)$", re.I)
 SKIP_TEXT = {"script", "style", "code", "pre", "kbd", "samp"}
 
 
@@ -45,7 +46,7 @@ class Page(HTMLParser):
         self.open_tables: list[dict] = []
         self.in_caption = 0
         self.figures = 0
-        self.images: list[tuple[str, bool]] = []
+        self.images: list[tuple[str, bool, str]] = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -63,7 +64,7 @@ class Page(HTMLParser):
         elif tag == "figure":
             self.figures += 1
         elif tag == "img" and a.get("src"):
-            self.images.append((a["src"], self.figures > 0))
+            self.images.append((a["src"], self.figures > 0, a.get("alt") or ""))
 
     def handle_endtag(self, tag):
         if tag in SKIP_TEXT and self.skip:
@@ -110,6 +111,9 @@ def html_problems(html: str, keys: list[str]) -> list[str]:
                  if not (t["caption"] and t["number"])]
     problems += [f"citation key {k!r} shown raw" for k in keys
                  if re.search(rf"(?<![\w/#-]){re.escape(k)}(?![\w-])", text)]
+    problems += [f"figure image {src} has alt text {alt!r} (expected words: its caption)"
+                 for src, in_figure, alt in page.images
+                 if in_figure and (not alt.strip() or FILE_NAME.search(alt))][:3]
     return problems
 
 
@@ -118,7 +122,7 @@ def image_problems(page_file: Path, html: str) -> list[str]:
     page = Page()
     page.feed(html)
     problems = []
-    for src, in_figure in page.images:
+    for src, in_figure, _ in page.images:
         if not in_figure or not src.endswith(".png") or re.match(r"^[a-z]+:", src):
             continue
         width, _, dpi = png_info((page_file.parent / src).resolve())
@@ -153,6 +157,11 @@ def test_html_problems_finds_paths_missing_values_tables_and_keys():
     assert html_problems("<table><tr><td>1</td></tr></table>", keys)
     assert html_problems("<table><caption>Counts</caption><tr><td>1</td></tr></table>", keys)
     assert html_problems('<nav><a href="#p">Predictive grid cells ouchi2024</a></nav>', keys)
+    fig = '<figure><img src="a.png" alt="{}"><figcaption>x</figcaption></figure>'
+    assert html_problems(fig.format("Rate maps of the best units."), keys) == []
+    assert html_problems(fig.format("../_images/abc123.png"), keys)
+    assert html_problems(fig.format(""), keys)
+    assert html_problems('<p><img src="logo.png" alt="logo.png"></p>', keys) == []  # no figure
 
 
 def test_image_problems_needs_150_dpi_below_the_column_width(tmp_path):
@@ -199,3 +208,17 @@ def test_built_pages_show_no_paths_missing_values_bare_tables_blurry_figures_or_
         if problems:
             found[str(page.relative_to(html_root))] = problems
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_alt_text_is_the_caption_cut_at_a_sentence():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("alt_text", ROOT / "book/_ext/alt_text.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.alt_from_caption("Rate  maps\nof units.") == "Rate maps of units."
+    long = "First sentence here. " + "word " * 80
+    assert mod.alt_from_caption(long) == "First sentence here."
+    one = "word " * 80
+    cut = mod.alt_from_caption(one, limit=50)
+    assert cut.endswith("…") and len(cut) <= 50
+    assert mod.FILE_NAME.search("../_images/x.png") and not mod.FILE_NAME.search("Fig. 2 maps")

@@ -132,6 +132,15 @@ def test_ablation_across_equivalent_and_different():
     assert S.ablation_across([])["n"] == 0
 
 
+def test_ablation_scale_says_heavy_or_working_as_the_errors_are():
+    def at(err):
+        return {**_abl(0.0, 0.5), "err_earlier_cm": err, "err_matched_mean_cm": err}
+    assert "at a working error" in S.ablation_across([at(7.0), at(8.0)])["scale"]
+    assert "no more than 8.0 cm" in S.ablation_across([at(7.0), at(8.0)])["scale"]
+    assert "heavy damage" in S.ablation_across([at(30.0), at(40.0)])["scale"]
+    assert S.ablation_across([at(7.0), at(30.0)])["scale"].startswith("The damage varies")
+
+
 def test_paper_rules_one_rule_per_quantity():
     assert S.paper_verdict("err_cm", 4.6) == "reproduced"
     assert S.paper_verdict("err_cm", 5.3) == "partly"  # the 512-unit network's 5.x cm
