@@ -271,3 +271,16 @@ def test_h0_rule_sentence_on_both_outcomes():
     s = T.h0_rule_sentence(top([0.1, 0.12, 0.6], 0.3, 2), "the module")
     assert s.startswith("For the module both counts agree: Betti 0 = 2")
     assert T.h0_rule_sentence(None, "the paper model") == "The paper model has no module to count."
+
+
+def test_close_calls_name_near_ties_only():
+    tie = {"network": "book", "region": "interior", "H1 top bars": (0.5, 0.4, 0.1),
+           "H1 null": 0.3, "H2 top bars": (0.256, 0.1), "H2 null": 0.256}
+    clear = {**tie, "network": "seed4", "H2 top bars": (0.4,)}
+    assert T.close_calls([tie, clear]) == [
+        "book (interior): its H2 bar 0.256 against the null's 0.256"]
+    assert "rest on a near-tie (within 0.01): book (interior)" in \
+        T.close_call_sentence([tie, clear], 0.7)
+    assert T.close_call_sentence([clear], 0.7).startswith("No call here rests")
+    h1 = {**clear, "H1 top bars": (0.5, 0.305)}
+    assert "second H1 bar 0.305" in T.close_call_sentence([h1], 0.7)

@@ -68,3 +68,36 @@ def region_sentence(rows: list[dict], alpha: float = 0.05) -> str:
     return (f"Paired by network, {where}: {only_inside} of {len(pairs)} are tori only away "
             f"from the walls and {only_whole} only over the whole box (exact McNemar p = "
             f"{p:.2g}).")
+
+
+CLOSE_CALL = 0.01  # a bar this close to its null threshold: the call rests on a near-tie
+
+
+def close_calls(rows: list[dict], tol: float = CLOSE_CALL) -> list[str]:
+    """The torus calls of ``rows`` (table rows with network, region, 'H1 top bars', 'H1 null',
+    'H2 top bars', 'H2 null') whose deciding bars lie within ``tol`` of their null threshold:
+    the second H1 bar and the first H2 bar (a torus needs both to clear it), one phrase
+    each."""
+    out = []
+    for r in rows:
+        for d, rank, what in ((1, 1, "second H1 bar"), (2, 0, "H2 bar")):
+            bars, null = r.get(f"H{d} top bars"), r.get(f"H{d} null")
+            if not bars or len(bars) <= rank or null is None:
+                continue
+            if abs(float(bars[rank]) - float(null)) <= tol:
+                out.append(f"{r['network']} ({r['region']}): its {what} {bars[rank]:.3f} "
+                           f"against the null's {null:.3f}")
+    return out
+
+
+def close_call_sentence(rows: list[dict], max_scale: float, tol: float = CLOSE_CALL) -> str:
+    """Which calls rest on a near-tie, true of ``rows`` (:func:`close_calls`); bars still
+    alive when the filtration stops at ``max_scale`` are cut there, which makes ties more
+    likely."""
+    calls = close_calls(rows, tol)
+    if not calls:
+        return (f"No call here rests on a bar within {tol:g} of its null threshold.")
+    return (f"These calls rest on a near-tie (within {tol:g}): " + "; ".join(calls) + ". A "
+            "bar equal to the null's longest does not count, so such a call can flip with "
+            f"the points sampled or the weights' precision; bars still alive at the end of the "
+            f"filtration ({max_scale:g}) are cut there, which makes ties more likely.")
