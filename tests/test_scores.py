@@ -7,6 +7,7 @@ import pytest
 import gridcells as gc
 from gridcells.analysis.map_geometry import border_score, spacing_orientation
 
+from .conftest import ROOT
 from .oracle import grid_score, sac
 from .synthetic import gaussian_field, lattice, random_maps
 
@@ -163,7 +164,34 @@ def test_fast_path_equals_oracle_to_1e6(scorer, gap_fraction):
     np.testing.assert_allclose(got.score_90, want[:, 1], atol=1e-6, rtol=0)
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
-def test_scorer_keeps_freed_memory_on_glibc():
+MMAPPED_BYTES = """
+import ctypes, ctypes.util, sys
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+class Info(ctypes.Structure):  # glibc's struct mallinfo2
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks",
+                "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+if sys.argv[1] == "keep":
     from gridcells.analysis.scores import keep_freed_memory
     assert keep_freed_memory() is True
+before = libc.mallinfo2().hblkhd
+libc.malloc(4 << 20)
+print(libc.mallinfo2().hblkhd - before)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_scorer_keeps_freed_memory_on_glibc():
+    """The call must change what malloc does, not only return True: a 4 MiB block is mapped
+    on its own (and unmapped when freed) by default, but comes from the heap once the mmap
+    threshold is 32 MiB. Measured in fresh processes through glibc's mallinfo2."""
+    import subprocess
+    import sys
+
+    def mmapped(mode):
+        out = subprocess.run([sys.executable, "-c", MMAPPED_BYTES, mode], check=True,
+                             capture_output=True, text=True, cwd=ROOT)
+        return int(out.stdout)
+    assert mmapped("default") >= 4 << 20
+    assert mmapped("keep") == 0
