@@ -19,8 +19,11 @@ G=".venv/bin/gridcells sweep --params params/cpu.yaml --sweep-dir runs/odds --se
 # order: after the first two, the theory's candidates first (python -m experiments.emergence
 # theory: surround_scale 1.5 gives 97 % hexagonal single-cell patterns against the recipe's
 # 78 %; place_cell_rf 0.16 mostly square; DoG false no lattice), then the rest
+# weight decay at half and twice the recipe's strength: the factor the recipe search tuned,
+# so the one most likely to move the odds
 for axis in "periodic=true" "velocity_input=conformal" "surround_scale=1.5" \
-            "place_cell_rf=0.16" "DoG=false" "Ng=256" "batch_size=200" "learning_rate=1e-3"; do
+            "place_cell_rf=0.16" "DoG=false" "weight_decay=1.5" "weight_decay=6.0" \
+            "Ng=256" "batch_size=200" "learning_rate=1e-3"; do
     $G --grid "$axis" || echo "sweep $axis exited $?"
     cp runs/odds/sweep.jsonl experiments/results/odds_screens.jsonl
 done
