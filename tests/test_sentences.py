@@ -100,11 +100,12 @@ def test_hexagonal_maps_verdict_can_fail():
 def test_predictive_verdict_three_outcomes_and_scope():
     scope = "the 3 networks of 512 units of the CPU recipe analysed"
     no = S.predictive_verdict([0, 0, 0], 0, 300, (0.01, 0.63), scope)
-    assert no.startswith("No: in the 3 networks of 512 units") and "1.0 %" in no
+    assert no.startswith("No predictive grid units: in the 3 networks of 512 units")
+    assert "1.0 %" in no
     weak = S.predictive_verdict([0, 1.0, 2.0], 3, 300, (0.01, 0.63), scope)
-    assert weak.startswith("Weakly") and "3 of 300" in weak
+    assert weak.startswith("Predictive grid units are rare") and "3 of 300" in weak
     yes = S.predictive_verdict([20, 30, 25], 75, 300, (0.01, 0.63), scope)
-    assert yes.startswith("Yes") and "25 %" in yes
+    assert yes.startswith("Predictive grid units are common") and "25 %" in yes
 
 
 def _abl(d_match, p_matched, k=50):

@@ -7,6 +7,7 @@ whose metadata ``gridcells.config`` records the resolved config every chapter ra
 values of this build, not typed numbers. A name the config does not have is an error.
 """
 
+import functools
 import json
 from pathlib import Path
 
@@ -18,9 +19,20 @@ RECORD = Path("book") / "generated" / "01_training.ipynb"
 
 
 def built_config(srcdir: str) -> dict:
+    """The resolved config recorded in the executed training chapter ({} without one), read
+    once per version of that file."""
     path = Path(srcdir) / RECORD
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["metadata"]["gridcells"]["config"]
+        return _read_config(str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return {}
+
+
+@functools.lru_cache(maxsize=4)
+def _read_config(path: str, mtime_ns: int) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))["metadata"]["gridcells"][
+            "config"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
@@ -35,9 +47,10 @@ def _format(value) -> str:
 
 def param_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     env = inliner.document.settings.env
-    config = getattr(env, "_gridcells_config", None)
-    if config is None:
-        config = env._gridcells_config = built_config(env.srcdir)
+    # read afresh for every build (not kept on the environment, which Sphinx pickles between
+    # builds: a config cached empty by a build before the chapter was executed would stay
+    # empty, and every {param} would show its name without its value)
+    config = built_config(env.srcdir)
     key = text.strip()
     out = [nodes.literal(key, key)]
     if config and key not in config:

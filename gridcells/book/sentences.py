@@ -160,13 +160,14 @@ def predictive_verdict(shares_pct, k_pred: int, n_grid: int, bounds: tuple[float
     shares = np.asarray(shares_pct, float)
     m = float(shares.mean()) if len(shares) else float("nan")
     if len(shares) and m >= 10:
-        return (f"Yes: in {scope}, predictive grid units are {m:.0f} % of the grid units on "
-                "average.")
+        return (f"Predictive grid units are common: in {scope}, they are {m:.0f} % of the grid "
+                "units on average.")
     if k_pred:
-        return (f"Weakly: in {scope}, predictive grid units are a small minority ({k_pred} of "
-                f"{n_grid}, {m:.1f} % per network on average), far below the about 28 % in "
-                "rats.")
-    return (f"No: in {scope}, none of {n_grid} grid units is predictive; the share is at most "
+        return (f"Predictive grid units are rare: in {scope}, they are a small minority "
+                f"({k_pred} of {n_grid}, {m:.1f} % per network on average), far below the "
+                "about 28 % in rats.")
+    return (f"No predictive grid units: in {scope}, none of {n_grid} grid units is predictive; "
+            "the share is at most "
             f"{100 * bounds[0]:.1f} % if units were independent and at most "
             f"{100 * bounds[1]:.0f} % if the units of a network were all alike (one-sided 95 % "
             "bounds).")
