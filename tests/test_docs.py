@@ -282,3 +282,25 @@ def test_readme_topology_figures_are_the_recorded_table():
     k = len({r["network"] for r in rows})
     text = " ".join(README.split())
     assert f"({inside} and {whole} of {k} against {cfg.topology_nulls} shuffled" in text
+
+
+def test_readme_build_time_odds_are_the_recorded_odds():
+    """The README's "1 - q^2 = p" and "expected about X pairs ... at most N" of a build on
+    another CPU type follow from the recipe's recorded odds and params/default.yaml's
+    screen_max through gridcells.book.network.build_time (two screens at a time)."""
+    import re
+
+    import gridcells as gc
+    from gridcells.book.network import build_time
+    from gridcells.records.experiments import recipe_odds
+
+    odds = recipe_odds()
+    cfg = gc.load_config("params/default.yaml")
+    t = build_time(odds["share"], cfg.screen_max, 1.0, 0.0, 2, 0.0)
+    text = " ".join(README.split())
+    q = 1 - odds["share"]
+    assert f"1 - {q:.2f}^2 = {1 - q * q:.2f}" in text
+    assert f"(the recipe's {odds['hexagonal']} of {odds['n']} screens)" in text
+    m = re.search(r"expected about ([\d.]+) pairs .*? and at most (\d+)", text)
+    assert m and m.group(1) == f"{t['expected_batches']:.1f}"
+    assert int(m.group(2)) == t["batches_max"]
