@@ -115,7 +115,7 @@ def test_convergence_sentence_names_quick_and_unsettled_runs():
     runs = {"a": (400, True, "no patterns (noise or single fields)"),
             "b": (8000, True, "mostly hexagonal"), "c": (20000, False, "mixed")}
     text = pv.convergence_sentence(runs, window=200)
-    assert "within 3 windows: a (400 iterations; no patterns" in text and "b (" not in text
+    assert "within 3 windows: a (400 iterations; no patterns)" in text and "b (" not in text
     assert "Never settled within the iteration limit: c (mixed)" in text
     calm = pv.convergence_sentence({"b": (8000, True, "mostly hexagonal")}, window=200)
     assert calm == "No condition stopped within 3 windows. Every condition settled."

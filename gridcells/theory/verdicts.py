@@ -131,9 +131,11 @@ def convergence_sentence(runs: dict[str, tuple[int, bool, str]], window: int,
     maps); ``window``: the stopping rule's window (iterations). A run that stops within
     ``quick`` windows settled at once: that says its state stopped moving, not that it is
     a pattern, so its outcome is named beside it."""
-    fast = [f"{k} ({it} iterations; {o})" for k, (it, ok, o) in runs.items()
+    def short(o):   # the outcome without its own parenthesis
+        return o.split(" (")[0]
+    fast = [f"{k} ({it} iterations; {short(o)})" for k, (it, ok, o) in runs.items()
             if ok and it <= quick * window]
-    never = [f"{k} ({o})" for k, (it, ok, o) in runs.items() if not ok]
+    never = [f"{k} ({short(o)})" for k, (it, ok, o) in runs.items() if not ok]
     a = (f"Stopped within {quick} windows: " + "; ".join(fast) + ". A state that stops "
          "moving at once is settled, not necessarily patterned." if fast else
          f"No condition stopped within {quick} windows.")
