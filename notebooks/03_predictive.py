@@ -419,7 +419,7 @@ glue("tab-networks-md", Markdown(report.markdown_table(
     [{v: network_label(r[k]) if k == "network" and r is not nets[0] else r.get(k)
       for k, v in cols.items()} for r in nets], digits=3)), display=False)
 independent = same_size if len(same_size) >= 2 else nets
-meets = [r.get("judgement", {}).get("meets") for r in independent]
+meets = [(r.get("judgement") or {}).get("meets") for r in independent]
 glue("n_meet", str(sum(bool(m) for m in meets)), display=False)
 glue("other_size_sentence", "; ".join(
     f"{network_label(r['network'])}: {r['shift_predictive']} of {r['grid_units']} grid units "

@@ -136,3 +136,14 @@ def test_stratified_split_balances_the_verdicts_whatever_the_parity():
     assert passes[train].sum() == 6 and passes[~train].sum() == 6
     assert (~passes[train]).sum() == 19 and (~passes[~train]).sum() == 19
     assert E.stratified_split(seeds[::-1], passes[::-1])[::-1].tolist() == train.tolist()
+
+
+def test_early_leads_are_read_at_each_step_with_the_final_verdict():
+    rule = ScreenRule()
+    hexa = {"hex_order": 0.4, "square_order": 0.1, "stripe_order": 0.2}
+    sq = {"hex_order": 0.1, "square_order": 0.4, "stripe_order": 0.1}
+    curves = [{"curve": [{"step": 1000, **sq}, {"step": 3000, **hexa}]},
+              {"curve": [{"step": 1000.0, **hexa}, {"step": 3000.0, **sq}]},
+              {"curve": [{"step": 3000, **sq}]}]          # no step 1000: left out
+    leads, final = E.early_leads(curves, rule, (1000,), 3000)
+    assert np.allclose(leads[1000], [-0.3, 0.2]) and final.tolist() == [True, False]

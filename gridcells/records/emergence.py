@@ -146,6 +146,26 @@ def early_verdicts(curve: list[dict], rule, steps) -> dict[int, bool]:
     return {int(s): bool(rule.passes(at[int(s)])) for s in steps if int(s) in at}
 
 
+def early_leads(curves: list[dict], rule, steps, final_step: int
+                ) -> tuple[dict[int, np.ndarray], np.ndarray]:
+    """The hexagonal lead (hexagonal order minus the larger of square and stripe) of every
+    run of ``curves`` measured at each of ``steps`` and at ``final_step``: ({step: leads
+    [runs]}, the rule's verdict at ``final_step`` [runs] (bool)), over the runs whose curve
+    has all of those steps."""
+    need = set(int(s) for s in steps) | {int(final_step)}
+    leads: dict[int, list[float]] = {int(s): [] for s in steps}
+    final = []
+    for c in curves:
+        at = {int(p["step"]): p for p in c["curve"]}
+        if not need <= set(at):
+            continue
+        for s in leads:
+            p = at[s]
+            leads[s].append(p["hex_order"] - max(p["square_order"], p["stripe_order"]))
+        final.append(early_verdicts(c["curve"], rule, [final_step])[final_step])
+    return {s: np.asarray(v, float) for s, v in leads.items()}, np.asarray(final, bool)
+
+
 def holm(pvalues) -> np.ndarray:
     """Holm's step-down adjustment of p-values [m] (family-wise error over the settings)."""
     p = np.asarray(pvalues, float)
