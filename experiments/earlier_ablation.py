@@ -12,27 +12,22 @@ experiments/results/earlier_ablation.jsonl. About 1-2 minutes a network on one C
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import gridcells as gc
 from gridcells.predictive import study
 
-from .networks import Recorder, load, parse_args
+from .networks import record_each
 
 OUT = Path(__file__).resolve().parent / "results" / "earlier_ablation.jsonl"
 
 
+def analyse(model, cfg, net) -> list[dict]:
+    row, abl, _ = study.earlier_ablation(model, cfg, cfg.rng_seed + 1)
+    return [{"trials": len(abl.random_errors_cm), **row}]
+
+
 def main():
-    args = parse_args(__doc__, OUT)
-    cfg = gc.load_config(args.params, device="cpu")
-    rec = Recorder(args.out, args.params)
-    for net in args.nets:
-        rec.start()
-        row, abl, _ = study.earlier_ablation(load(net), cfg, cfg.rng_seed + 1)
-        record = {**rec.header(net), "trials": len(abl.random_errors_cm), **row}
-        rec.write(record)
-        print(json.dumps(record, default=float), flush=True)
+    record_each(__doc__, OUT, analyse)
 
 
 if __name__ == "__main__":

@@ -61,3 +61,21 @@ class Recorder:
     def write(self, record: dict) -> None:
         with open(self.out, "a") as fh:
             fh.write(json.dumps(record, default=float) + "\n")
+
+
+def record_each(doc: str, out: Path, analyse) -> None:
+    """The experiments' main loop: for every network of the command line (:func:`parse_args`
+    with ``doc`` and the default ``out``), ``analyse(model, cfg, net)`` returns the rows to
+    record (dicts); each is appended with the network's provenance (one wall time for all
+    of a network's rows) and printed as one JSON line."""
+    args = parse_args(doc, out)
+    cfg = gc.load_config(args.params, device="cpu")
+    rec = Recorder(args.out, args.params)
+    for net in args.nets:
+        rec.start()
+        rows = analyse(load(net), cfg, net)
+        header = rec.header(net)
+        for row in rows:
+            record = {**header, **row}
+            rec.write(record)
+            print(json.dumps(record, default=float), flush=True)

@@ -16,33 +16,25 @@ positive controls, recorded with ``--out experiments/results/predictive_controls
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import gridcells as gc
 from gridcells.analysis.evaluation import criteria_evaluation
 from gridcells.predictive import study
 
-from .networks import Recorder, load, parse_args
+from .networks import record_each
 
 OUT = Path(__file__).resolve().parent / "results" / "predictive_networks.jsonl"
 
 
+def analyse(model, cfg, net) -> list[dict]:
+    row, _ = study.network_row(model, cfg)
+    ev = criteria_evaluation(model)[0]
+    return [{"Ng": model.cfg.Ng, "target_shift": getattr(model.cfg, "target_shift", 0), **row,
+             "judgement": {**ev.row(), "meets": ev.meets_recipe()}}]
+
+
 def main():
-    args = parse_args(__doc__, OUT)
-    cfg = gc.load_config(args.params, device="cpu")
-    rec = Recorder(args.out, args.params)
-    for net in args.nets:
-        rec.start()
-        model = load(net)
-        row, _ = study.network_row(model, cfg)
-        ev = criteria_evaluation(model)[0]
-        record = {**rec.header(net), "Ng": model.cfg.Ng,
-                  "target_shift": getattr(model.cfg, "target_shift", 0), **row}
-        record["judgement"] = {**ev.row(), "meets": ev.meets_recipe()}
-        rec.write(record)
-        print(json.dumps({k: record[k] for k in record if not k.startswith(("ouchi", "fork"))},
-                         default=float), flush=True)
+    record_each(__doc__, OUT, analyse)
 
 
 if __name__ == "__main__":

@@ -16,34 +16,28 @@ experiments/results/topology_networks.jsonl. About 20 s a network on one AMD EPY
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import gridcells as gc
 from gridcells.topology.network import analyse_network
 
-from .networks import Recorder, load, parse_args
+from .networks import record_each
 
 OUT = Path(__file__).resolve().parent / "results" / "topology_networks.jsonl"
 
 
+def analyse(model, cfg, net) -> list[dict]:
+    result = analyse_network(model, cfg, cfg.rng_seed + 3000)
+    lattice = gc.lattice_symmetry(result.maps.maps)
+    return [{**{k: list(v) if isinstance(v, tuple) else v for k, v in row.items()},
+             "module_units": len(result.selection.units),
+             "is_torus": top is not None and top.is_torus,
+             "hex_order": lattice.hex_order, "square_order": lattice.square_order}
+            for row, top in zip(result.rows(net), (result.full, result.interior))]
+
+
 def main():
-    args = parse_args(__doc__, OUT)
-    cfg = gc.load_config(args.params, device="cpu")
-    rec = Recorder(args.out, args.params)
-    for net in args.nets:
-        rec.start()
-        model = load(net)
-        result = analyse_network(model, cfg, cfg.rng_seed + 3000)
-        lattice = gc.lattice_symmetry(result.maps.maps)
-        header = rec.header(net)  # one wall time for both regions
-        for row, top in zip(result.rows(net), (result.full, result.interior)):
-            row = {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
-            record = {**header, **row, "module_units": len(result.selection.units),
-                      "is_torus": top is not None and top.is_torus,
-                      "hex_order": lattice.hex_order, "square_order": lattice.square_order}
-            rec.write(record)
-            print(json.dumps(record, default=float), flush=True)
+    record_each(__doc__, OUT, analyse)
 
 
 if __name__ == "__main__":

@@ -14,27 +14,21 @@ experiments/results/working_ablation.jsonl. About 3 minutes a network on one CPU
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import gridcells as gc
 from gridcells.predictive import study
 
-from .networks import Recorder, load, parse_args
+from .networks import record_each
 
 OUT = Path(__file__).resolve().parent / "results" / "working_ablation.jsonl"
 
 
+def analyse(model, cfg, net) -> list[dict]:
+    return [study.earlier_working_ablation(model, cfg, cfg.rng_seed + 1)[0]]
+
+
 def main():
-    args = parse_args(__doc__, OUT)
-    cfg = gc.load_config(args.params, device="cpu")
-    rec = Recorder(args.out, args.params)
-    for net in args.nets:
-        rec.start()
-        row, _ = study.earlier_working_ablation(load(net), cfg, cfg.rng_seed + 1)
-        record = {**rec.header(net), **row}
-        rec.write(record)
-        print(json.dumps(record, default=float), flush=True)
+    record_each(__doc__, OUT, analyse)
 
 
 if __name__ == "__main__":
