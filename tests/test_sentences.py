@@ -279,8 +279,8 @@ def test_close_calls_name_near_ties_only():
            "H1 null": 0.3, "H2 top bars": (0.256, 0.1), "H2 null": 0.256}
     clear = {**tie, "network": "seed4", "H2 top bars": (0.4,)}
     assert T.close_calls([tie, clear]) == [
-        "book (interior): its H2 bar 0.256 against the null's 0.256"]
-    assert "rest on a near-tie (within 0.01): book (interior)" in \
+        "book, interior: its H2 bar 0.256 against the null's 0.256"]
+    assert "rest on a near-tie (within 0.01): book, interior" in \
         T.close_call_sentence([tie, clear], 0.7)
     assert T.close_call_sentence([clear], 0.7).startswith("No call here rests")
     h1 = {**clear, "H1 top bars": (0.5, 0.305)}

@@ -85,7 +85,7 @@ def close_calls(rows: list[dict], tol: float = CLOSE_CALL) -> list[str]:
             if not bars or len(bars) <= rank or null is None:
                 continue
             if abs(float(bars[rank]) - float(null)) <= tol:
-                out.append(f"{r['network']} ({r['region']}): its {what} {bars[rank]:.3f} "
+                out.append(f"{r['network']}, {r['region']}: its {what} {bars[rank]:.3f} "
                            f"against the null's {null:.3f}")
     return out
 
