@@ -4,10 +4,11 @@
 # choose recipe v3), screened at step 3000 by the sweep's rule and stopped there
 # (--screen-only). One worker, one torch thread, so the other core stays free. Restartable:
 # run it again and every sweep resumes where it stopped. The table is runs/odds/sweep.jsonl;
-# experiments/results/odds_screens.jsonl is a copy committed as rows arrive. Last, the
-# original paper's own recipe (params/paper.yaml: Adam 1e-4, weight decay 1e-4 in the loss,
-# batch 200, 20-step paths) at Ng 512, screened at step 10000 (its slower learning rate
-# forms the maps later), into runs/odds_paper.
+# experiments/results/odds_screens.jsonl is a copy committed as rows arrive. After the
+# place-code and weight-decay settings, the original paper's own recipe (params/paper.yaml:
+# Adam 1e-4, weight decay 1e-4 in the loss, batch 200, 20-step paths) at Ng 512, screened at
+# step 10000 (its slower learning rate forms the maps later), into runs/odds_paper; then the
+# network and training settings.
 set -u
 cd "$(dirname "$0")/.."
 # wait for a sweep of an earlier queue still running into runs/odds
@@ -18,16 +19,20 @@ G=".venv/bin/gridcells sweep --params params/cpu.yaml --sweep-dir runs/odds --se
   --screen-only --workers 1 --threads 1 --dashboard :0"
 # order: after the first two, the theory's candidates first (python -m experiments.emergence
 # theory: surround_scale 1.5 gives 97 % hexagonal single-cell patterns against the recipe's
-# 78 %; place_cell_rf 0.16 mostly square; DoG false no lattice), then the rest
+# 78 %; place_cell_rf 0.16 mostly square; DoG false no lattice), then weight decay
+run_axes() {
+    for axis in "$@"; do
+        $G --grid "$axis" || echo "sweep $axis exited $?"
+        cp runs/odds/sweep.jsonl experiments/results/odds_screens.jsonl
+    done
+}
 # weight decay at half and twice the recipe's strength: the factor the recipe search tuned,
 # so the one most likely to move the odds
-for axis in "periodic=true" "velocity_input=conformal" "surround_scale=1.5" \
-            "place_cell_rf=0.16" "DoG=false" "weight_decay=1.5" "weight_decay=6.0" \
-            "Ng=256" "batch_size=200" "learning_rate=1e-3"; do
-    $G --grid "$axis" || echo "sweep $axis exited $?"
-    cp runs/odds/sweep.jsonl experiments/results/odds_screens.jsonl
-done
+run_axes "periodic=true" "velocity_input=conformal" "surround_scale=1.5" "place_cell_rf=0.16" \
+         "DoG=false" "weight_decay=1.5" "weight_decay=6.0"
+# whose coin is it: the original paper's recipe at 512 units (issue 30's first question)
 .venv/bin/gridcells sweep --params params/paper.yaml --sweep-dir runs/odds_paper \
   --seeds 100-115 --screen-only --screen-step 10000 --workers 1 --threads 1 --dashboard :0 \
   Ng=512 || echo "paper sweep exited $?"
 cp runs/odds_paper/sweep.jsonl experiments/results/odds_paper_screens.jsonl
+run_axes "Ng=256" "batch_size=200" "learning_rate=1e-3"
