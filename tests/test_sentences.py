@@ -181,14 +181,14 @@ def test_positive_control_is_judged_against_path_integration():
     # judged against zero (the old rule), the same network was missed
     assert not P.positive_control(found, {"n": 4, "mean": 0.0, "lo": -1, "hi": 1})["found"]
     inside = {**found, "grid_median_shift_cm": -2.0}  # where path integration is
-    far = {**found, "grid_median_shift_cm": 9.0}  # ahead, but 5.5 steps from the baseline
+    far = {**found, "grid_median_shift_cm": 9.0}  # ahead, but 9 - 6 = 3 cm is no baseline
     assert not P.positive_control(inside, base)["ahead"]
     assert P.positive_control(far, base)["ahead"] and not P.positive_control(far, base)["found"]
     assert not P.positive_control(found, None)["found"]
     text = P.positive_control_sentence([far, inside, found], base, 5.0)
     assert text.startswith("Against that baseline the analysis finds 1 of 3 networks")
     assert "median preferred shift 3.5 cm, +6.0 cm from the baseline, found at its trained" \
-        in text and "not within a step" in text and "missed: not beyond" in text
+        in text and "not at its trained shift" in text and "missed: not beyond" in text
     assert "0 of 100 grid units labelled predictive, median interval half-width 4.2 cm" in text
     assert "at least 5 cm" in text
     assert "No network trained to predict" in P.positive_control_sentence([], base, 5.0)

@@ -7,7 +7,7 @@ integrate need not be sharpest at shift 0 (how the activity is aligned with the 
 the network smooths its estimate, both move it), so their median preferred shifts, one per
 network, give the baseline and its spread. A control is *found* when its grid units' median
 lies beyond what one more path-integrating network would give (95 % prediction interval) and,
-relative to the baseline, within one step of the trained shift. One by one, a unit is
+moved back by the trained shift, inside that interval. One by one, a unit is
 labelled predictive only at a shift of at least ``min_shift_cm`` whose jackknife interval
 excludes zero, so the per-unit count is reported beside the population verdict, never in
 place of it.
@@ -54,9 +54,10 @@ def positive_control(row: dict, baseline: dict | None) -> dict:
     """Whether the analysis finds a network trained to predict (``target_shift`` k > 0 steps
     ahead) at its trained shift: expected shift k x cm_per_step (cm), its grid units' median
     preferred shift and that median relative to ``baseline``'s mean (cm), ``ahead`` (the
-    median above the baseline's prediction interval), ``found`` (ahead and, relative to the
-    baseline, within one step of the expected shift) and the share of grid units labelled
-    predictive one by one. Without a baseline nothing is found."""
+    median above the baseline's prediction interval), ``found`` (ahead, and the median less
+    the expected shift inside that interval: a path-integrating network moved by exactly the
+    trained shift) and the share of grid units labelled predictive one by one. Without a
+    baseline nothing is found."""
     k, step = int(row["target_shift"]), float(row["cm_per_step"])
     expected = k * step
     n = int(row["grid_units"])
@@ -64,7 +65,9 @@ def positive_control(row: dict, baseline: dict | None) -> dict:
     med = float(med) if _fin(med) else None
     rel = med - baseline["mean"] if med is not None and baseline else None
     ahead = bool(rel is not None and med > baseline["hi"])
-    found = ahead and abs(rel - expected) <= step
+    # at its trained shift: moved back by that shift, the median is one a path-integrating
+    # network could give (inside the baseline's prediction interval)
+    found = ahead and baseline["lo"] <= med - expected <= baseline["hi"]
     return {"k": k, "expected_cm": expected, "median_cm": med, "relative_cm": rel,
             "ahead": ahead, "found": bool(found),
             "unit_share": row["shift_predictive"] / n if n else float("nan")}
@@ -74,7 +77,8 @@ def _verdict(c: dict) -> str:
     if c["found"]:
         return "found at its trained shift"
     if c["ahead"]:
-        return "ahead of path integration, but not within a step of its trained shift"
+        return ("ahead of path integration, but not at its trained shift (moved back by it, "
+                "outside what path integration gives)")
     if c["relative_cm"] is None:
         return "not judged (no baseline)"
     return "missed: not beyond what path integration gives"
