@@ -3,9 +3,9 @@ positive controls) and about the analysis's power, each true of the rows it is g
 
 A network trained to report the place code k steps ahead is judged against the
 path-integrating networks, not against zero: the grid units of a network trained only to path
-integrate need not be sharpest at shift 0 (how the activity is aligned with the path, and how
-the network smooths its estimate, both move it), so their median preferred shifts, one per
-network, give the baseline and its spread. A control is *found* when its grid units' median
+integrate need not be sharpest at shift 0 (the activity at step t is paired with the position
+the velocities lead to, but a network's estimate can trail or lead it by a fraction of a
+step), so their median preferred shifts, one per network, give the baseline and its spread. A control is *found* when its grid units' median
 lies beyond what one more path-integrating network would give (95 % prediction interval) and,
 moved back by the trained shift, inside that interval. One by one, a unit is
 labelled predictive only at a shift of at least ``min_shift_cm`` whose jackknife interval
