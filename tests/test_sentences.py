@@ -188,13 +188,14 @@ def test_positive_control_is_judged_against_path_integration():
     text = P.positive_control_sentence([far, inside, found], base, 5.0)
     assert text.startswith("Against that baseline the analysis finds 1 of 3 networks")
     assert "median preferred shift 3.5 cm, +6.0 cm from the baseline, found at its trained" \
-        in text and "not at its trained shift" in text and "missed: not beyond" in text
+        in text and "beyond its trained shift" in text and "missed: not beyond" in text
     assert "0 of 100 grid units labelled predictive, median interval half-width 4.2 cm" in text
     assert "at least 5 cm" in text
     assert "No network trained to predict" in P.positive_control_sentence([], base, 5.0)
     assert "not judged (no baseline)" in P.positive_control_sentence([found], None, 5.0)
-    assert P.control_conclusion([found], base, 5.0).startswith("So the analysis sees a")
-    assert "in 1 of 3 networks" in P.control_conclusion([far, inside, found], base, 5.0)
+    assert "(all at their full trained shift)" in P.control_conclusion([found], base, 5.0)
+    assert "(1 of 2 at their full trained shift)" in P.control_conclusion([far, found], base, 5.0)
+    assert "in 2 of 3 networks" in P.control_conclusion([far, inside, found], base, 5.0)
     assert P.control_conclusion([inside], base, 5.0).startswith("So it is not shown")
     assert P.control_conclusion([], base, 5.0).startswith("So it is not shown")
     assert P.control_summary([far, inside, found], base).startswith(

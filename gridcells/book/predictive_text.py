@@ -2,12 +2,13 @@
 positive controls) and about the analysis's power, each true of the rows it is given.
 
 A network trained to report the place code k steps ahead is judged against the
-path-integrating networks, not against zero: the grid units of a network trained only to path
-integrate need not be sharpest at shift 0 (the activity at step t is paired with the position
-the velocities lead to, but a network's estimate can trail or lead it by a fraction of a
-step), so their median preferred shifts, one per network, give the baseline and its spread. A control is *found* when its grid units' median
-lies beyond what one more path-integrating network would give (95 % prediction interval) and,
-moved back by the trained shift, inside that interval. One by one, a unit is
+path-integrating networks, not against zero: the grid units of a network trained only to
+path integrate need not be sharpest at shift 0 (the activity at step t is paired with the
+position the velocities lead to, but a network's estimate can trail or lead it by a
+fraction of a step), so their median preferred shifts, one per network, give the baseline
+and its spread. A control is *ahead* when its grid units' median lies beyond what one more
+path-integrating network would give (95 % prediction interval), and *found at its trained
+shift* when, moved back by that shift, it lies inside that interval. One by one, a unit is
 labelled predictive only at a shift of at least ``min_shift_cm`` whose jackknife interval
 excludes zero, so the per-unit count is reported beside the population verdict, never in
 place of it.
@@ -77,7 +78,8 @@ def _verdict(c: dict) -> str:
     if c["found"]:
         return "found at its trained shift"
     if c["ahead"]:
-        return ("ahead of path integration, but not at its trained shift (moved back by it, "
+        side = "short of" if c["relative_cm"] < c["expected_cm"] else "beyond"
+        return (f"ahead of path integration, but {side} its trained shift (moved back by it, "
                 "outside what path integration gives)")
     if c["relative_cm"] is None:
         return "not judged (no baseline)"
@@ -138,14 +140,17 @@ def control_summary(rows: list[dict], baseline: dict | None) -> str:
 def control_conclusion(rows: list[dict], baseline: dict | None, min_shift_cm: float) -> str:
     """What the positive controls mean for the chapter's null result, true of the same
     ``rows`` and ``baseline`` as :func:`positive_control_sentence`."""
-    found = sum(positive_control(r, baseline)["found"] for r in rows)
+    judged = [positive_control(r, baseline) for r in rows]
+    found, ahead = sum(c["found"] for c in judged), sum(c["ahead"] for c in judged)
     labels = (f"one-by-one labels need a shift of at least {min_shift_cm:g} cm, so \"no "
               "predictive grid cells\" means none at or beyond that distance")
-    if rows and found == len(rows):
-        return ("So the analysis sees a network's code move ahead when the network is "
-                f"trained to predict, and its {labels}.")
-    if found:
-        return (f"So the analysis sees the code move ahead in {found} of {len(rows)} networks "
+    if rows and ahead == len(rows):
+        at = ("all at their full trained shift" if found == len(rows) else
+              f"{found} of {len(rows)} at their full trained shift")
+        return ("So the analysis sees a network's code move ahead whenever the network was "
+                f"trained to predict ({at}), and its {labels}.")
+    if ahead:
+        return (f"So the analysis sees the code move ahead in {ahead} of {len(rows)} networks "
                 f"trained to predict, not in all; its {labels}.")
     return ("So it is not shown here that the analysis would see a network trained to "
             f"predict, and the null result is limited accordingly; its {labels}.")
