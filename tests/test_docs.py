@@ -304,3 +304,29 @@ def test_readme_build_time_odds_are_the_recorded_odds():
     m = re.search(r"expected about ([\d.]+) pairs .*? and at most (\d+)", text)
     assert m and m.group(1) == f"{t['expected_batches']:.1f}"
     assert int(m.group(2)) == t["batches_max"]
+
+
+def test_readme_predictive_claims_are_the_recorded_rows():
+    """The README's predictive summary: the number of path-integrating networks of 512 units,
+    that none of their grid units is labelled predictive, and the positive controls' counts
+    (ahead of path integration; short of the full trained shift), from the newest rows of
+    experiments/results/predictive_networks.jsonl and predictive_controls.jsonl judged by
+    gridcells.book.predictive_text."""
+    from gridcells.book import predictive_text as P
+    from gridcells.book.report import latest_rows
+
+    res = ROOT / "experiments" / "results"
+    rows = [r for r in latest_rows(str(res / "predictive_networks.jsonl"), "network")
+            if r["Ng"] == 512 and not r.get("target_shift")]
+    controls = latest_rows(str(res / "predictive_controls.jsonl"), "network")
+    base = P.shift_baseline(rows)
+    judged = [P.positive_control(c, base) for c in controls]
+    ahead = sum(c["ahead"] for c in judged)
+    short = sum(c["ahead"] and not c["found"] and c["relative_cm"] < c["expected_cm"]
+                for c in judged)
+    text = " ".join(README.split())
+    assert f"the {len(rows)} shipped networks of 512 units" in text
+    assert sum(r["shift_predictive"] for r in rows) == 0
+    assert "no grid unit is labelled predictive" in text
+    assert f"population level ({ahead} of {len(controls)})" in text
+    assert f"short of their full trained shift in {short} of {len(controls)}" in text
