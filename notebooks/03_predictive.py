@@ -525,7 +525,8 @@ glue("control_conclusion", predictive_text.control_conclusion(
 POWER = read_json("benchmarks/results/predictive_power.json")
 glue("power_sentence", predictive_text.power_sentence(
     POWER["headline"]["network"]["shift"]["0"], POWER["headline"]["network"]["ouchi"]["0"],
-    f"the grid units of {POWER['book_network']['name']}, a minority of them advanced"),
+    f"the grid units of the {network_label(POWER['book_network']['name'])}, a minority of "
+    "them advanced"),
     display=False)
 
 # %% [markdown]

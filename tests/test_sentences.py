@@ -190,7 +190,7 @@ def test_positive_control_is_judged_against_path_integration():
     assert "median preferred shift 3.5 cm, +6.0 cm from the baseline, found at its trained" \
         in text and "beyond its trained shift" in text and "missed: not beyond" in text
     assert "0 of 100 grid units labelled predictive, median interval half-width 4.2 cm" in text
-    assert "at least 5 cm" in text
+    assert "at least 5 cm" in text and "less than 5 cm ahead is labelled zero-lag" in text
     assert "No network trained to predict" in P.positive_control_sentence([], base, 5.0)
     assert "not judged (no baseline)" in P.positive_control_sentence([found], None, 5.0)
     assert "(all at their full trained shift)" in P.control_conclusion([found], base, 5.0)

@@ -117,8 +117,8 @@ def positive_control_sentence(rows: list[dict], baseline: dict | None,
     head = (f"Against that baseline the analysis finds {found} of {len(rows)} networks "
             "trained to predict at their trained shift: ")
     tail = (f" A unit is labelled predictive only at a shift of at least {min_shift_cm:g} cm "
-            "whose 95 % jackknife interval excludes zero, so a network trained to predict "
-            "less than that far ahead is not expected to have predictive units one by one.")
+            "whose 95 % jackknife interval excludes zero: a unit sharpest less than "
+            f"{min_shift_cm:g} cm ahead is labelled zero-lag, however narrow its interval.")
     return head + "; ".join(parts) + "." + tail
 
 
