@@ -88,6 +88,12 @@ def test_predictor_and_early_sentences_both_outcomes():
     noise = E.predictor_test("noise", rng.normal(size=100), y, train)
     assert "do not predict" in E.predictor_sentence([noise], "X")
     assert E.predictor_sentence([noise, good], "X").startswith("X predict the coin: good")
+    assert good.p_beats < 0.01 and noise.p_beats > 0.05
+    # separates by rank but no better than the majority guess held out: information only
+    weak = E.PredictorTest("weak", 70, 0.001, 0.74, 0.1, 1, 0.78, 0.75, 36, 0.38)
+    text = E.predictor_sentence([weak], "X")
+    assert text.startswith("X carry information about the coin but do not predict it: weak")
+    assert "78 % of 36 seeds against 75 %" in text and "McNemar p 0.38" in text
     rule = ScreenRule()
     hexa = {"hex_order": 0.4, "square_order": 0.1, "stripe_order": 0.1}
     sq = {"hex_order": 0.1, "square_order": 0.4, "stripe_order": 0.1}

@@ -65,7 +65,9 @@ class PredictorTest:
     failing one's (0.5: no information); threshold, direction: the rule fitted on the
     training seeds (value > threshold predicts a pass when direction is +1, value <
     threshold when -1); accuracy: its share of correct verdicts on the held-out seeds;
-    chance: the held-out accuracy of always guessing the training seeds' majority."""
+    chance: the held-out accuracy of always guessing the training seeds' majority; p_beats:
+    one-sided exact McNemar p-value that the rule is right more often than that guess on the
+    same held-out seeds (from the seeds where only one of the two is right)."""
 
     name: str
     n: int
@@ -76,6 +78,7 @@ class PredictorTest:
     accuracy: float
     chance: float
     n_test: int
+    p_beats: float = 1.0
 
 
 def stratified_split(seeds, passes) -> np.ndarray:
@@ -94,7 +97,7 @@ def predictor_test(name: str, values, passes, train) -> PredictorTest:
     """Score ``values`` [n] as a predictor of ``passes`` [n] (bool): the rank-sum test on all
     seeds, and a threshold rule chosen on the seeds where ``train`` [n] (bool) is true (the
     cut and direction with the most correct training verdicts) and scored on the others."""
-    from scipy.stats import mannwhitneyu
+    from scipy.stats import binom, mannwhitneyu
 
     v = np.asarray(values, float)
     y = np.asarray(passes, bool)
@@ -117,9 +120,14 @@ def predictor_test(name: str, values, passes, train) -> PredictorTest:
     test = ~tr
     pred = (v[test] > cut) if d == 1 else (v[test] < cut)
     majority = y[tr].mean() >= 0.5
+    rule_right, guess_right = pred == y[test], y[test] == majority
+    only_rule = int((rule_right & ~guess_right).sum())
+    only_guess = int((~rule_right & guess_right).sum())
+    p_beats = float(binom.sf(only_rule - 1, only_rule + only_guess, 0.5)) \
+        if only_rule + only_guess else 1.0
     return PredictorTest(name, len(v), float(res.pvalue), auc, cut, d,
-                         float((pred == y[test]).mean()),
-                         float((y[test] == majority).mean()), int(test.sum()))
+                         float(rule_right.mean()), float(guess_right.mean()), int(test.sum()),
+                         p_beats)
 
 
 def initial_orders(cfg, seeds, n_batches: int = 10) -> list[dict]:
@@ -212,24 +220,35 @@ def map_sentence(rows: list[dict], baseline: dict, min_seeds: int = 16,
 
 
 def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 0.05) -> str:
-    """Whether any of ``tests`` predicts the verdict, true of them: the predictors whose
-    Holm-adjusted rank-sum p-value is below ``alpha`` and whose held-out rule beats the
-    majority guess, or that none does."""
+    """Whether any of ``tests`` predicts the verdict, true of them: a quantity *predicts*
+    when its Holm-adjusted rank-sum p-value is below ``alpha`` and its held-out rule beats
+    the majority guess on the same seeds (one-sided exact McNemar p below ``alpha``); one
+    that separates the seeds by rank but does not beat the guess held out *carries
+    information* only; otherwise none does."""
     adj = holm([t.p_rank for t in tests])
-    good = [(t, a) for t, a in zip(tests, adj) if a < alpha and t.accuracy > t.chance]
+    good = [(t, a) for t, a in zip(tests, adj) if a < alpha and t.p_beats < alpha]
+    info = [(t, a) for t, a in zip(tests, adj) if a < alpha and t.p_beats >= alpha]
     n = tests[0].n if tests else 0
-    if not good:
-        best = min(adj) if len(adj) else float("nan")
-        top = max(tests, key=lambda t: t.accuracy - t.chance)
-        return (f"{subject} do not predict the coin: over {n} seeds no quantity tested "
-                f"separates the seeds that lean hexagonal from the others (smallest "
-                f"Holm-adjusted rank-sum p {best:.2g}); the best held-out threshold "
-                f"({top.name}) is right on {100 * top.accuracy:.0f} % of {top.n_test} seeds, "
-                f"against {100 * top.chance:.0f} % for guessing the majority.")
-    return (f"{subject} predict the coin: " + "; ".join(
-        f"{t.name} (Holm-adjusted p {a:.2g}, AUC {t.auc:.2f}, {100 * t.accuracy:.0f} % right "
-        f"on {t.n_test} held-out seeds against {100 * t.chance:.0f} % for the majority "
-        "guess)" for t, a in good) + ".")
+    if good:
+        return (f"{subject} predict the coin: " + "; ".join(
+            f"{t.name} (Holm-adjusted p {a:.2g}, AUC {t.auc:.2f}, {100 * t.accuracy:.0f} % "
+            f"right on {t.n_test} held-out seeds against {100 * t.chance:.0f} % for the "
+            f"majority guess, McNemar p {t.p_beats:.2g})" for t, a in good) + ".")
+    if info:
+        return (f"{subject} carry information about the coin but do not predict it: " +
+                "; ".join(
+                    f"{t.name} separates the seeds by rank (Holm-adjusted p {a:.2g}, AUC "
+                    f"{t.auc:.2f}), yet its held-out threshold is right on "
+                    f"{100 * t.accuracy:.0f} % of {t.n_test} seeds against "
+                    f"{100 * t.chance:.0f} % for always guessing the majority (McNemar p "
+                    f"{t.p_beats:.2g})" for t, a in info) + ".")
+    best = min(adj) if len(adj) else float("nan")
+    top = max(tests, key=lambda t: t.accuracy - t.chance)
+    return (f"{subject} do not predict the coin: over {n} seeds no quantity tested "
+            f"separates the seeds that lean hexagonal from the others (smallest "
+            f"Holm-adjusted rank-sum p {best:.2g}); the best held-out threshold "
+            f"({top.name}) is right on {100 * top.accuracy:.0f} % of {top.n_test} seeds, "
+            f"against {100 * top.chance:.0f} % for guessing the majority.")
 
 
 def early_table(curves: list[dict], rule, steps, final_step: int) -> list[dict]:
