@@ -233,9 +233,10 @@ if not with_pred:
     verdict = (f"None of the {len(shift_rows)} networks analysed in the predictive chapter "
                "has predictive units, so there are none to silence.")
     if rows:
-        verdict += (" The units the earlier analysis called predictive cost "
-                    + ("more than random units on average when silenced. " if ab["lor"] > 0
-                       else "about what random units cost when silenced. ")
+        verdict += (" Silenced all at once, the units the earlier analysis called "
+                    "predictive cost "
+                    + ("more than random units on average. " if ab["lor"] > 0
+                       else "about what random units cost. ")
                     + ab["equivalence"])
 else:
     d = [r["err_predictive_cm"] - r["err_random_mean_cm"] for r in with_pred]
@@ -292,6 +293,9 @@ wab = sentences.ablation_across(wrows)
 glue("working_sentence", " ".join([wab["across"], wab["heterogeneity"], wab["equivalence"],
                                    wab["scale"]]) if wrows else
      "The comparison at a working error has not been recorded yet.", display=False)
+glue("working_verdict", f"At a working error (subsets of up to "
+     f"{max(r['working_size'] for r in wrows)} units): {wab['equivalence']}" if wrows
+     else "", display=False)
 fig, ax = plt.subplots(figsize=(plots.MAX_WIDTH * 0.7, 3.2), layout="constrained")
 for r in wrows:
     sizes = sorted(int(k) for k in r["dose_mean_cm"])
@@ -327,7 +331,7 @@ plt.close(fig)
 # chapter have predictive units under the shift criterion.
 #
 # ## Summary
-# {glue:text}`abl_verdict`
+# {glue:text}`abl_verdict` {glue:text}`working_verdict`
 #
 # ## What's next
 # The pattern-formation chapter explains, from the place-cell covariance alone, why
