@@ -303,6 +303,8 @@ for r in wrows:
             color="0.5", marker="o", ms=3, lw=1)
 ax.axhline(2.0, color="tab:red", ls="--", label="twice the intact error")
 ax.set_xscale("log", base=2)
+ticks = sorted({int(k) for r in wrows for k in r["dose_mean_cm"]})
+ax.set_xticks(ticks, [str(t) for t in ticks])
 ax.set_xlabel("units silenced (random sets)")
 ax.set_ylabel("error / intact error")
 ax.legend(loc="upper left")
