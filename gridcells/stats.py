@@ -35,7 +35,7 @@ def prediction_interval(values, level: float = 0.95) -> tuple[float, float, floa
     """Mean and the normal-theory interval (mean, lo, hi) in which one more draw from the
     population of finite ``values`` [n] falls with probability ``level``: mean +- t(n-1) x
     sd x sqrt(1 + 1/n). Wider than :func:`t_interval`, which bounds the mean; (nan, nan) for
-    fewer than two values."""
+    fewer than two values (mean, nan, nan)."""
     from scipy import stats
     v = np.asarray(values, float)
     v = v[np.isfinite(v)]

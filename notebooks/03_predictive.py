@@ -391,10 +391,7 @@ glue("ouchi_uncl", str(ouchi["unclassified"]), display=False)
 # One network is one draw. {numref}`tab-networks` repeats the analysis on every network
 # recorded in `experiments/results/predictive_networks.jsonl` (the shipped models and the
 # ensemble, analysed by `experiments/predictive_networks.py` with these parameters) beside
-# the network trained in this book. The intervals below run over the networks of the
-# ensemble's size, {glue:text}`n_meet` of {glue:text}`n_networks` of which meet the CPU
-# recipe's criteria (the ensemble was selected by them), so they describe networks in which
-# grids formed. The paper-size network is one more row, not part of the interval:
+# the network trained in this book. {glue:text}`scope_sentence`
 # {glue:text}`other_size_sentence`
 
 # %% tags=["remove-cell"]
@@ -419,9 +416,17 @@ glue("tab-networks-md", Markdown(report.markdown_table(
     [{v: network_label(r[k]) if k == "network" and r is not nets[0] else r.get(k)
       for k, v in cols.items()} for r in nets], digits=3)), display=False)
 independent = same_size if len(same_size) >= 2 else nets
-meets = [(r.get("judgement") or {}).get("meets") for r in independent]
-glue("n_meet", str(sum(bool(m) for m in meets)), display=False)
-glue("other_size_sentence", "; ".join(
+n_meet = sum(bool((r.get("judgement") or {}).get("meets")) for r in independent)
+glue("scope_sentence", (
+    f"The intervals below run over the {len(independent)} recorded networks of the "
+    f"ensemble's size; {n_meet} of them meet the CPU recipe's criteria (the ensemble was "
+    "selected by them), so they describe networks in which grids formed"
+    + ("." if n_meet == len(independent) else ", all but "
+       f"{len(independent) - n_meet} of them.")) if independent is same_size else
+    "Fewer than two networks of the ensemble's size are recorded, so the intervals below "
+    "run over every network in the table.", display=False)
+glue("other_size_sentence", ("Networks of another size are rows of their own, not part of "
+     "the interval: " if independent is same_size else "") + "; ".join(
     f"{network_label(r['network'])}: {r['shift_predictive']} of {r['grid_units']} grid units "
     f"predictive, median preferred shift of its grid units "
     + (f"{r['grid_median_shift_cm']:.1f} cm" if r.get("grid_median_shift_cm") is not None

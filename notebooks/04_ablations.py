@@ -289,7 +289,10 @@ wtable = [{"network": recorded.network_label(r["network"]), "units": r["earlier_
            "p match.": f"{r['p_matched']:.2g}"} for r in wrows]
 glue("tab-ablation-working-md", Markdown(report.markdown_table(wtable) if wrows
      else "*(no network recorded yet)*"), display=False)
-wab = sentences.ablation_across(wrows)
+# at a working error the errors are a few cm, so the equivalence margin scales with them
+w_margin = 0.2 * float(np.mean([r["err_intact_cm"] for r in wrows])) if wrows else 1.0
+wab = sentences.ablation_across(wrows, margin_cm=w_margin,
+                                margin_why="a fifth of the mean intact error")
 glue("working_sentence", " ".join([wab["across"], wab["heterogeneity"], wab["equivalence"],
                                    wab["scale"]]) if wrows else
      "The comparison at a working error has not been recorded yet.", display=False)

@@ -235,8 +235,10 @@ if live.full is not None:
     nb = n - 2 * live.margin_bins if inner else n
     glue("cloud_region", "away from the walls, where the module is a torus" if inner else
          "over the whole box", display=False)
-    glue("cloud_torus", "a torus" if top.is_torus else "no torus, so these are the two "
-         "longest loops, which did not both clear the null", display=False)
+    glue("cloud_torus", "a torus" if top.is_torus else
+         "no torus; its two longest loops, decoded here, "
+         + ("both clear the null, but the rest of its Betti numbers do not fit a torus"
+            if top.betti[1] >= 2 else "did not both clear the null"), display=False)
     coords = coordinates.toroidal_coordinates(top)
     fig = plt.figure(figsize=(plots.MAX_WIDTH, 2.7), layout="constrained")
     ax3 = fig.add_subplot(1, 3, 1, projection="3d")
@@ -374,13 +376,15 @@ glue("ens_topology_sentence", (
     if ens_rows else "No ensemble network has been analysed.", display=False)
 bins_of = {reg: sorted({r["bins"] for r in ens_rows if r["region"] == reg and r.get("bins")})
            for reg in ("whole box", "interior")}
+denser = all(bins_of.values()) and cfg.topology_points < min(bins_of["whole box"]) and \
+    min(bins_of["interior"]) < min(bins_of["whole box"])
 glue("density_sentence", (
     f"Both regions keep up to {cfg.topology_points} points, drawn from "
     f"{'/'.join(map(str, bins_of['whole box']))} bins over the whole box and "
     f"{'/'.join(map(str, bins_of['interior']))} in the interior, so the interior's cloud is "
     "sampled more densely: the comparison of the regions changes the walls and the "
     "sampling density together, and this chapter does not separate the two.")
-    if all(bins_of.values()) else "", display=False)
+    if denser else "", display=False)
 # calls that rest on a near-tie, in every table of this chapter (twins named as such)
 near = table + [{**r, "network": network_label(r["network"])} for r in ens_rows]
 glue("close_call_sentence", topology_text.close_call_sentence(

@@ -113,3 +113,25 @@ def test_working_comparison_finds_units_that_matter_and_not_others(trained, batc
     none = working_comparison(trained, batches, worst, Ng, -cost, sizes, trials=2, seed=1,
                               factor=0.5)
     assert none.size == 0 and none.p_matched is None
+
+
+def test_matched_sets_of_a_subset_never_hold_the_rest_of_the_set():
+    rng = np.random.default_rng(0)
+    scores = np.arange(40, dtype=float)          # units 10-19 are the set; 12, 13 the subset
+    whole = np.arange(10, 20)
+    for _ in range(20):
+        m = matched_set(scores, np.array([12, 13]), rng, exclude=whole)
+        assert not set(m) & set(whole)
+    # without the exclusion the nearest units are the set's own
+    near = {int(u) for _ in range(20) for u in matched_set(scores, np.array([12, 13]), rng)}
+    assert near & set(whole)
+
+
+def test_working_comparison_of_a_set_that_fits_whole_is_one_set(trained, batches):
+    from gridcells.predictive.ablation import working_comparison
+    Ng = trained.cfg.Ng
+    w = working_comparison(trained, batches, [3, 5], Ng, np.arange(Ng, dtype=float), (1, 2),
+                           trials=4, seed=2, factor=50.0)
+    assert w.size == 2 and len(w.chosen_errors_cm) == 1   # one set, not 4 copies of it
+    assert w.p_random in {k / 5 for k in range(1, 6)}     # its rank among 4 random sets
+    assert w.p_matched_less is not None

@@ -92,7 +92,8 @@ def test_predictor_and_early_sentences_both_outcomes():
     # separates by rank but no better than the majority guess held out: information only
     weak = E.PredictorTest("weak", 70, 0.001, 0.74, 0.1, 1, 0.78, 0.75, 36, 0.38)
     text = E.predictor_sentence([weak], "X")
-    assert text.startswith("X carry information about the coin but do not predict it: weak")
+    assert text.startswith("X carry information about the coin but are not shown to predict "
+                           "it on held-out seeds: weak")
     assert "78 % of 36 seeds against 75 %" in text and "McNemar p 0.38" in text
     rule = ScreenRule()
     hexa = {"hex_order": 0.4, "square_order": 0.1, "stripe_order": 0.1}

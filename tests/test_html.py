@@ -221,4 +221,6 @@ def test_alt_text_is_the_caption_cut_at_a_sentence():
     one = "word " * 80
     cut = mod.alt_from_caption(one, limit=50)
     assert cut.endswith("…") and len(cut) <= 50
+    word = mod.alt_from_caption("x" * 300, limit=50)
+    assert word.endswith("…") and len(word) <= 50
     assert mod.FILE_NAME.search("../_images/x.png") and not mod.FILE_NAME.search("Fig. 2 maps")

@@ -108,7 +108,13 @@ def test_hierarchy_needs_grids_at_more_than_one_spacing():
     assert pv.hierarchy_verdict(pc.classify(maps_of("stripes"), BOX, K_HEX))[0] == \
         "not reproduced"
     assert pv.spacing_levels([0.5, 0.52, 0.8, np.nan, 0.81, 1.2]) == 3
+    assert pv.spacing_levels([0.5, 0.52, 0.8, np.nan, 0.81, 1.2], min_count=2) == 2
     assert pv.spacing_levels([]) == 0
+    # one stray map at another spacing makes no second level
+    stray = np.concatenate([maps_of("hexagonal", count=11, spacing=0.5),
+                            maps_of("hexagonal", count=1, spacing=0.8, seed=1)])
+    v, m = pv.hierarchy_verdict(pc.classify(stray, BOX, K_HEX))
+    assert (v, m["levels"]) == ("partly", 1) and m["ratio"] >= 1.4
 
 
 def test_convergence_sentence_names_quick_and_unsettled_runs():

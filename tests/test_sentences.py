@@ -134,12 +134,31 @@ def test_ablation_across_equivalent_and_different():
 
 
 def test_ablation_scale_says_heavy_or_working_as_the_errors_are():
-    def at(err):
-        return {**_abl(0.0, 0.5), "err_earlier_cm": err, "err_matched_mean_cm": err}
+    def at(err, intact=5.0):
+        return {**_abl(0.0, 0.5), "err_earlier_cm": err, "err_matched_mean_cm": err,
+                "err_random_mean_cm": err, "err_intact_cm": intact}
     assert "at a working error" in S.ablation_across([at(7.0), at(8.0)])["scale"]
-    assert "no more than 8.0 cm" in S.ablation_across([at(7.0), at(8.0)])["scale"]
+    assert "at most 8.0 cm" in S.ablation_across([at(7.0), at(8.0)])["scale"]
     assert "heavy damage" in S.ablation_across([at(30.0), at(40.0)])["scale"]
-    assert S.ablation_across([at(7.0), at(30.0)])["scale"].startswith("The damage varies")
+    varies = S.ablation_across([at(7.0), at(30.0)])["scale"]
+    assert varies.startswith("The damage varies") and "in 1 of 2 networks" in varies
+    # judged per network: 9 cm is within twice 5 cm, but not within twice 4 cm
+    assert "working" in S.ablation_across([at(9.0), at(7.0, 4.0)])["scale"]
+    assert "varies" in S.ablation_across([at(9.0, 4.0), at(7.0)])["scale"]
+
+
+def test_ablation_tails_of_many_sets_use_the_lower_tail_p_value():
+    rows = [{**_abl(-1.0, 0.99), "p_matched_less": 0.01} for _ in range(3)] + \
+        [{**_abl(0.0, 0.5), "p_matched_less": 0.5} for _ in range(7)]
+    het = S.ablation_across(rows)["heterogeneity"]
+    assert het.startswith("3 of 10 networks cost less (chance") and "0 more" in het
+    # the same rows read as rank p-values of one set (no p_matched_less): 0.99 is in the
+    # lower 5 % of 100 sets as well
+    plain = [{k: v for k, v in r.items() if k != "p_matched_less"} for r in rows]
+    assert "cost less than at least 95 % of their matched sets" in \
+        S.ablation_across(plain)["heterogeneity"]
+    eq = S.ablation_across(rows, margin_cm=1.0, margin_why="a fifth of the intact error")
+    assert "a fifth of the intact error" in eq["equivalence"]
 
 
 def test_paper_rules_one_rule_per_quantity():
@@ -162,9 +181,15 @@ def test_shift_baseline_and_its_sentence():
     base = P.shift_baseline(BASE_ROWS + [{"target_shift": 3, "grid_median_shift_cm": 9.0},
                                          {"target_shift": 0, "grid_median_shift_cm": None}])
     assert base["n"] == 4 and abs(base["mean"] + 2.475) < 1e-9 and base["hi"] < 0
-    assert "behind the animal" in P.baseline_sentence(base)
+    assert "behind the animal on average" in P.baseline_sentence(base)
     spread = P.shift_baseline([{"grid_median_shift_cm": v} for v in (-2.0, 1.0, 3.0)])
     assert "not distinguishable from zero" in P.baseline_sentence(spread)
+    # the prediction interval straddles zero, but the mean is clearly below it (the
+    # recorded networks' case): judged by the mean's t interval, not by the wider one
+    wide = P.shift_baseline([{"grid_median_shift_cm": v} for v in
+                             (-2.5, -1.2, -1.3, -2.2, -0.7, -0.1, -2.2, -1.1, -0.1, -0.6)])
+    assert wide["lo"] < 0 < wide["hi"] and wide["mean_hi"] < 0
+    assert "behind the animal on average" in P.baseline_sentence(wide)
     assert P.shift_baseline(BASE_ROWS[:1]) is None
     assert "no baseline" in P.baseline_sentence(None)
 
@@ -190,9 +215,14 @@ def test_positive_control_is_judged_against_path_integration():
     assert "median preferred shift 3.5 cm, +6.0 cm from the baseline, found at its trained" \
         in text and "beyond its trained shift" in text and "missed: not beyond" in text
     assert "0 of 100 grid units labelled predictive, median interval half-width 4.2 cm" in text
-    assert "at least 5 cm" in text and "less than 5 cm ahead is labelled zero-lag" in text
+    assert "at least 5 cm" in text and "less than 5 cm ahead is never labelled predictive" in text
     assert "No network trained to predict" in P.positive_control_sentence([], base, 5.0)
-    assert "not judged (no baseline)" in P.positive_control_sentence([found], None, 5.0)
+    none = P.positive_control_sentence([found], None, 5.0)
+    assert none.startswith("Without a baseline") and "not judged (no baseline)" in none
+    assert "not judged (no path-integrating baseline)" in P.control_summary([found], None)
+    empty = {**found, "grid_median_shift_cm": None}
+    assert "not judged (no grid unit with a preferred shift)" in \
+        P.positive_control_sentence([empty], base, 5.0)
     assert "(all at their full trained shift)" in P.control_conclusion([found], base, 5.0)
     assert "(1 of 2 at their full trained shift)" in P.control_conclusion([far, found], base, 5.0)
     assert "in 2 of 3 networks" in P.control_conclusion([far, inside, found], base, 5.0)
@@ -283,6 +313,6 @@ def test_close_calls_name_near_ties_only():
         "book, interior: its H2 bar 0.256 against the null's 0.256"]
     assert "rest on a near-tie (within 0.01): book, interior" in \
         T.close_call_sentence([tie, clear], 0.7)
-    assert T.close_call_sentence([clear], 0.7).startswith("No call here rests")
+    assert T.close_call_sentence([clear], 0.7).startswith("No torus call here rests")
     h1 = {**clear, "H1 top bars": (0.5, 0.305)}
     assert "second H1 bar 0.305" in T.close_call_sentence([h1], 0.7)

@@ -24,7 +24,8 @@ def alt_from_caption(caption: str, limit: int = MAX_ALT) -> str:
     cut = text.rfind(". ", 0, limit)
     if cut > 0:
         return text[:cut + 1]
-    return text[:text.rfind(" ", 0, limit - 1)] + "…"
+    space = text.rfind(" ", 0, limit - 1)
+    return text[:space if space > 0 else limit - 1] + "…"
 
 
 class AltFromCaption(SphinxPostTransform):

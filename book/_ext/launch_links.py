@@ -2,10 +2,10 @@
 
 A chapter's page is built from ``book/generated/NAME.ipynb`` (executed, not in the
 repository); its source is ``notebooks/NAME.ipynb`` in the repository (``_config.yml``'s
-``repository.url`` and ``branch``). Binder builds ``binder/environment.yml`` (CPU torch) and opens that
-notebook in JupyterLab; Colab opens it from GitHub, and the notebook's first (removed) cell
-clones and installs the package there. Jupyter Book's own launch buttons would point at the
-generated notebook, which the repository does not hold.
+``repository.url`` and ``branch``). Binder builds ``binder/environment.yml`` (CPU torch) and
+opens that notebook in JupyterLab; Colab opens it from GitHub, and the notebook's first
+(removed) cell clones and installs the package there. Jupyter Book's own launch buttons
+would point at the generated notebook, which the repository does not hold.
 """
 
 from urllib.parse import quote

@@ -51,6 +51,7 @@ def param_role(name, rawtext, text, lineno, inliner, options=None, content=None)
     # builds: a config cached empty by a build before the chapter was executed would stay
     # empty, and every {param} would show its name without its value)
     config = built_config(env.srcdir)
+    env.note_dependency(str(Path(env.srcdir) / RECORD))  # re-read the page when it changes
     key = text.strip()
     out = [nodes.literal(key, key)]
     if config and key not in config:

@@ -17,38 +17,41 @@ place of it.
 from __future__ import annotations
 
 from gridcells.book.sentences import _fin, lattice_phrase
-from gridcells.stats import prediction_interval
+from gridcells.stats import prediction_interval, t_interval
 
 
 def shift_baseline(rows: list[dict]) -> dict | None:
     """The path-integrating networks' median preferred shift of their grid units: rows with
     ``target_shift`` 0 (or absent) and a finite ``grid_median_shift_cm`` -> {"n", "mean",
-    "lo", "hi"} (cm; lo-hi: the 95 % prediction interval for one more network); None for fewer
-    than two such networks."""
+    "lo", "hi" (the 95 % prediction interval for one more network), "mean_lo", "mean_hi"
+    (the 95 % t interval of the mean)}, all in cm; None for fewer than two such networks."""
     vals = [float(r["grid_median_shift_cm"]) for r in rows
             if not r.get("target_shift") and _fin(r.get("grid_median_shift_cm"))]
     if len(vals) < 2:
         return None
     m, lo, hi = prediction_interval(vals)
-    return {"n": len(vals), "mean": m, "lo": lo, "hi": hi}
+    _, mlo, mhi = t_interval(vals)
+    return {"n": len(vals), "mean": m, "lo": lo, "hi": hi, "mean_lo": mlo, "mean_hi": mhi}
 
 
 def baseline_sentence(baseline: dict | None) -> str:
     """Where path-integrating networks' grid units are sharpest, in words true of
-    :func:`shift_baseline`'s result."""
+    :func:`shift_baseline`'s result: the mean against zero by its t interval, and the range
+    one more network would fall in."""
     if baseline is None:
         return ("Fewer than two path-integrating networks have a recorded median shift, so "
                 "no baseline is set.")
-    if baseline["lo"] > 0:
-        where = "ahead of the animal in every network one would expect"
-    elif baseline["hi"] < 0:
-        where = "behind the animal in every network one would expect"
+    if baseline["mean_lo"] > 0:
+        where = "ahead of the animal on average"
+    elif baseline["mean_hi"] < 0:
+        where = "behind the animal on average"
     else:
-        where = "not distinguishable from zero"
+        where = "not distinguishable from zero on average"
     return (f"The grid units of the {baseline['n']} path-integrating networks are sharpest at a "
-            f"median shift of {baseline['mean']:.1f} cm on average (one more network: "
-            f"{baseline['lo']:.1f} to {baseline['hi']:.1f} cm, 95 % prediction interval), "
-            f"{where}.")
+            f"median shift of {baseline['mean']:.1f} cm on average (95 % t interval "
+            f"{baseline['mean_lo']:.1f} to {baseline['mean_hi']:.1f} cm), {where}; one more "
+            f"network would fall between {baseline['lo']:.1f} and {baseline['hi']:.1f} cm (95 % "
+            "prediction interval).")
 
 
 def positive_control(row: dict, baseline: dict | None) -> dict:
@@ -74,15 +77,17 @@ def positive_control(row: dict, baseline: dict | None) -> dict:
             "unit_share": row["shift_predictive"] / n if n else float("nan")}
 
 
-def _verdict(c: dict) -> str:
+def _verdict(c: dict, baseline: dict | None) -> str:
+    if baseline is None:
+        return "not judged (no baseline)"
+    if c["median_cm"] is None:
+        return "not judged (no grid unit with a preferred shift)"
     if c["found"]:
         return "found at its trained shift"
     if c["ahead"]:
         side = "short of" if c["relative_cm"] < c["expected_cm"] else "beyond"
         return (f"ahead of path integration, but {side} its trained shift (moved back by it, "
                 "outside what path integration gives)")
-    if c["relative_cm"] is None:
-        return "not judged (no baseline)"
     return "missed: not beyond what path integration gives"
 
 
@@ -111,14 +116,16 @@ def positive_control_sentence(rows: list[dict], baseline: dict | None,
         half = f", median interval half-width {half:.1f} cm" if _fin(half) else ""
         parts.append(
             f"trained {c['k']} steps ahead ({c['expected_cm']:.1f} cm{lattice}): {where}, "
-            f"{_verdict(c)}; one by one {row['shift_predictive']} of {row['grid_units']} grid "
-            f"units labelled predictive{half}")
+            f"{_verdict(c, baseline)}; one by one {row['shift_predictive']} of "
+            f"{row['grid_units']} grid units labelled predictive{half}")
     found = sum(positive_control(r, baseline)["found"] for r in rows)
     head = (f"Against that baseline the analysis finds {found} of {len(rows)} networks "
-            "trained to predict at their trained shift: ")
+            "trained to predict at their trained shift: " if baseline is not None else
+            f"Without a baseline the {len(rows)} networks trained to predict are not judged: ")
     tail = (f" A unit is labelled predictive only at a shift of at least {min_shift_cm:g} cm "
             "whose 95 % jackknife interval excludes zero: a unit sharpest less than "
-            f"{min_shift_cm:g} cm ahead is labelled zero-lag, however narrow its interval.")
+            f"{min_shift_cm:g} cm ahead is never labelled predictive, however narrow its "
+            "interval.")
     return head + "; ".join(parts) + "." + tail
 
 
@@ -131,6 +138,10 @@ def control_summary(rows: list[dict], baseline: dict | None) -> str:
     found, ahead = sum(c["found"] for c in judged), sum(c["ahead"] for c in judged)
     k = sum(int(r["shift_predictive"]) for r in rows)
     n = sum(int(r["grid_units"]) for r in rows)
+    if baseline is None:
+        return (f"Networks trained to predict: {len(rows)} analysed, not judged (no "
+                f"path-integrating baseline); one by one, {k} of their {n} grid units are "
+                "labelled predictive.")
     return (f"Networks trained to predict: {found} of {len(rows)} found at their trained "
             f"shift by their grid units' median preferred shift ({ahead} of {len(rows)} ahead "
             "of what path-integrating networks give); one by one, "

@@ -96,7 +96,8 @@ def close_call_sentence(rows: list[dict], max_scale: float, tol: float = CLOSE_C
     likely."""
     calls = close_calls(rows, tol)
     if not calls:
-        return (f"No call here rests on a bar within {tol:g} of its null threshold.")
+        return (f"No torus call here rests on a deciding bar (the second H1 bar or the first "
+                f"H2 bar) within {tol:g} of its null threshold.")
     return (f"These calls rest on a near-tie (within {tol:g}): " + "; ".join(calls) + ". A "
             "bar equal to the null's longest does not count, so such a call can flip with "
             f"the points sampled or the weights' precision; bars still alive at the end of the "

@@ -52,15 +52,17 @@ def decoding_error(model: PathRNN, batches: list[Batch]) -> float:
 
 
 def matched_set(scores: np.ndarray, chosen: np.ndarray, rng: np.random.Generator,
-                pool: int = 5) -> np.ndarray:
+                pool: int = 5, exclude=None) -> np.ndarray:
     """A set of units matched to ``chosen`` in grid score: for each chosen unit (in random
     order) one unit drawn at random among the ``pool`` not-yet-taken, not-chosen units whose
     score [n_units] is nearest to its score (units without a score count as scoring below
-    every scored unit). Needs at least len(chosen) other units."""
+    every scored unit). ``exclude``: more units never drawn (e.g. the rest of the set that
+    ``chosen`` is a subset of). Needs at least len(chosen) other units."""
     s = np.asarray(scores, float)
     ok = np.isfinite(s)
     s = np.where(ok, s, (s[ok].min() - 10) if ok.any() else 0.0)
-    free = np.setdiff1d(np.arange(len(s)), chosen)
+    barred = np.asarray(chosen, int) if exclude is None else np.union1d(chosen, exclude)
+    free = np.setdiff1d(np.arange(len(s)), barred)
     if len(free) < len(chosen):
         raise ValueError(f"matched_set: {len(chosen)} units to match but only {len(free)} "
                          "others; expected at least as many other units as chosen ones")
@@ -157,9 +159,11 @@ def working_size(intact_cm: float, dose: dict[int, list[float]],
 class WorkingComparison:
     """Silencing at a working error. dose: set size -> errors (cm) of random sets of that
     size; size: the working size (:func:`working_size`); chosen_errors: errors of random
-    subsets of that size of the chosen units; random_errors, matched_errors: of random
-    sets of the other units and of sets matched to each subset in grid score; p_random,
-    p_matched: one-sided Mann-Whitney p-values (small: the chosen units' subsets cost more)."""
+    subsets of that size of the chosen units; random_errors, matched_errors: of random sets
+    of the other units and of sets matched to each subset in grid score (never holding a
+    chosen unit); p_random, p_matched: one-sided Mann-Whitney p-values (small: the chosen
+    units' subsets cost more), p_matched_less the other tail (small: they cost less); when
+    the working size holds every chosen unit, the one set's rank p-values instead."""
 
     intact_error_cm: float
     n_chosen: int
@@ -170,6 +174,7 @@ class WorkingComparison:
     matched_errors_cm: list[float]
     p_random: float | None
     p_matched: float | None
+    p_matched_less: float | None = None
 
 
 def working_comparison(model: PathRNN, batches: list[Batch], chosen, n_units: int,
@@ -192,14 +197,21 @@ def working_comparison(model: PathRNN, batches: list[Batch], chosen, n_units: in
     if size == 0:
         return WorkingComparison(intact, len(chosen), dose, 0, [], [], [], None, None)
     others = np.setdiff1d(np.arange(n_units), chosen)
-    subsets = [rng.choice(chosen, size, replace=False) for _ in range(trials)]
+    # the whole set fits: it is one set, so its rank among the controls is the p-value
+    whole = size == len(chosen)
+    subsets = [chosen] if whole else [rng.choice(chosen, size, replace=False)
+                                      for _ in range(trials)]
     mine = [decoding_error(silence(model, s), batches) for s in subsets]
     rand = [decoding_error(silence(model, rng.choice(others, size, replace=False)), batches)
             for _ in range(trials)]
-    matched = [decoding_error(silence(model, matched_set(scores, s, rng)), batches)
-               for s in subsets]
+    matched = [decoding_error(silence(model, matched_set(scores, subsets[t % len(subsets)],
+                                                         rng, exclude=chosen)), batches)
+               for t in range(trials)]
 
-    def p(ctrl):
-        return float(mannwhitneyu(mine, ctrl, alternative="greater").pvalue)
-    return WorkingComparison(intact, len(chosen), dose, size, mine, rand, matched, p(rand),
-                             p(matched))
+    def p(ctrl, side):
+        if whole:
+            return rank_p_value(mine[0], ctrl, greater=side == "greater")
+        return float(mannwhitneyu(mine, ctrl, alternative=side).pvalue)
+    return WorkingComparison(intact, len(chosen), dose, size, mine, rand, matched,
+                             p(rand, "greater"), p(matched, "greater"),
+                             p(matched, "less"))

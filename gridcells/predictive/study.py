@@ -137,8 +137,9 @@ def earlier_working_ablation(model: PathRNN, cfg: Config, seed: int, trials: int
     large as random sets can be while the error stays within twice the intact one
     (:func:`gridcells.predictive.ablation.working_comparison`), against random and
     gridness-matched sets of that size. The row uses :func:`earlier_ablation`'s keys for the
-    errors at that size (means over ``trials`` sets, cm) and one-sided Mann-Whitney p-values,
-    plus working_size and the dose-response means {size: mean error}."""
+    errors at that size (means over ``trials`` sets, cm) and one-sided Mann-Whitney p-values
+    (p_matched_less: the other tail against matched sets), plus working_size and the
+    dose-response means {size: mean error}."""
     earlier = earlier_study(model, cfg)
     chosen = np.flatnonzero(earlier.labels == "predictive")
     paths = evaluation_paths(model, cfg)
@@ -152,7 +153,8 @@ def earlier_working_ablation(model: PathRNN, cfg: Config, seed: int, trials: int
            "err_intact_cm": w.intact_error_cm, "err_earlier_cm": mean(w.chosen_errors_cm),
            "err_random_mean_cm": mean(w.random_errors_cm),
            "err_matched_mean_cm": mean(w.matched_errors_cm),
-           "p_random": w.p_random, "p_matched": w.p_matched, "trials": trials,
+           "p_random": w.p_random, "p_matched": w.p_matched,
+           "p_matched_less": w.p_matched_less, "trials": trials,
            "dose_mean_cm": {str(k): float(np.mean(v)) for k, v in w.dose.items()}}
     return row, w
 

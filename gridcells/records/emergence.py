@@ -223,8 +223,9 @@ def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 
     """Whether any of ``tests`` predicts the verdict, true of them: a quantity *predicts*
     when its Holm-adjusted rank-sum p-value is below ``alpha`` and its held-out rule beats
     the majority guess on the same seeds (one-sided exact McNemar p below ``alpha``); one
-    that separates the seeds by rank but does not beat the guess held out *carries
-    information* only; otherwise none does."""
+    that separates the seeds by rank but is not shown to beat the guess held out *carries
+    information* only (with few held-out seeds that test has little power); otherwise none
+    does."""
     adj = holm([t.p_rank for t in tests])
     good = [(t, a) for t, a in zip(tests, adj) if a < alpha and t.p_beats < alpha]
     info = [(t, a) for t, a in zip(tests, adj) if a < alpha and t.p_beats >= alpha]
@@ -235,7 +236,8 @@ def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 
             f"right on {t.n_test} held-out seeds against {100 * t.chance:.0f} % for the "
             f"majority guess, McNemar p {t.p_beats:.2g})" for t, a in good) + ".")
     if info:
-        return (f"{subject} carry information about the coin but do not predict it: " +
+        return (f"{subject} carry information about the coin but are not shown to predict "
+                "it on held-out seeds: " +
                 "; ".join(
                     f"{t.name} separates the seeds by rank (Holm-adjusted p {a:.2g}, AUC "
                     f"{t.auc:.2f}), yet its held-out threshold is right on "

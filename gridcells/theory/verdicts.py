@@ -39,28 +39,35 @@ def share_verdict(classes: PatternClasses, label: str, reproduced: float = 0.5,
 HIERARCHY_RATIO = 1.2  # two lattice spacings are distinct levels when they differ this much
 
 
-def spacing_levels(spacings, min_ratio: float = HIERARCHY_RATIO) -> int:
+def spacing_levels(spacings, min_ratio: float = HIERARCHY_RATIO, min_count: int = 1) -> int:
     """Distinct levels among finite ``spacings`` [n] (any unit): sorted, a new level starts
-    where a spacing exceeds the previous one by at least ``min_ratio``."""
+    where a spacing exceeds the previous one by at least ``min_ratio``; only levels that
+    hold at least ``min_count`` spacings count (one stray map makes no level)."""
     v = np.sort(np.asarray(spacings, float)[np.isfinite(spacings)])
-    return int(len(v) > 0) + int(np.sum(v[1:] / v[:-1] >= min_ratio))
+    if not len(v):
+        return 0
+    level = np.concatenate([[0], np.cumsum(v[1:] / v[:-1] >= min_ratio)])
+    return int(np.sum(np.bincount(level) >= min_count))
 
 
 def hierarchy_verdict(classes: PatternClasses, min_ratio: float = HIERARCHY_RATIO,
                       reproduced: float = 0.5, partly: float = 0.2,
-                      min_patterns: float = 0.5) -> tuple[str, dict]:
+                      min_patterns: float = 0.5, min_count: int = 2) -> tuple[str, dict]:
     """Verdict on "a hierarchy of grids" (the multi-cell claim): hexagonal lattices at more
     than one spacing. 'inconclusive' when fewer than ``min_patterns`` of the maps are
     patterns; 'reproduced' when at least ``reproduced`` of the maps are hexagonal and their
     spacings form at least two levels (:func:`spacing_levels`); 'partly' when at least
     ``partly`` are hexagonal but not both (grids at one spacing are grids, not a hierarchy);
     otherwise 'not reproduced'. Returns the verdict and {share (hexagonal, 0-1), levels,
-    ratio (largest over smallest hexagonal spacing)}."""
+    ratio (largest over smallest hexagonal spacing)}. A level needs ``min_count`` maps. On a
+    periodic box the lattices use the box's Fourier modes, and neighbouring low modes differ
+    by more than ``min_ratio``, so two levels can also be two neighbouring modes near the
+    covariance's ring: the ratio is reported beside the verdict."""
     hexa = classes.label == "hexagonal"
     sp = classes.spacing[hexa]
     sp = sp[np.isfinite(sp)]
     out = {"share": float(np.mean(hexa)) if len(hexa) else 0.0,
-           "levels": spacing_levels(sp, min_ratio),
+           "levels": spacing_levels(sp, min_ratio, min_count),
            "ratio": float(sp.max() / sp.min()) if len(sp) else float("nan")}
     if not len(classes.label) or np.mean(classes.structured) < min_patterns:
         return "inconclusive", out
