@@ -155,14 +155,19 @@ def control_conclusion(rows: list[dict], baseline: dict | None, min_shift_cm: fl
     found, ahead = sum(c["found"] for c in judged), sum(c["ahead"] for c in judged)
     labels = (f"one-by-one labels need a shift of at least {min_shift_cm:g} cm, so \"no "
               "predictive grid cells\" means none at or beyond that distance")
+    short = sum(c["ahead"] and not c["found"] and c["relative_cm"] < c["expected_cm"]
+                for c in judged)
+    why = (f" Why {short} of them move by less than the full trained shift is not measured "
+           "here: a network that cannot know the coming velocities may encode less than the "
+           "full displacement." if short else "")
     if rows and ahead == len(rows):
         at = ("all at their full trained shift" if found == len(rows) else
               f"{found} of {len(rows)} at their full trained shift")
         return ("So the analysis sees a network's code move ahead whenever the network was "
-                f"trained to predict ({at}), and its {labels}.")
+                f"trained to predict ({at}), and its {labels}.{why}")
     if ahead:
         return (f"So the analysis sees the code move ahead in {ahead} of {len(rows)} networks "
-                f"trained to predict, not in all; its {labels}.")
+                f"trained to predict, not in all; its {labels}.{why}")
     return ("So it is not shown here that the analysis would see a network trained to "
             f"predict, and the null result is limited accordingly; its {labels}.")
 
