@@ -226,7 +226,7 @@ def test_positive_control_is_judged_against_path_integration():
     assert "(all at their full trained shift)" in P.control_conclusion([found], base, 5.0)
     assert "not measured" not in P.control_conclusion([found], base, 5.0)
     short = {**found, "target_shift": 6}   # +6 cm from the baseline, trained 12
-    assert "Why 1 of them move by less than the full trained shift is not measured" in \
+    assert "Why 1 of them moves by less than the full trained shift is not measured" in \
         P.control_conclusion([short, found], base, 5.0)
     assert "(1 of 2 at their full trained shift)" in P.control_conclusion([far, found], base, 5.0)
     assert "in 2 of 3 networks" in P.control_conclusion([far, inside, found], base, 5.0)

@@ -157,7 +157,8 @@ def control_conclusion(rows: list[dict], baseline: dict | None, min_shift_cm: fl
               "predictive grid cells\" means none at or beyond that distance")
     short = sum(c["ahead"] and not c["found"] and c["relative_cm"] < c["expected_cm"]
                 for c in judged)
-    why = (f" Why {short} of them move by less than the full trained shift is not measured "
+    why = (f" Why {short} of them {'moves' if short == 1 else 'move'} by less than the full "
+           "trained shift is not measured "
            "here: a network that cannot know the coming velocities may encode less than the "
            "full displacement." if short else "")
     if rows and ahead == len(rows):
