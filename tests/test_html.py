@@ -216,11 +216,14 @@ def test_alt_text_is_the_caption_cut_at_a_sentence():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     assert mod.alt_from_caption("Rate  maps\nof units.") == "Rate maps of units."
-    long = "First sentence here. " + "word " * 80
-    assert mod.alt_from_caption(long) == "First sentence here."
+    long = "The first sentence of this long caption is here. " + "word " * 80
+    assert mod.alt_from_caption(long) == "The first sentence of this long caption is here."
     one = "word " * 80
     cut = mod.alt_from_caption(one, limit=50)
     assert cut.endswith("…") and len(cut) <= 50
     word = mod.alt_from_caption("x" * 300, limit=50)
     assert word.endswith("…") and len(word) <= 50
     assert mod.FILE_NAME.search("../_images/x.png") and not mod.FILE_NAME.search("Fig. 2 maps")
+    # never cut after an abbreviation ("As Fig. 12, ..." once became the alt "As Fig.")
+    abbrev = "As Fig. 12, silencing the units the rules call predictive " + "word " * 60
+    assert mod.alt_from_caption(abbrev).startswith("As Fig. 12, silencing the units")

@@ -12,6 +12,10 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 MAX_ALT = 250
+MIN_SENTENCE = 40   # a cut shorter than this says too little; cut at a word instead
+# a full stop that ends a sentence: not after an abbreviation ("Fig. 3", "e.g. this")
+SENTENCE_END = re.compile(r"(?<!\bFig)(?<!\bFigs)(?<!\be\.g)(?<!\bi\.e)(?<!\bal)(?<!\bcf)"
+                          r"(?<!\bEq)\.(?= )")
 FILE_NAME = re.compile(r"(^|/)[\w.-]+\.(png|jpe?g|svg|gif|pdf)$", re.I)
 
 
@@ -21,9 +25,10 @@ def alt_from_caption(caption: str, limit: int = MAX_ALT) -> str:
     text = " ".join(caption.split())
     if len(text) <= limit:
         return text
-    cut = text.rfind(". ", 0, limit)
-    if cut > 0:
-        return text[:cut + 1]
+    ends = [m.start() for m in SENTENCE_END.finditer(text, 0, limit)
+            if m.start() >= MIN_SENTENCE]
+    if ends:
+        return text[:ends[-1] + 1]
     space = text.rfind(" ", 0, limit - 1)
     return text[:space if space > 0 else limit - 1] + "…"
 
