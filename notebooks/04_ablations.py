@@ -271,7 +271,7 @@ glue("abl_verdict", verdict, display=False)
 # Silencing all of a network's earlier-rule units at once takes it far from path
 # integration, where every strong set breaks decoding alike. The same question at a working
 # error (`experiments/working_ablation.py`, `experiments/results/working_ablation.jsonl`):
-# per network, random sets of 1 to 32 units give the dose-response of the error
+# per network, random sets of {glue:text}`dose_sizes` units give the dose-response of the error
 # ({numref}`fig-ablation-dose`); the largest size whose mean error stays within twice the
 # intact error is the working size; at that size, random subsets of the earlier rules' units
 # are silenced against as many random sets of the other units and sets matched to each
@@ -287,6 +287,9 @@ wtable = [{"network": recorded.network_label(r["network"]), "units": r["earlier_
            "subsets": f"{r['err_earlier_cm']:.1f}", "random": f"{r['err_random_mean_cm']:.1f}",
            "matched": f"{r['err_matched_mean_cm']:.1f}", "p rand.": f"{r['p_random']:.2g}",
            "p match.": f"{r['p_matched']:.2g}"} for r in wrows]
+dose_keys = sorted({int(k) for r in wrows for k in r["dose_mean_cm"]})
+glue("dose_sizes", f"{dose_keys[0]} to {dose_keys[-1]}" if dose_keys else "several sizes of",
+     display=False)
 glue("tab-ablation-working-md", Markdown(report.markdown_table(wtable) if wrows
      else "*(no network recorded yet)*"), display=False)
 # at a working error the errors are a few cm, so the equivalence margin scales with them
@@ -306,8 +309,7 @@ for r in wrows:
             color="0.5", marker="o", ms=3, lw=1)
 ax.axhline(2.0, color="tab:red", ls="--", label="twice the intact error")
 ax.set_xscale("log", base=2)
-ticks = sorted({int(k) for r in wrows for k in r["dose_mean_cm"]})
-ax.set_xticks(ticks, [str(t) for t in ticks])
+ax.set_xticks(dose_keys, [str(t) for t in dose_keys])
 ax.set_xlabel("units silenced (random sets)")
 ax.set_ylabel("error / intact error")
 ax.legend(loc="upper left")

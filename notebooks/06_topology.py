@@ -130,7 +130,8 @@ report.show_network_notice()
 # hexagonal modules of unrelated spacing (9 and 13.7 bins) mixed, and 80 units that fire at
 # their own rate in each of three strips of the box (separate components, no loop; analysed
 # without the maps' smoothing, which would join the strips through their edges). A torus
-# counts as right only with Betti numbers (1, 2, 1), the three strips only with (3, 0, 0).
+# counts as right only with Betti numbers (1, 2, 1), the three strips only with
+# {glue:text}`components_betti`.
 
 # %% tags=["hide-input"]
 n = cfg.topology_nbins
@@ -153,6 +154,7 @@ truth = [
 # joins or fragments the blobs, so this population is analysed unsmoothed, and its Betti
 # numbers, not only "no torus", are the answer to get right
 COMPONENTS = 3
+glue("components_betti", str((COMPONENTS, 0, 0)), display=False)
 truth_rows, n_right = [], 0
 for label, torus, maps, betti, extra in (
         [(lab, tor, m, (1, 2, 1) if tor else None, {}) for lab, tor, m in truth]
