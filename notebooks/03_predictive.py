@@ -579,7 +579,8 @@ glue("tab-published-md", Markdown(report.markdown_table(rows)), display=False)
 ngs = sorted({r.get("Ng") or network_units(r["network"]) for r in independent})
 scope = (f"the {len(share)} networks of {' or '.join(map(str, ngs))} units of the CPU recipe "
          "analysed")
-verdict = sentences.predictive_verdict(share, k_pred, n_grid, (ind_bound, clu_bound), scope)
+verdict = sentences.predictive_verdict(share, k_pred, n_grid, (ind_bound, clu_bound), scope,
+                                       cfg.min_shift_cm)
 glue("verdict", verdict, display=False)
 # verdicts for the "Against the paper" page: the published figure against this book's interval
 glue("verdict_share", "not reproduced" if not k_pred else "reproduced"

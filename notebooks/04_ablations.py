@@ -151,10 +151,12 @@ if abl_e.predictive_error_cm is not None and abl_e.random_errors_cm:
     glue("earlier_grid", fmt(row_e["earlier_gridness"]), display=False)
     glue("earlier_matched", fmt(row_e["err_matched_mean_cm"]), display=False)
     glue("earlier_p_matched", f"{abl_e.p_matched:.2f}", display=False)
-    glue("earlier_verdict", "So these units matter more than equally grid-like units of the "
-         "same network; as their maps are sharpest at the present position (the predictive "
-         "chapter), that is not a sign of prediction." if abl_e.p_matched <= 0.05 else
-         "Against equally grid-like units their cost is not distinguishable: what the "
+    glue("earlier_verdict", "So in this one network these units matter more than equally "
+         "grid-like units of the same network (across networks, see below); as their maps "
+         "are sharpest at the present position (the predictive chapter), that is not a sign "
+         "of prediction." if abl_e.p_matched <= 0.05 else
+         "In this one network, against equally grid-like units their cost is not "
+         "distinguishable: what the "
          "network loses with them is what it loses with any of its strongest grid units, "
          "not something predictive.",
          display=False)
@@ -262,7 +264,7 @@ glue("abl_verdict", verdict, display=False)
 # and {glue:text}`ea_sig_m` against matched sets, while in {glue:text}`ea_less` others the
 # set costs less than at least 95 % of its matched sets. A network's p-value compares its set
 # with sets drawn from its own few units of equal gridness; it says that set differs from
-# them, in either direction, not that such units matter in general. Across networks:
+# them, in either direction, not that such units matter in general.
 # {glue:text}`across_sentence` The matched sets equal the earlier rules' units in zero-shift
 # gridness only; they may differ in other ways (spacing, field size, firing rate) that this
 # control does not hold fixed. {glue:text}`ea_scale`

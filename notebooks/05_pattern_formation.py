@@ -36,7 +36,7 @@
 #   {glue:text}`dog_tanh_single_irregular:.0%` irregular; the claim "irregular":
 #   {glue:text}`verdict_tanh:s`.
 # - DoG tuning, ReLU, multi-cell: {glue:text}`dog_relu_multi_hexagonal:.0%` hexagonal, at
-#   {glue:text}`hierarchy_levels:d` spacing level(s); the claim "a hierarchy of grids":
+#   {glue:text}`hierarchy_levels_text`; the claim "a hierarchy of grids":
 #   {glue:text}`verdict_hierarchy:s`.
 # - Gaussian tuning: the multi-cell patterns are {glue:text}`gauss_relu_multi_outcome:s`;
 #   the claim "square": {glue:text}`verdict_gauss:s`.
@@ -274,6 +274,8 @@ for key, c in classes.items():
                   "this chapter": words, "verdict": verdict})
 glue("verdict_hierarchy", verdict_hierarchy, display=False)
 glue("hierarchy_levels", hierarchy["levels"], display=False)
+glue("hierarchy_levels_text", f"{hierarchy['levels']} spacing level"
+     + ("" if hierarchy["levels"] == 1 else "s"), display=False)
 glue("hierarchy_ratio", hierarchy["ratio"], display=False)
 glue("hierarchy_min_ratio", pv.HIERARCHY_RATIO, display=False)
 glue("tab-pf-paper-md", Markdown(report.markdown_table(paper)), display=False)

@@ -101,6 +101,7 @@ def test_predictive_verdict_three_outcomes_and_scope():
     scope = "the 3 networks of 512 units of the CPU recipe analysed"
     no = S.predictive_verdict([0, 0, 0], 0, 300, (0.01, 0.63), scope)
     assert no.startswith("No predictive grid units: in the 3 networks of 512 units")
+    assert "(sharpest at least 5 cm ahead)" in no
     assert "1.0 %" in no
     weak = S.predictive_verdict([0, 1.0, 2.0], 3, 300, (0.01, 0.63), scope)
     assert weak.startswith("Predictive grid units are rare") and "3 of 300" in weak
@@ -172,6 +173,7 @@ def test_paper_rules_one_rule_per_quantity():
     assert S.paper_verdict("hex_share_seeds", 0.24, (0.14, 0.37)) == "partly"
     assert S.paper_verdict("hex_share_seeds", 0.8, (0.6, 0.9)) == "reproduced"
     assert "reproduced at most 5" in S.paper_rule_text("err_cm")
+    assert "partly above 0" in S.paper_rule_text("hex_share_seeds")
 
 
 BASE_ROWS = [{"target_shift": 0, "grid_median_shift_cm": v} for v in (-2.5, -2.0, -3.0, -2.4)]

@@ -104,7 +104,7 @@ def positive_control_sentence(rows: list[dict], baseline: dict | None,
     for row in sorted(rows, key=lambda r: (r["target_shift"], r.get("network", ""))):
         c = positive_control(row, baseline)
         judged = row.get("judgement") or {}
-        lattice = (f"; its units share {lattice_phrase(judged)}"
+        lattice = (f"; its units share {lattice_phrase(judged).split(' (')[0]}"
                    if {"hex_order", "square_order"} <= set(judged) else "")
         if c["median_cm"] is None:
             where = "no grid unit with a preferred shift"

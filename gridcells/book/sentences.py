@@ -151,12 +151,13 @@ def hexagonal_maps_verdict(row: dict, threshold: float = 0.3) -> str:
 
 
 def predictive_verdict(shares_pct, k_pred: int, n_grid: int, bounds: tuple[float, float],
-                       scope: str) -> str:
+                       scope: str, min_shift_cm: float = 5.0) -> str:
     """The predictive chapter's answer, within its ``scope`` (e.g. 'the 13 networks of 512
     units of the CPU recipe analysed'): shares_pct [m] are the per-network predictive shares
     (%), k_pred of n_grid the pooled counts, ``bounds`` the one-sided 95 % upper bounds on the
     share when no unit is predictive ((units independent, units of a network alike), from
-    :func:`gridcells.stats.zero_share_bounds`)."""
+    :func:`gridcells.stats.zero_share_bounds`); ``min_shift_cm``: the least shift a unit is
+    labelled predictive at (cm), which bounds what "none" means."""
     shares = np.asarray(shares_pct, float)
     m = float(shares.mean()) if len(shares) else float("nan")
     if len(shares) and m >= 10:
@@ -166,8 +167,8 @@ def predictive_verdict(shares_pct, k_pred: int, n_grid: int, bounds: tuple[float
         return (f"Predictive grid units are rare: in {scope}, they are a small minority "
                 f"({k_pred} of {n_grid}, {m:.1f} % per network on average), far below the "
                 "about 28 % in rats.")
-    return (f"No predictive grid units: in {scope}, none of {n_grid} grid units is predictive; "
-            "the share is at most "
+    return (f"No predictive grid units: in {scope}, none of {n_grid} grid units is predictive "
+            f"(sharpest at least {min_shift_cm:g} cm ahead); the share is at most "
             f"{100 * bounds[0]:.1f} % if units were independent and at most "
             f"{100 * bounds[1]:.0f} % if the units of a network were all alike (one-sided 95 % "
             "bounds).")
@@ -311,5 +312,7 @@ def paper_rule_text(name: str) -> str:
     def rng(r):
         if math.isinf(r[1]):
             return f"at least {r[0]:g}"
+        if r == (0.0, 1.0):   # a share: anything above none
+            return "above 0"
         return f"at most {r[1]:g}" if r[0] == 0 else f"{r[0]:g} to {r[1]:g}"
     return f"{what}: reproduced {rng(rep)}; partly {rng(part)}; otherwise not reproduced"

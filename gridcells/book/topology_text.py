@@ -99,6 +99,7 @@ def close_call_sentence(rows: list[dict], max_scale: float, tol: float = CLOSE_C
         return (f"No torus call here rests on a deciding bar (the second H1 bar or the first "
                 f"H2 bar) within {tol:g} of its null threshold.")
     return (f"These calls rest on a near-tie (within {tol:g}): " + "; ".join(calls) + ". A "
-            "bar equal to the null's longest does not count, so such a call can flip with "
-            f"the points sampled or the weights' precision; bars still alive at the end of the "
-            f"filtration ({max_scale:g}) are cut there, which makes ties more likely.")
+            "bar counts only if it is longer than the null's longest, so whether these count "
+            "turns on digits beyond those shown and can flip with the points sampled or the "
+            "weights' precision; bars still alive at the end of the filtration "
+            f"({max_scale:g}) are cut there, which makes ties more likely.")
