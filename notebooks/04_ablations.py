@@ -302,8 +302,9 @@ glue("working_sentence", " ".join([wab["across"], wab["heterogeneity"], wab["equ
                                    wab["scale"]]) if wrows else
      "The comparison at a working error has not been recorded yet.", display=False)
 glue("working_verdict", f"At a working error (subsets of up to "
-     f"{max(r['working_size'] for r in wrows)} units): {wab['equivalence']}" if wrows
-     else "", display=False)
+     f"{max(r['working_size'] for r in wrows)} units) they cost {wab['mr']:+.1f} cm against "
+     f"random sets (95 % interval {wab['lor']:.1f} to {wab['hir']:.1f}). "
+     f"{wab['equivalence']}" if wrows else "", display=False)
 fig, ax = plt.subplots(figsize=(plots.MAX_WIDTH * 0.7, 3.2), layout="constrained")
 for r in wrows:
     sizes = sorted(int(k) for k in r["dose_mean_cm"])
