@@ -26,9 +26,9 @@
 # - {glue:text}`early_sentence`
 # :::
 #
-# Whether a run of this model grows hexagonal grid cells is decided early by the whole
-# population: its units come to share a hexagonal or a square lattice, or one band
-# orientation (training chapter). {cite:t}`schaeffer2022` argue that grid cells appear in
+# Whether a run of this model grows hexagonal grid cells is decided by the whole population
+# in the first few thousand steps: its units come to share a hexagonal or a square lattice,
+# or one band orientation (training chapter); how early that can be read is measured below. {cite:t}`schaeffer2022` argue that grid cells appear in
 # such networks only under narrowly tuned settings, and inconsistently even then;
 # {cite:t}`sorscher2019`'s theory says a centre-surround (difference-of-Gaussians) readout
 # and non-negative units suffice for hexagons. This chapter measures the odds side by side,
