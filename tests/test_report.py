@@ -32,3 +32,9 @@ def test_lattice_table_sorts_runs_and_shows_step_1000(tmp_path):
     lines = report.lattice_table(path).splitlines()
     assert lines[2].startswith("| v3 | 1 |") and lines[3].startswith("| v3 | 3 |")
     assert lines[2].endswith("| 0.3 | 0.4 |")
+
+
+def test_markdown_table_shows_lists_as_items_not_python_lists():
+    text = report.markdown_table([{"betti": (1, 2, 1), "bars": [0.19, 0.1874], "none": [],
+                                   "x": None}])
+    assert "| 1, 2, 1 | 0.19, 0.187 | - | - |" in text and "[" not in text

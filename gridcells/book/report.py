@@ -20,7 +20,8 @@ from gridcells.world.params import ConfigError
 
 
 def markdown_table(rows: list[dict], columns: list[str] | None = None, digits: int = 3) -> str:
-    """A Markdown table of row dicts (floats rounded, None shown as a dash)."""
+    """A Markdown table of row dicts (floats rounded, None shown as a dash, a list or tuple
+    as its items joined by commas, never as a Python list)."""
     if not rows:
         return "*(no rows)*"
     columns = columns or list(rows[0])
@@ -31,7 +32,7 @@ def markdown_table(rows: list[dict], columns: list[str] | None = None, digits: i
         if isinstance(v, float):
             return f"{v:.{digits}g}" if abs(v) < 1e4 else f"{v:.0f}"
         if isinstance(v, (list, tuple)):
-            return "[" + ", ".join(fmt(x) for x in v) + "]"
+            return ", ".join(fmt(x) for x in v) or "-"
         return str(v)
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
