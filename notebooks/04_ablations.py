@@ -108,14 +108,19 @@ plots.ablation_bars(abl.intact_error_cm, abl.predictive_error_cm, abl.random_err
                        abl.zero_lag_errors_cm, ax=ax)
 glue("fig_ablation", fig, display=False)
 plt.close(fig)
+glue("fig_ablation_caption", "Decoding error (cm) of the network trained in this book: "
+     "intact, with its predictive units silenced, and with as many randomly chosen other "
+     "units (points)" + (" or zero-lag units (points)" if abl.zero_lag_errors_cm else "")
+     + " silenced." if abl.predictive_error_cm is not None else
+     "Decoding error (cm) of the network trained in this book, intact: it has no predictive "
+     "units under the shift criterion, so nothing is silenced and no control sets are drawn.",
+     display=False)
 
 # %% [markdown]
 # ```{glue:figure} fig_ablation
 # :name: fig-ablation
 #
-# Decoding error (cm) of the network trained in this book: intact, with its predictive units
-# silenced, and with as many randomly chosen other units (points) or zero-lag units (points,
-# when there are enough) silenced.
+# {glue:text}`fig_ablation_caption`
 # ```
 #
 # {glue:text}`abl_live_text` This is one network; the last section asks the question
@@ -181,15 +186,21 @@ plots.ablation_bars(abl_e.intact_error_cm, abl_e.predictive_error_cm,
                        matched=abl_e.matched_errors_cm)
 glue("fig_ablation_earlier", fig, display=False)
 plt.close(fig)
+glue("earlier_controls_caption", recorded.listing(
+    [name for name, errs in (("random sets of as many other units", abl_e.random_errors_cm),
+                             ("sets of the units its rules call zero-lag",
+                              abl_e.zero_lag_errors_cm),
+                             ("units matched to them one by one in zero-shift gridness",
+                              abl_e.matched_errors_cm)) if errs] or ["no control set (none "
+                                                                     "to silence)"]),
+     display=False)
 
 # %% [markdown]
 # ```{glue:figure} fig_ablation_earlier
 # :name: fig-ablation-earlier
 #
-# As {numref}`fig-ablation`, silencing the units the earlier analysis's rules call
-# predictive in the network trained in this book (its "predictive" bar), against random sets
-# of as many other units, of the units its rules call zero-lag, and of units matched to
-# them one by one in zero-shift gridness.
+# Silencing the units the earlier analysis's rules call predictive in the network trained in
+# this book (its "predictive" bar), against {glue:text}`earlier_controls_caption`.
 # ```
 #
 # ## Across networks
