@@ -171,6 +171,22 @@ else:
     ax.axis("off")
 glue("fig-training-curves", fig, display=False)
 plt.close(fig)
+# "under-trained networks: 80-95 cm, no grids after a few thousand steps" (published), read
+# at this run's first evaluation: the error in that band, and fewer than a tenth of the
+# units above grid score 0.3
+first = gridness[0] if history and gridness else None
+if first is not None:
+    in_band = 80 <= first["err_cm"] <= 95
+    no_grids = first["frac_above_03"] < 0.1
+    verdict_under = ("reproduced" if in_band and no_grids else
+                     "partly" if in_band or no_grids else "not reproduced")
+    glue("early_text", f"{first['err_cm']:.0f} cm and {100 * first['frac_above_03']:.0f} % of "
+         f"units above grid score 0.3 at step {int(first['step'])}", display=False)
+else:
+    verdict_under = "not measured"
+    glue("early_text", "not measured (a shipped network: no training curve here)",
+         display=False)
+glue("verdict_undertrained", verdict_under, display=False)
 
 # %% [markdown]
 # ```{glue:figure} fig-training-curves
