@@ -28,8 +28,9 @@
 #
 # Whether a run of this model grows hexagonal grid cells is decided by the whole population
 # in the first few thousand steps: its units come to share a hexagonal or a square lattice,
-# or one band orientation (training chapter); how early that can be read is measured below. {cite:t}`schaeffer2022` argue that grid cells appear in
-# such networks only under narrowly tuned settings, and inconsistently even then;
+# or one band orientation (training chapter); how early that can be read is measured below.
+# {cite:t}`schaeffer2022` argue that grid cells appear in such networks only under narrowly
+# tuned settings, and inconsistently even then;
 # {cite:t}`sorscher2019`'s theory says a centre-surround (difference-of-Gaussians) readout
 # and non-negative units suffice for hexagons. This chapter measures the odds side by side,
 # on one code base, over the settings the theory and the research notes name, each changed
