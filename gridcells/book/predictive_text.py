@@ -60,8 +60,9 @@ def positive_control(row: dict, baseline: dict | None) -> dict:
     preferred shift and that median relative to ``baseline``'s mean (cm), ``ahead`` (the
     median above the baseline's prediction interval), ``found`` (ahead, and the median less
     the expected shift inside that interval: a path-integrating network moved by exactly the
-    trained shift) and the share of grid units labelled predictive one by one. Without a
-    baseline nothing is found."""
+    trained shift), ``short`` (ahead, not found, and less far ahead than trained) and the
+    share of grid units labelled predictive one by one. Without a baseline nothing is
+    found."""
     k, step = int(row["target_shift"]), float(row["cm_per_step"])
     expected = k * step
     n = int(row["grid_units"])
@@ -74,6 +75,7 @@ def positive_control(row: dict, baseline: dict | None) -> dict:
     found = ahead and baseline["lo"] <= med - expected <= baseline["hi"]
     return {"k": k, "expected_cm": expected, "median_cm": med, "relative_cm": rel,
             "ahead": ahead, "found": bool(found),
+            "short": bool(ahead and not found and rel < expected),
             "unit_share": row["shift_predictive"] / n if n else float("nan")}
 
 
@@ -85,7 +87,7 @@ def _verdict(c: dict, baseline: dict | None) -> str:
     if c["found"]:
         return "found at its trained shift"
     if c["ahead"]:
-        side = "short of" if c["relative_cm"] < c["expected_cm"] else "beyond"
+        side = "short of" if c["short"] else "beyond"
         return (f"ahead of path integration, but {side} its trained shift (moved back by it, "
                 "outside what path integration gives)")
     return "missed: not beyond what path integration gives"
@@ -100,9 +102,10 @@ def positive_control_sentence(rows: list[dict], baseline: dict | None,
     a unit is labelled predictive at."""
     if not rows:
         return "No network trained to predict has been analysed yet."
-    parts = []
+    parts, found = [], 0
     for row in sorted(rows, key=lambda r: (r["target_shift"], r.get("network", ""))):
         c = positive_control(row, baseline)
+        found += c["found"]
         judged = row.get("judgement") or {}
         lattice = (f"; its units share {lattice_phrase(judged).split(' (')[0]}"
                    if {"hex_order", "square_order"} <= set(judged) else "")
@@ -118,7 +121,6 @@ def positive_control_sentence(rows: list[dict], baseline: dict | None,
             f"trained {c['k']} steps ahead ({c['expected_cm']:.1f} cm{lattice}): {where}, "
             f"{_verdict(c, baseline)}; one by one {row['shift_predictive']} of "
             f"{row['grid_units']} grid units labelled predictive{half}")
-    found = sum(positive_control(r, baseline)["found"] for r in rows)
     head = (f"Against that baseline the analysis finds {found} of {len(rows)} networks "
             "trained to predict at their trained shift: " if baseline is not None else
             f"Without a baseline the {len(rows)} networks trained to predict are not judged: ")
@@ -155,8 +157,7 @@ def control_conclusion(rows: list[dict], baseline: dict | None, min_shift_cm: fl
     found, ahead = sum(c["found"] for c in judged), sum(c["ahead"] for c in judged)
     labels = (f"one-by-one labels need a shift of at least {min_shift_cm:g} cm, so \"no "
               "predictive grid cells\" means none at or beyond that distance")
-    short = sum(c["ahead"] and not c["found"] and c["relative_cm"] < c["expected_cm"]
-                for c in judged)
+    short = sum(c["short"] for c in judged)
     why = (f" Why {short} of them {'moves' if short == 1 else 'move'} by less than the full "
            "trained shift is not measured "
            "here: a network that cannot know the coming velocities may encode less than the "

@@ -94,14 +94,23 @@ def evaluation_paths(model: PathRNN, cfg: Config) -> Paths:
                           model.cfg.sequence_length, stream=2)
 
 
+def evaluation_batches(model: PathRNN, cfg: Config, paths: Paths | None = None) -> list:
+    """``paths`` (default: :func:`evaluation_paths`) as the model's batches, for decoding."""
+    paths = paths or evaluation_paths(model, cfg)
+    return path_batches(model, paths.positions, paths.velocities, model.cfg.batch_size)
+
+
+def _mean(values) -> float | None:
+    return float(np.mean(values)) if len(values) else None
+
+
 def ablation_study(model: PathRNN, cfg: Config, labels: np.ndarray, seed: int,
                    paths: Paths | None = None, scores: np.ndarray | None = None
                    ) -> AblationResult:
     """Silence the predictive units of ``labels`` and size-matched controls
     (``ablation_random_trials`` random sets; the predictive set's rank is its p-value; with
     grid ``scores`` [len(labels)], as many sets matched to it in grid score)."""
-    paths = paths or evaluation_paths(model, cfg)
-    batches = path_batches(model, paths.positions, paths.velocities, model.cfg.batch_size)
+    batches = evaluation_batches(model, cfg, paths)
     return ablation_experiment(model, batches, np.flatnonzero(labels == "predictive"),
                                np.flatnonzero(labels == "zero-lag"), len(labels),
                                cfg.ablation_random_trials, seed, scores)
@@ -117,16 +126,13 @@ def earlier_ablation(model: PathRNN, cfg: Config, seed: int
     earlier = earlier_study(model, cfg)
     abl = ablation_study(model, cfg, earlier.labels, seed, scores=earlier.zero_score)
     sel = earlier.labels == "predictive"
-    def mean(v):
-        return float(np.mean(v)) if len(v) else None
-
     row = {"earlier_predictive": int(sel.sum()),
            "earlier_gridness": float(np.nanmean(earlier.zero_score[sel])) if sel.any() else None,
            "all_gridness": float(np.nanmean(earlier.zero_score)),
            "err_intact_cm": abl.intact_error_cm, "err_earlier_cm": abl.predictive_error_cm,
-           "err_random_mean_cm": mean(abl.random_errors_cm),
-           "err_matched_mean_cm": mean(abl.matched_errors_cm),
-           "err_zero_lag_mean_cm": mean(abl.zero_lag_errors_cm),
+           "err_random_mean_cm": _mean(abl.random_errors_cm),
+           "err_matched_mean_cm": _mean(abl.matched_errors_cm),
+           "err_zero_lag_mean_cm": _mean(abl.zero_lag_errors_cm),
            "p_random": abl.p_random, "p_matched": abl.p_matched}
     return row, abl, earlier
 
@@ -142,17 +148,12 @@ def earlier_working_ablation(model: PathRNN, cfg: Config, seed: int, trials: int
     dose-response means {size: mean error}."""
     earlier = earlier_study(model, cfg)
     chosen = np.flatnonzero(earlier.labels == "predictive")
-    paths = evaluation_paths(model, cfg)
-    batches = path_batches(model, paths.positions, paths.velocities, model.cfg.batch_size)
-    w = working_comparison(model, batches, chosen, len(earlier.labels), earlier.zero_score,
-                           trials=trials, seed=seed)
-
-    def mean(v):
-        return float(np.mean(v)) if len(v) else None
+    w = working_comparison(model, evaluation_batches(model, cfg), chosen, len(earlier.labels),
+                           earlier.zero_score, trials=trials, seed=seed)
     row = {"earlier_predictive": int(len(chosen)), "working_size": w.size,
-           "err_intact_cm": w.intact_error_cm, "err_earlier_cm": mean(w.chosen_errors_cm),
-           "err_random_mean_cm": mean(w.random_errors_cm),
-           "err_matched_mean_cm": mean(w.matched_errors_cm),
+           "err_intact_cm": w.intact_error_cm, "err_earlier_cm": _mean(w.chosen_errors_cm),
+           "err_random_mean_cm": _mean(w.random_errors_cm),
+           "err_matched_mean_cm": _mean(w.matched_errors_cm),
            "p_random": w.p_random, "p_matched": w.p_matched,
            "p_matched_less": w.p_matched_less, "trials": trials,
            "dose_mean_cm": {str(k): float(np.mean(v)) for k, v in w.dose.items()}}
