@@ -8,6 +8,10 @@ the weights at the last step. Two rows with the same hash trained bit for bit th
 the reproducibility chapter compares the rows of each CPU model with the others.
 
     python -m experiments.fingerprint --precision bf16 fp32 --threads 1 2
+
+The kernels a CPU without AVX-512 would run can be asked for on one with it (torch's
+``ATEN_CPU_CAPABILITY=avx2`` and oneDNN's ``ONEDNN_MAX_CPU_ISA=AVX2``); each row records the
+capability and oneDNN limit it ran under, and rows are compared per CPU model and kernel path.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -64,6 +69,7 @@ def fingerprint(params: str, seed: int, steps: int, precision: str, threads: int
     return {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "cpu": cpu_model(), "flags": cpu_flags(),
             "capability": torch.backends.cpu.get_cpu_capability(),
+            "onednn_isa": os.environ.get("ONEDNN_MAX_CPU_ISA", "default"),
             "torch": torch.__version__, "params": params, "seed": seed, "steps": steps,
             "precision": precision, "threads": threads, "err_cm": errs,
             "weights_sha256": digest, "wall_s": round(wall, 1), "commit": git_commit()}

@@ -277,7 +277,8 @@ glue("fig_lag_heatmaps", fig, display=False)
 # :name: fig-lag-heatmaps
 #
 # Gridness against shift (cm) for the units of each class (rows sorted by preferred shift;
-# colour: gridness), and the class mean ± s.e.m. below: the curves Ouchi & Fujisawa plot.
+# colour: gridness; a class of fewer than three units shows each unit's curve instead), and
+# the class mean ± s.e.m. below: the curves Ouchi & Fujisawa plot.
 # ```
 #
 # ## A positive control on this network's own units

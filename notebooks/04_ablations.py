@@ -223,12 +223,6 @@ glue("tab-ablation-networks-md", Markdown(report.markdown_table(table, digits=3)
 ab = sentences.ablation_across(rows)
 glue("ea_nets", str(len(rows)), display=False)
 if rows:
-    glue("ea_rand", f"{ab['mr']:+.1f} cm (95 % interval {ab['lor']:.1f} to {ab['hir']:.1f})",
-         display=False)
-    glue("ea_match", f"{ab['mm']:+.1f} cm (95 % interval {ab['lom']:.1f} to "
-         f"{ab['him']:.1f})", display=False)
-    glue("ea_less", str(ab["down"]), display=False)
-    glue("ea_sig_m", str(ab["up"]), display=False)
     glue("ea_sig_r", str(sum(r["p_random"] <= 0.05 for r in rows)), display=False)
     glue("ea_k_range", recorded.span([r["earlier_predictive"] for r in rows]), display=False)
     glue("ea_intact_range", recorded.span([r["err_intact_cm"] for r in rows], 1),
@@ -238,6 +232,14 @@ if rows:
 glue("across_sentence", " ".join([ab["across"], ab["heterogeneity"], ab["equivalence"]]),
      display=False)
 glue("ea_scale", ab["scale"], display=False)
+# the live network's twin among the members (same weights, not merely the same seed)
+twins = [n for n, net in gc.load_ensemble().items()
+         if sentences.same_weights(net.state_dict(), model.state_dict())]
+twin_row = next((r for r in rows if twins and r["network"].endswith("/" + twins[0])), None)
+glue("ea_twin", sentences.twin_row_sentence(
+    f"ensemble {twins[0]}" if twins else None, row_e, twin_row,
+    ("err_intact_cm", "err_earlier_cm", "err_random_mean_cm", "err_matched_mean_cm")),
+    display=False)
 shift_rows = report.latest_rows(NETWORKS, "network")
 with_pred = [r for r in shift_rows if r.get("ablation_p") is not None]
 glue("shift_nets", str(len(shift_rows)), display=False)
@@ -269,16 +271,13 @@ glue("abl_verdict", verdict, display=False)
 # over gridness-matched sets of as many units; the rank p-values against each.
 # ```
 #
-# Across the {glue:text}`ea_nets` networks, silencing the earlier rules' units costs
-# {glue:text}`ea_rand` against random sets and {glue:text}`ea_match` against
-# gridness-matched sets. {glue:text}`ea_sig_r` networks reach p <= 0.05 against random sets
-# and {glue:text}`ea_sig_m` against matched sets, while in {glue:text}`ea_less` others the
-# set costs less than at least 95 % of its matched sets. A network's p-value compares its set
+# {glue:text}`across_sentence` Against random sets, {glue:text}`ea_sig_r` of the
+# {glue:text}`ea_nets` networks reach p <= 0.05. A network's p-value compares its set
 # with sets drawn from its own few units of equal gridness; it says that set differs from
-# them, in either direction, not that such units matter in general.
-# {glue:text}`across_sentence` The matched sets equal the earlier rules' units in zero-shift
-# gridness only; they may differ in other ways (spacing, field size, firing rate) that this
-# control does not hold fixed. {glue:text}`ea_scale`
+# them, in either direction, not that such units matter in general. The matched sets equal
+# the earlier rules' units in zero-shift gridness only; they may differ in other ways
+# (spacing, field size, firing rate) that this control does not hold fixed.
+# {glue:text}`ea_scale` {glue:text}`ea_twin`
 #
 # ## At a working error
 # Silencing all of a network's earlier-rule units at once takes it far from path

@@ -86,3 +86,27 @@ def test_append_writes_one_complete_json_line(tmp_path):
     assert r["hardware"]["torch_threads"] == torch.get_num_threads()
     assert r["hardware"]["cpu"]
     assert records.newest(path)["score_speed"] == r
+
+
+def _fp(cpu, sha, capability="AVX512", isa="default", precision="bf16", threads=1):
+    return {"cpu": cpu, "flags": ["avx2"], "capability": capability, "onednn_isa": isa,
+            "precision": precision, "seed": 0, "steps": 1000, "threads": threads,
+            "err_cm": {"1000": 99.6}, "weights_sha256": sha}
+
+
+def test_fingerprints_grouped_per_cpu_and_kernel_path():
+    from gridcells.records import experiments as E
+
+    rows = [_fp("AMD EPYC", "a"), _fp("AMD EPYC", "a", threads=2),
+            _fp("AMD EPYC", "b", capability="AVX2", isa="AVX2")]
+    table = E.repeatability(rows)
+    assert [(t["kernels"], t["runs"], t["distinct weights"]) for t in table] == [
+        ("AVX512", 2, 1), ("AVX2, oneDNN AVX2", 1, 1)]
+    text = E.across_cpus(rows)
+    assert text.startswith("Only one CPU model")
+    assert "kernel paths AVX2, oneDNN AVX2 and AVX512 gave different weights" in text
+    same = E.across_cpus([_fp("AMD EPYC", "a"), _fp("AMD EPYC", "a", capability="AVX2")])
+    assert "gave bit-identical weights" in same
+    two = E.across_cpus([_fp("AMD EPYC", "a"), _fp("Intel Xeon", "c")])
+    assert two.startswith("In bf16, the 2 CPU models") and "different weights" in two
+    assert "kernel paths" not in two

@@ -322,3 +322,61 @@ def test_close_calls_name_near_ties_only():
     assert T.close_call_sentence([clear], 0.7).startswith("No torus call here rests")
     h1 = {**clear, "H1 top bars": (0.5, 0.305)}
     assert "second H1 bar 0.305" in T.close_call_sentence([h1], 0.7)
+
+
+def test_twin_row_sentence_states_the_measured_gap():
+    live = {"err_intact_cm": 5.5, "err_matched_mean_cm": 43.72}
+    fields = ("err_intact_cm", "err_matched_mean_cm")
+    assert S.twin_row_sentence(None, live, dict(live), fields) == ""
+    assert S.twin_row_sentence("ensemble seed0", live, None, fields) == ""
+    same = S.twin_row_sentence("ensemble seed0", live, {**live, "err_matched_mean_cm": 43.7},
+                               fields)
+    assert "matches" in same and "differs" not in same
+    off = S.twin_row_sentence("ensemble seed0", live, {**live, "err_matched_mean_cm": 43.5},
+                              fields)
+    assert "at most 0.22 cm" in off and "matches" not in off
+    # 43.66 and 43.64 are 0.02 cm apart but shown as 43.7 and 43.6: not "matches"
+    split = S.twin_row_sentence("ensemble seed0", {**live, "err_matched_mean_cm": 43.66},
+                                {**live, "err_matched_mean_cm": 43.64}, fields)
+    assert "at most 0.02 cm" in split
+
+
+def test_bent_stripes_flagged_and_the_irregular_claim_read_both_ways():
+    from gridcells.theory import classes as pc
+
+    box, rng = 2.2, np.random.default_rng(5)
+    bound = pc.irregular_stripe_bound(seed=3)
+    bent = [pc.synthetic(pc.BENT, 48, box, s, a, rng) for s in (0.4, 0.6) for a in (0, 30, 60)]
+    straight = [pc.synthetic("stripes", 48, box, 0.5, a, rng) for a in (10, 50)]
+    irregular = [pc.synthetic("irregular", 48, box, 0.5, 0, rng) for _ in range(8)]
+    # judged against their own rings (2 pi / spacing), one map at a time
+    c_bent = [pc.classify(m, box, 2 * np.pi / s) for m, s in
+              zip(bent, [0.4] * 3 + [0.6] * 3)]
+    assert all(c.label[0] == "irregular" for c in c_bent)          # the rule calls them so
+    assert all(pc.bent_stripes(c, bound)[0] for c in c_bent)        # ... but they are bent
+    c_irr = pc.classify(np.stack(irregular), box, 2 * np.pi / 0.5)
+    assert pc.bent_stripes(c_irr, bound).sum() <= 1                 # true irregular maps: not
+    # six bent and two straight stripes: "irregular" is reproduced as labelled (75 %), not
+    # reproduced once the bent ones are read as stripes
+    maps = np.stack(bent + straight)
+    c = pc.classify(maps, box, 2 * np.pi / 0.5)
+    as_labelled = "reproduced" if np.mean(c.label == "irregular") >= 0.5 else "other"
+    text = S.irregular_reading(c, bound, as_labelled)
+    n_irr = int((c.label == "irregular").sum())
+    n_bent = int(pc.bent_stripes(c, bound).sum())
+    assert text.startswith(f"{n_bent} of the {n_irr} maps labelled irregular are bent stripes")
+    assert "not reproduced" in text
+    # maps that are truly irregular: nothing to reread
+    text = S.irregular_reading(c_irr, bound, "reproduced")
+    assert "None of the" in text or "either way" in text
+
+
+def test_spacing_gap_sentence_inside_below_above_and_undefined():
+    inside = S.spacing_gap_sentence(90.0, {"mean": 90.0, "lo": 89.0, "hi": 91.0, "n": 9})
+    assert "inside" in inside
+    below = S.spacing_gap_sentence(80.0, {"mean": 90.0, "lo": 89.0, "hi": 91.0, "n": 9})
+    assert "11% below" in below and "10% to 12%" in below and "outside" in below
+    above = S.spacing_gap_sentence(100.0, {"mean": 90.0, "lo": 89.0, "hi": 91.0, "n": 9})
+    assert "11% above" in above
+    assert S.spacing_gap_sentence(80.0, {"mean": 90.0, "lo": float("nan"), "hi": 91.0,
+                                         "n": 1}) == ""

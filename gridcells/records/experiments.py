@@ -205,13 +205,14 @@ def repeatability(rows: list[dict]) -> list[dict]:
     repeats), and the training error at that step of each distinct result (cm)."""
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
-        groups.setdefault((r["cpu"], r["precision"], r["seed"], r["steps"]), []).append(r)
+        groups.setdefault((r["cpu"], kernels(r), r["precision"], r["seed"], r["steps"]),
+                          []).append(r)
     out = []
-    for (cpu, precision, seed, steps), rs in groups.items():
+    for (cpu, path, precision, seed, steps), rs in groups.items():
         hashes = {}
         for r in rs:
             hashes.setdefault(r["weights_sha256"], r["err_cm"].get(str(steps)))
-        out.append({"cpu": cpu, "flags": " ".join(rs[0].get("flags", [])),
+        out.append({"cpu": cpu, "flags": " ".join(rs[0].get("flags", [])), "kernels": path,
                     "precision": precision, "seed": seed, "step": steps,
                     "threads": ", ".join(str(t) for t in sorted({r["threads"] for r in rs})),
                     "runs": len(rs), "distinct weights": len(hashes),
@@ -219,19 +220,39 @@ def repeatability(rows: list[dict]) -> list[dict]:
     return out
 
 
+def kernels(row: dict) -> str:
+    """The kernel path a fingerprint ran on: torch's CPU capability, with oneDNN's ISA limit
+    when one was set (``ONEDNN_MAX_CPU_ISA``)."""
+    isa = row.get("onednn_isa", "default")
+    return row.get("capability", "?") + ("" if isa == "default" else f", oneDNN {isa}")
+
+
 def across_cpus(rows: list[dict], precision: str = "bf16") -> str:
-    """A sentence on whether runs of one seed and precision on different CPU models gave the
-    same weights, true of ``rows`` (fingerprints); says so when only one CPU model was
-    measured."""
+    """A sentence on whether runs of one seed and precision on different CPU models, or on
+    different kernel paths of one CPU (:func:`kernels`), gave the same weights, true of
+    ``rows`` (fingerprints); says so when only one CPU model was measured."""
     rs = [r for r in rows if r["precision"] == precision]
     cpus = sorted({r["cpu"] for r in rs})
+    paths = sorted({(r["cpu"], kernels(r)) for r in rs})
+    out = []
     if len(cpus) < 2:
-        return (f"Only one CPU model has been fingerprinted in {precision} so far "
-                f"({cpus[0] if cpus else 'none'}), so agreement across CPU types is not "
-                "measured here.")
-    same = len({r["weights_sha256"] for r in rs}) == 1
-    return (f"In {precision}, the {len(cpus)} CPU models fingerprinted ({listing(cpus)}) "
-            + ("gave bit-identical weights." if same else "gave different weights."))
+        out.append(f"Only one CPU model has been fingerprinted in {precision} so far "
+                   f"({cpus[0] if cpus else 'none'}), so agreement across CPU types is not "
+                   "measured here.")
+    else:
+        same = len({r["weights_sha256"] for r in rs}) == 1
+        out.append(f"In {precision}, the {len(cpus)} CPU models fingerprinted "
+                   f"({listing(cpus)}) "
+                   + ("gave bit-identical weights." if same else "gave different weights."))
+    for cpu in cpus:
+        mine = [p for c, p in paths if c == cpu]
+        if len(mine) < 2:
+            continue
+        hashes = {kernels(r): r["weights_sha256"] for r in rs if r["cpu"] == cpu}
+        same = len(set(hashes.values())) == 1
+        out.append(f"On the {cpu}, the kernel paths {listing(mine)} gave "
+                   + ("bit-identical weights." if same else "different weights."))
+    return " ".join(out)
 
 
 def network_units(name: str) -> int:

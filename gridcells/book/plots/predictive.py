@@ -14,9 +14,14 @@ from gridcells.predictive.classes import CLASSES
 def class_counts(counts: dict[str, int], ax=None, title: str = ""):
     """(A) units per class. Returns (fig, ax)."""
     fig, ax = new_axes(ax)
-    ax.bar(list(counts), list(counts.values()), color=[CLASS_COLORS[c] for c in counts])
-    ax.set_ylabel("units")
-    ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    names = list(counts)[::-1]          # first class on top; horizontal, so labels never
+    values = [counts[c] for c in names]  # overlap however narrow the panel
+    ax.barh(names, values, color=[CLASS_COLORS[c] for c in names])
+    for y, v in enumerate(values):
+        ax.annotate(str(v), (v, y), xytext=(2, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    ax.set_xlabel("units")
+    ax.set_xlim(0, max(values, default=1) * 1.25 or 1)
     ax.set_title(title, fontsize=9)
     return fig, ax
 
@@ -64,11 +69,15 @@ def classification_panels(c, min_shift_cm: float, title: str = "", fig=None):
     return fig, axes
 
 
+FEW_UNITS = 3   # a class with fewer units is drawn as curves, not as a heatmap
+
+
 def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
                  preferred: np.ndarray, classes=("predictive", "zero-lag", "retrospective"),
                  fig=None):
     """Gridness against shift per class (rows sorted by preferred shift), with the class mean
-    +- SEM underneath; a class without units gets no panel (its count is in the class
+    +- SEM underneath; a class of fewer than :data:`FEW_UNITS` units shows its units' curves
+    instead of a heatmap, a class without units gets no panel (its count is in the class
     figure), and with no unit in any class one line says so."""
     empty = [c for c in classes if not (labels == c).any()]
     classes = [c for c in classes if c not in empty] or list(classes[:1])
@@ -85,11 +94,16 @@ def lag_heatmaps(shifts_cm: np.ndarray, scores: np.ndarray, labels: np.ndarray,
             _bare_axes(top, bottom)
             continue
         rows = sel[np.argsort(preferred[sel])]
-        ext = [shifts_cm[0], shifts_cm[-1], 0, len(rows)]
-        im = top.imshow(scores[:, rows].T, aspect="auto", origin="lower", extent=ext,
-                        cmap="viridis")
-        fig.colorbar(im, ax=top, label="gridness", shrink=0.8)
-        top.set_ylabel("unit (sorted)")
+        if len(rows) < FEW_UNITS:   # a heatmap of one or two rows shows nothing: curves
+            for u in rows:
+                top.plot(shifts_cm, scores[:, u], color=CLASS_COLORS[c], lw=1)
+            top.set_ylabel("gridness (each unit)")
+        else:
+            ext = [shifts_cm[0], shifts_cm[-1], 0, len(rows)]
+            im = top.imshow(scores[:, rows].T, aspect="auto", origin="lower", extent=ext,
+                            cmap="viridis")
+            fig.colorbar(im, ax=top, label="gridness", shrink=0.8)
+            top.set_ylabel("unit (sorted)")
         m = np.nanmean(scores[:, sel], 1)
         sem = np.nanstd(scores[:, sel], 1) / np.sqrt(len(sel))
         bottom.plot(shifts_cm, m, color=CLASS_COLORS[c])

@@ -1,0 +1,35 @@
+"""The figure helpers draw what their captions say: a class of one unit is shown as that
+unit's curve (a one-row heatmap shows nothing), a class of many as a heatmap, and the class
+counts keep every class's name readable."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from gridcells.book import plots  # noqa: E402
+
+
+def test_lag_heatmaps_curves_for_few_units_heatmap_for_many():
+    shifts = np.linspace(-30, 30, 21)
+    rng = np.random.default_rng(0)
+    scores = rng.normal(size=(21, 12))
+    labels = np.array(["zero-lag"] * 11 + ["retrospective"])
+    fig, axes = plots.lag_heatmaps(shifts, scores, labels, rng.normal(size=12))
+    titles = [ax.get_title() for ax in axes[0]]
+    assert titles == ["zero-lag (11)", "retrospective (1)"]
+    assert len(axes[0, 0].images) == 1 and not axes[0, 0].lines
+    assert not axes[0, 1].images and len(axes[0, 1].lines) == 1
+    np.testing.assert_allclose(axes[0, 1].lines[0].get_ydata(), scores[:, 11])
+    plt.close(fig)
+
+
+def test_class_counts_horizontal_with_every_name_and_count():
+    counts = {"predictive": 0, "retrospective": 1, "zero-lag": 99, "low-grid": 412}
+    fig, ax = plots.class_counts(counts)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert sorted(names) == sorted(counts)
+    assert sorted(t.get_text() for t in ax.texts) == sorted(str(v) for v in counts.values())
+    plt.close(fig)
