@@ -1,8 +1,9 @@
 """What a reader must never see on the built book's pages (issue 28): an absolute path of
 the machine that built it, "n/a" or "nan" in the text, a table without a numbered caption
 ("Table N"), a results figure drawn narrower than the text column at under 150 dpi (blurry
-on a phone and on a high-density screen), or a citation key shown raw (a ``{cite}`` in a
-heading shows its key in the page's contents).
+on a phone and on a high-density screen), a citation key shown raw (a ``{cite}`` in a
+heading shows its key in the page's contents), or a script loaded from another host (MathJax
+from a CDN left equations as raw TeX for a reader without a network).
 
 The pure checks are fast tests on hand-made HTML. The slow test reads the smoke book that
 ``tests/test_book.py`` builds (its ``book`` fixture: a copy of the working tree, never the
@@ -26,6 +27,7 @@ MIN_DPI = 150
 ABSOLUTE_PATH = re.compile(r"(?<![\w.~/-])(?:/(?:home|root|tmp|work|Users|private|mnt|opt|srv|"
                            r"var/folders)/[\w.-]+|[A-Z]:\\[\w.-]+)")
 MISSING = re.compile(r"(?<![\w/.-])(?:n/a|N/A|nan|NaN)(?![\w/-])")
+REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"((?:https?:)?//[^\"]+)\"")
 FILE_NAME = re.compile(r"(^|/)[\w.-]+\.(png|jpe?g|svg|gif|pdf)$", re.I)
 SKIP_TEXT = {"script", "style", "code", "pre", "kbd", "samp"}
 
@@ -111,6 +113,9 @@ def html_problems(html: str, keys: list[str]) -> list[str]:
                  if not (t["caption"] and t["number"])]
     problems += [f"citation key {k!r} shown raw" for k in keys
                  if re.search(rf"(?<![\w/#-]){re.escape(k)}(?![\w-])", text)]
+    problems += [f"script loaded from {m.group(1)!r}: the page needs a network to work "
+                 "(equations need MathJax served with the book)"
+                 for m in REMOTE_SCRIPT.finditer(html)][:3]
     problems += [f"figure image {src} has alt text {alt!r} (expected words: its caption)"
                  for src, in_figure, alt in page.images
                  if in_figure and (not alt.strip() or FILE_NAME.search(alt))][:3]
@@ -162,6 +167,9 @@ def test_html_problems_finds_paths_missing_values_tables_and_keys():
     assert html_problems(fig.format("../_images/abc123.png"), keys)
     assert html_problems(fig.format(""), keys)
     assert html_problems('<p><img src="logo.png" alt="logo.png"></p>', keys) == []  # no figure
+    cdn = '<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js">'
+    assert html_problems(cdn, keys)
+    assert html_problems('<script defer src="../_static/mathjax/tex-chtml.js">', keys) == []
 
 
 def test_image_problems_needs_150_dpi_below_the_column_width(tmp_path):
