@@ -29,7 +29,12 @@ run_axes() {
 # weight decay at half and twice the recipe's strength: the factor the recipe search tuned,
 # so the one most likely to move the odds
 run_axes "periodic=true" "velocity_input=conformal" "surround_scale=1.5" "place_cell_rf=0.16" \
-         "DoG=false" "weight_decay=1.5" "weight_decay=6.0"
+         "DoG=false" "weight_decay=1.5"
+# the recipe itself on the same fresh seeds: its odds on seeds that did not choose it (the
+# recorded 12 of 50 come from seeds 0-53, which did), and a same-seed baseline for the map
+$G || echo "recipe sweep exited $?"
+cp runs/odds/sweep.jsonl experiments/results/odds_screens.jsonl
+run_axes "weight_decay=6.0"
 # whose coin is it: the original paper's recipe at 512 units (issue 30's first question)
 .venv/bin/gridcells sweep --params params/paper.yaml --sweep-dir runs/odds_paper \
   --seeds 100-115 --screen-only --screen-step 10000 --workers 1 --threads 1 --dashboard :0 \

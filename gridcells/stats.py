@@ -7,13 +7,16 @@ import numpy as np
 
 def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     """Wilson score interval (lo, hi) of a binomial share k / n at ``z`` (1.96: 95 %);
-    (nan, nan) for n = 0."""
+    (nan, nan) for n = 0. The bound at an edge is exact: 0 for k = 0 and 1 for k = n (the
+    formula leaves a rounding error there, 2.8e-17 at 0 of 11)."""
     if n == 0:
         return float("nan"), float("nan")
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return float(centre - half), float(centre + half)
+    lo = 0.0 if k == 0 else float(centre - half)
+    hi = 1.0 if k == n else float(centre + half)
+    return lo, hi
 
 
 def t_interval(values, level: float = 0.95) -> tuple[float, float, float]:

@@ -20,7 +20,7 @@
 # :class: important
 # - With the {term}`CPU recipe`, {glue:text}`base_k` of {glue:text}`base_n` unselected seeds lean
 #   hexagonal at step 3000 ({glue:text}`base_share` %, Wilson 95 % interval
-#   {glue:text}`base_lo` to {glue:text}`base_hi` %).
+#   {glue:text}`base_lo` to {glue:text}`base_hi` %). {glue:text}`fresh_sentence`
 # - {glue:text}`map_sentence`
 # - {glue:text}`initial_sentence`
 # - {glue:text}`early_sentence`
@@ -93,6 +93,15 @@ baseline = {"setting": "recipe", "screened": n0, "hexagonal": k0, "share": base[
             "lo": lo0, "hi": hi0}
 odds_rows = read_jsonl(ODDS)
 table = emergence.odds_by_setting(odds_rows, baseline=(k0, n0))
+# the recipe itself screened on the fresh seeds: its odds on seeds that did not choose it,
+# and the same-seed comparator of every setting
+fresh = next((r for r in table if r["setting"] == "recipe"), None)
+table = [r for r in table if r["setting"] != "recipe"]
+glue("fresh_sentence", emergence.fresh_recipe_sentence(fresh, baseline), display=False)
+shown = ([{**baseline, "setting": "recipe (seeds that chose it)", "p_vs_recipe": 1.0,
+           "theory_key": "recipe"}]
+         + ([{**fresh, "setting": "recipe (fresh seeds)", "theory_key": "recipe"}] if fresh
+            else []) + table)
 glue("rule_text", rule.describe(), display=False)
 glue("base_k", str(k0), display=False)
 glue("base_n", str(n0), display=False)
@@ -100,7 +109,7 @@ glue("base_share", f"{100 * k0 / n0:.0f}", display=False)
 glue("base_lo", f"{100 * lo0:.0f}", display=False)
 glue("base_hi", f"{100 * hi0:.0f}", display=False)
 glue("map_sentence", emergence.map_sentence(table, baseline), display=False)
-fig, _ = plots.odds_map(table, baseline=baseline)
+fig, _ = plots.odds_map(shown[1:], baseline=baseline)
 glue("fig-odds-map", fig, display=False)
 plt.close(fig)
 theory = {r["setting"]: r for r in read_jsonl("experiments/results/odds_theory.jsonl")}
@@ -109,9 +118,11 @@ glue("tab-odds-md", Markdown(report.markdown_table(
     [{"setting": r["setting"], "seeds screened": r["screened"], "lean hexagonal":
       r["hexagonal"], "share": f"{100 * r['share']:.0f} %", "Wilson 95 %":
       f"{100 * r['lo']:.0f}-{100 * r['hi']:.0f} %", "Fisher p against the recipe":
-      f"{r['p_vs_recipe']:.2g}", "theory (single-cell ReLU patterns)":
-      emergence.theory_cell(r["setting"], theory)}
-     for r in [{**baseline, "p_vs_recipe": 1.0}] + table])),
+      f"{r['p_vs_recipe']:.2g}", "same seeds: McNemar p against the recipe":
+      f"{r['p_same_seeds']:.2g}" if "p_same_seeds" in r else "-",
+      "theory (single-cell ReLU patterns)":
+      emergence.theory_cell(r.get("theory_key", r["setting"]), theory)}
+     for r in shown])),
      display=False)
 
 # %% [markdown]
@@ -127,9 +138,10 @@ glue("tab-odds-md", Markdown(report.markdown_table(
 # :name: tab-odds
 #
 # The odds per setting: seeds screened, seeds that lean hexagonal, their share with its
-# Wilson interval, the two-sided p-value of Fisher's exact test against the recipe
-# (first row; its p-value is 1 by definition), and what the pattern-formation theory predicts
-# for the setting's place code.
+# Wilson interval, the two-sided p-value of Fisher's exact test against the recipe's screens
+# on the seeds that chose it (first row; its p-value is 1 by definition), the two-sided exact
+# McNemar p-value against the recipe on the same fresh seeds (where it has been screened on
+# them), and what the pattern-formation theory predicts for the setting's place code.
 # ```
 #
 # {glue:text}`map_sentence`

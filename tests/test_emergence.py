@@ -154,3 +154,24 @@ def test_early_leads_are_read_at_each_step_with_the_final_verdict():
               {"curve": [{"step": 3000, **sq}]}]          # no step 1000: left out
     leads, final = E.early_leads(curves, rule, (1000,), 3000)
     assert np.allclose(leads[1000], [-0.3, 0.2]) and final.tolist() == [True, False]
+
+
+def test_settings_against_the_recipe_on_the_same_seeds():
+    # the recipe hexagonal on seeds 0-3; setting A on 0-3 and 4-11 (8 more: McNemar p 0.0078),
+    # setting B on exactly the recipe's seeds (no discordant seed: p 1)
+    rows = ([_row(f"r{s}", {"seed": s}, s < 4) for s in range(16)]
+            + [_row(f"a{s}", {"periodic": True, "seed": s}, s < 12) for s in range(16)]
+            + [_row(f"b{s}", {"Ng": 256, "seed": s}, s < 4) for s in range(16)])
+    out = {r["setting"]: r for r in E.odds_by_setting(rows, baseline=(12, 50))}
+    a, b = out["periodic=True"], out["Ng=256"]
+    assert (a["paired_seeds"], a["setting_only"], a["recipe_only"]) == (16, 8, 0)
+    assert a["p_same_seeds"] == pytest.approx(2 * 0.5 ** 8)
+    assert b["p_same_seeds"] == 1.0 and b["setting_only"] == b["recipe_only"] == 0
+    assert "p_same_seeds" not in out["recipe"]
+    base = {"hexagonal": 12, "screened": 50, "share": 0.24, "lo": 0.14, "hi": 0.37}
+    text = E.fresh_recipe_sentence(out["recipe"], base)
+    assert text.startswith("On 16 fresh seeds") and "in 4 (25 %" in text
+    assert "Fisher p 1" in text
+    assert "still running (4 of 15" in E.fresh_recipe_sentence(
+        {**out["recipe"], "screened": 15}, base)
+    assert "not been screened" in E.fresh_recipe_sentence(None, base)

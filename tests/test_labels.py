@@ -124,3 +124,11 @@ def test_wilson_interval_is_scipys(k, n):
     z = sps.norm.ppf(0.975)
     assert wilson_interval(k, n, z=z) == pytest.approx((want.low, want.high), abs=1e-12)
     assert wilson_interval(k, n) == pytest.approx((want.low, want.high), abs=1e-4)
+
+
+def test_wilson_interval_exact_at_the_edges():
+    for n in range(1, 60):
+        assert wilson_interval(0, n)[0] == 0.0 and wilson_interval(n, n)[1] == 1.0
+        if n > 1:
+            lo, hi = wilson_interval(1, n)
+            assert 0 < lo < 1 / n < hi < 1

@@ -40,20 +40,61 @@ def odds_by_setting(rows: list[dict], baseline: tuple[int, int] | None = None
     for r in rows:
         if r.get("stage", "screen") == "screen":
             latest[r["name"]] = r
-    by: dict[str, list[bool]] = {}
+    by: dict[str, dict[int, bool]] = {}
     for r in latest.values():
-        by.setdefault(setting_of(r.get("overrides")), []).append(bool(r["passes_rule"]))
+        seed = r.get("seed", (r.get("overrides") or {}).get("seed", r["name"]))
+        by.setdefault(setting_of(r.get("overrides")), {})[seed] = bool(r["passes_rule"])
     out = []
     for setting, verdicts in by.items():
-        k, n = sum(verdicts), len(verdicts)
+        k, n = sum(verdicts.values()), len(verdicts)
         lo, hi = wilson_interval(k, n)
         row = {"setting": setting, "screened": n, "hexagonal": k, "share": k / n,
                "lo": lo, "hi": hi}
         if baseline is not None:
             bk, bn = baseline
             row["p_vs_recipe"] = float(fisher_exact([[k, n - k], [bk, bn - bk]])[1])
+        if "recipe" in by and setting != "recipe":
+            row.update(same_seeds(verdicts, by["recipe"]))
         out.append(row)
     return out
+
+
+def same_seeds(setting: dict[int, bool], recipe: dict[int, bool]) -> dict:
+    """A setting against the recipe on the seeds both screened (verdicts by seed): the number
+    of shared seeds, the discordant counts (hexagonal under the setting only, under the
+    recipe only) and the two-sided exact McNemar p-value (1 with no discordant seed)."""
+    from scipy.stats import binom
+
+    shared = sorted(set(setting) & set(recipe))
+    b = sum(setting[s] and not recipe[s] for s in shared)
+    c = sum(recipe[s] and not setting[s] for s in shared)
+    p = min(1.0, 2 * float(binom.cdf(min(b, c), b + c, 0.5))) if b + c else 1.0
+    return {"paired_seeds": len(shared), "setting_only": b, "recipe_only": c,
+            "p_same_seeds": p}
+
+
+def fresh_recipe_sentence(fresh: dict | None, baseline: dict, min_seeds: int = 16) -> str:
+    """The recipe's odds on fresh seeds (``fresh``: its :func:`odds_by_setting` row, None if
+    not screened yet) beside its odds on the seeds that chose it (``baseline``), with Wilson
+    intervals and Fisher's exact p-value between the two."""
+    from scipy.stats import fisher_exact
+
+    old = (f"{baseline['hexagonal']} of {baseline['screened']} "
+           f"({100 * baseline['share']:.0f} %, Wilson {100 * baseline['lo']:.0f}-"
+           f"{100 * baseline['hi']:.0f} %)")
+    if fresh is None:
+        return (f"The recipe has not been screened on fresh seeds yet; on the seeds that "
+                f"chose it, {old} lean hexagonal.")
+    k, n = fresh["hexagonal"], fresh["screened"]
+    if n < min_seeds:
+        return (f"The recipe's screens on fresh seeds are still running ({k} of {n} lean "
+                f"hexagonal so far); on the seeds that chose it, {old}.")
+    p = float(fisher_exact([[k, n - k], [baseline["hexagonal"],
+                                         baseline["screened"] - baseline["hexagonal"]]])[1])
+    return (f"On {n} fresh seeds, which played no part in choosing it, the recipe leans "
+            f"hexagonal in {k} ({100 * fresh['share']:.0f} %, Wilson {100 * fresh['lo']:.0f}-"
+            f"{100 * fresh['hi']:.0f} %), against {old} on the seeds that chose it (Fisher "
+            f"p {p:.2g}).")
 
 
 @dataclass
