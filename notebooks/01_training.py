@@ -315,11 +315,14 @@ glue("finished_decode", sum(r["err_cm"] <= 6 for r in finished), display=False)
 # with the bf16 extension, or AMX tiles), and a difference in the last bit of one step grows
 # until the run falls into another lattice. {numref}`tab-fingerprints` gives, for each
 # CPU model fingerprinted so far, whether runs of seed 0 of the recipe with different thread
-# counts gave the same weights at step 1000 (`experiments/fingerprint.py`).
-# {glue:text}`across_cpus` On an Intel Xeon with AMX, a reader reported that seed 0 took the
-# square lattice where the recorded AMD EPYC run took the hexagonal one: this is why the
-# book screens its seeds, and why a reader on another CPU type gets a network that is a
-# fresh draw of the same recipe, with the odds above, rather than the recorded one.
+# counts gave the same weights at step 1000 (`experiments/fingerprint.py`). A CPU without
+# AVX-512 runs other kernels; a machine that has it can be asked for those
+# (`ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2`), so the table also compares kernel
+# paths on one CPU. {glue:text}`across_cpus` On an Intel Xeon with AMX, a reader reported
+# that seed 0 took the square lattice where the recorded AMD EPYC run took the hexagonal
+# one: this is why the book screens its seeds, and why a reader on another CPU type gets a
+# network that is a fresh draw of the same recipe, with the odds above, rather than the
+# recorded one.
 
 # %% tags=["remove-cell"]
 fingerprints = read_jsonl("experiments/results/fingerprints.jsonl")
@@ -333,8 +336,9 @@ glue("across_cpus", recorded.across_cpus(fingerprints), display=False)
 #
 # Fingerprints of the first 1000 training steps of seed 0 of the CPU recipe
 # (`experiments/results/fingerprints.jsonl`): per CPU model (with its bf16 instruction-set
-# flags) and precision, the thread counts run, how many distinct sets of weights they gave
-# (1: bit-identical) and the training error at step 1000 of each.
+# flags), kernel path (torch's CPU capability, and oneDNN's ISA limit where one was set) and
+# precision, the thread counts run, how many distinct sets of weights they gave (1:
+# bit-identical) and the training error at step 1000 of each.
 # ```
 #
 # ## Summary

@@ -104,9 +104,12 @@ def test_fingerprints_grouped_per_cpu_and_kernel_path():
         ("AVX512", 2, 1), ("AVX2, oneDNN AVX2", 1, 1)]
     text = E.across_cpus(rows)
     assert text.startswith("Only one CPU model")
-    assert "kernel paths AVX2, oneDNN AVX2 and AVX512 gave different weights" in text
+    assert "kernel paths AVX2, oneDNN AVX2 and AVX512 gave different weights in bf16." in text
+    both = E.across_cpus(rows + [_fp("AMD EPYC", "f", precision="fp32"),
+                                 _fp("AMD EPYC", "f", capability="AVX2", precision="fp32")])
+    assert "different weights in bf16; bit-identical weights in fp32" in both
     same = E.across_cpus([_fp("AMD EPYC", "a"), _fp("AMD EPYC", "a", capability="AVX2")])
-    assert "gave bit-identical weights" in same
+    assert "gave bit-identical weights in bf16" in same
     two = E.across_cpus([_fp("AMD EPYC", "a"), _fp("Intel Xeon", "c")])
-    assert two.startswith("In bf16, the 2 CPU models") and "different weights" in two
-    assert "kernel paths" not in two
+    assert two == ("The 2 CPU models fingerprinted (AMD EPYC and Intel Xeon) gave different "
+                   "weights in bf16.")

@@ -227,31 +227,38 @@ def kernels(row: dict) -> str:
     return row.get("capability", "?") + ("" if isa == "default" else f", oneDNN {isa}")
 
 
-def across_cpus(rows: list[dict], precision: str = "bf16") -> str:
-    """A sentence on whether runs of one seed and precision on different CPU models, or on
-    different kernel paths of one CPU (:func:`kernels`), gave the same weights, true of
+def _agreement(rows: list[dict], key, precisions) -> str:
+    """'different weights in bf16 and fp32', 'bit-identical weights in fp32; ...': per
+    precision whose ``rows`` differ in ``key`` (a function of a row), whether their weights
+    agree."""
+    found: dict[str, list[str]] = {}
+    for p in precisions:
+        rs = [r for r in rows if r["precision"] == p]
+        if len({key(r) for r in rs}) > 1:
+            same = len({r["weights_sha256"] for r in rs}) == 1
+            found.setdefault("bit-identical" if same else "different", []).append(p)
+    return "; ".join(f"{word} weights in {listing(ps)}" for word, ps in found.items())
+
+
+def across_cpus(rows: list[dict], precisions=("bf16", "fp32")) -> str:
+    """A sentence on whether runs of one seed on different CPU models, and on different
+    kernel paths of one CPU (:func:`kernels`), gave the same weights, per precision, true of
     ``rows`` (fingerprints); says so when only one CPU model was measured."""
-    rs = [r for r in rows if r["precision"] == precision]
-    cpus = sorted({r["cpu"] for r in rs})
-    paths = sorted({(r["cpu"], kernels(r)) for r in rs})
-    out = []
+    rows = [r for r in rows if r["precision"] in precisions]
+    cpus = sorted({r["cpu"] for r in rows})
     if len(cpus) < 2:
-        out.append(f"Only one CPU model has been fingerprinted in {precision} so far "
-                   f"({cpus[0] if cpus else 'none'}), so agreement across CPU types is not "
-                   "measured here.")
+        out = [f"Only one CPU model has been fingerprinted so far "
+               f"({cpus[0] if cpus else 'none'}), so agreement across CPU types is not "
+               "measured here."]
     else:
-        same = len({r["weights_sha256"] for r in rs}) == 1
-        out.append(f"In {precision}, the {len(cpus)} CPU models fingerprinted "
-                   f"({listing(cpus)}) "
-                   + ("gave bit-identical weights." if same else "gave different weights."))
+        out = [f"The {len(cpus)} CPU models fingerprinted ({listing(cpus)}) gave "
+               f"{_agreement(rows, lambda r: r['cpu'], precisions)}."]
     for cpu in cpus:
-        mine = [p for c, p in paths if c == cpu]
-        if len(mine) < 2:
-            continue
-        hashes = {kernels(r): r["weights_sha256"] for r in rs if r["cpu"] == cpu}
-        same = len(set(hashes.values())) == 1
-        out.append(f"On the {cpu}, the kernel paths {listing(mine)} gave "
-                   + ("bit-identical weights." if same else "different weights."))
+        mine = [r for r in rows if r["cpu"] == cpu]
+        paths = sorted({kernels(r) for r in mine})
+        if len(paths) > 1:
+            out.append(f"On the {cpu}, the kernel paths {listing(paths)} gave "
+                       f"{_agreement(mine, kernels, precisions)}.")
     return " ".join(out)
 
 
