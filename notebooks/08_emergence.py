@@ -109,6 +109,7 @@ glue("base_share", f"{100 * k0 / n0:.0f}", display=False)
 glue("base_lo", f"{100 * lo0:.0f}", display=False)
 glue("base_hi", f"{100 * hi0:.0f}", display=False)
 glue("map_sentence", emergence.map_sentence(table, baseline), display=False)
+glue("choice_sentence", emergence.recipe_choice_sentence(table, baseline), display=False)
 fig, _ = plots.odds_map(shown[1:], baseline=baseline)
 glue("fig-odds-map", fig, display=False)
 plt.close(fig)
@@ -257,6 +258,9 @@ else:
 #
 # {glue:text}`lead_sentence`
 #
+# ## A better recipe?
+# {glue:text}`choice_sentence`
+#
 # ## What is still open
 # This chapter grows as its sweep runs (`experiments/odds_queue.sh`, resumable on one core):
 # the remaining settings of the map, the theory's prediction for each setting beside its
@@ -266,7 +270,9 @@ else:
 # measure.
 #
 # ## Summary
+# - {glue:text}`fresh_sentence`
 # - {glue:text}`map_sentence`
+# - {glue:text}`choice_sentence`
 # - {glue:text}`initial_sentence`
 # - {glue:text}`early_sentence`
 #

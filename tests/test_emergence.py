@@ -175,3 +175,22 @@ def test_settings_against_the_recipe_on_the_same_seeds():
     assert "still running (4 of 15" in E.fresh_recipe_sentence(
         {**out["recipe"], "screened": 15}, base)
     assert "not been screened" in E.fresh_recipe_sentence(None, base)
+
+
+def test_recipe_choice_sentence_on_both_outcomes():
+    base = {"hexagonal": 12, "screened": 50, "share": 0.24, "lo": 0.14, "hi": 0.37}
+
+    def row(setting, k, n=16):
+        lo, hi = wilson_interval(k, n)
+        return {"setting": setting, "hexagonal": k, "screened": n, "share": k / n,
+                "lo": lo, "hi": hi}
+
+    short = E.recipe_choice_sentence([row("periodic=True", 6), row("DoG=False", 0),
+                                      row("Ng=256", 15, n=15), row("recipe", 4)], base)
+    assert short.startswith("No setting of the 2 screened on 16 or more seeds")
+    assert "the best, periodic=True, leans hexagonal in 6 of 16 (38 %" in short
+    assert "above the recipe's 24 %" in short and "stays below 80 %" in short
+    won = E.recipe_choice_sentence([row("periodic=True", 14), row("x=1", 2)], base)
+    assert won.startswith("periodic=True reaches the goal of 80 %")
+    assert "not above" in E.recipe_choice_sentence([row("x=1", 2)], base)
+    assert "stays as it is" in E.recipe_choice_sentence([row("x=1", 2, n=8)], base)

@@ -260,6 +260,35 @@ def map_sentence(rows: list[dict], baseline: dict, min_seeds: int = 16,
     return " ".join(parts)
 
 
+def recipe_choice_sentence(rows: list[dict], baseline: dict, goal: float = 0.8,
+                           min_seeds: int = 16) -> str:
+    """Whether any setting of the map (:func:`odds_by_setting` rows, the recipe's own rows
+    left out) reaches the ``goal`` share of hexagonal seeds, true of ``rows``: the best
+    setting with at least ``min_seeds`` screens, its share and Wilson interval, whether that
+    interval reaches the goal, and what follows for the recipe (``baseline``: its row)."""
+    done = [r for r in rows if r["screened"] >= min_seeds and r["setting"] != "recipe"]
+    if not done:
+        return (f"No setting has been screened on {min_seeds} seeds yet, so the recipe "
+                "stays as it is.")
+    best = max(done, key=lambda r: (r["share"], r["lo"]))
+    odds = (f"{best['hexagonal']} of {best['screened']} ({100 * best['share']:.0f} %, Wilson "
+            f"{100 * best['lo']:.0f}-{100 * best['hi']:.0f} %)")
+    if best["share"] >= goal:
+        return (f"{best['setting']} reaches the goal of {100 * goal:.0f} % hexagonal seeds: "
+                f"{odds}; it is adopted only once seeds that did not choose it confirm it.")
+    reach = ("its interval still reaches" if best["hi"] >= goal
+             else "its interval stays below")
+    better = (f"above the recipe's {100 * baseline['share']:.0f} %"
+              if best["share"] > baseline["share"] else
+              f"not above the recipe's {100 * baseline['share']:.0f} %")
+    return (f"No setting of the {len(done)} screened on {min_seeds} or more seeds reaches the "
+            f"goal of {100 * goal:.0f} % hexagonal seeds: the best, {best['setting']}, "
+            f"leans hexagonal in {odds}, {better}, and {reach} {100 * goal:.0f} %. The "
+            "recipe stays as it is: no one change has lifted the odds to the goal, and the "
+            "lattice is decided by the whole population within the first few thousand "
+            "steps (below).")
+
+
 def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 0.05) -> str:
     """Whether any of ``tests`` predicts the verdict, true of them: a quantity *predicts*
     when its Holm-adjusted rank-sum p-value is below ``alpha`` and its held-out rule beats
