@@ -76,7 +76,7 @@ THEORY_SETTINGS = ("DoG=false", "place_cell_rf=0.16", "surround_scale=1.5")
 
 def theory(cells: int, settings: list[str]) -> None:
     import gridcells as gc
-    from gridcells.records import emergence
+    from gridcells.records import emergence, odds
     from gridcells.rundir.history import cpu_model
     from gridcells.world.params import parse_overrides
 
@@ -88,7 +88,7 @@ def theory(cells: int, settings: list[str]) -> None:
             continue
         t0 = time.perf_counter()
         pred = emergence.theory_prediction(gc.load_config("params/cpu.yaml", **over), cells)
-        label = "recipe" if setting == "recipe" else emergence.setting_of(over)
+        label = "recipe" if setting == "recipe" else odds.setting_of(over)
         out.append({"setting": label, "overrides": over, "cells": cells, **pred,
                     "wall_s": round(time.perf_counter() - t0, 1), "cpu": cpu_model()})
         print(json.dumps(out[-1]), flush=True)

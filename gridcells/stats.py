@@ -99,3 +99,15 @@ def zero_share_bounds(n, level: float = 0.95) -> tuple[float, float]:
         raise ValueError(f"zero_share_bounds: expected cluster sizes > 0, got {n.tolist()}")
     alpha = 1 - level
     return float(1 - alpha ** (1 / n.sum())), float(1 - alpha ** (1 / len(n)))
+
+
+def holm(pvalues) -> np.ndarray:
+    """Holm's step-down adjustment of p-values [m] (family-wise error over the settings)."""
+    p = np.asarray(pvalues, float)
+    order = np.argsort(p)
+    adj = np.empty_like(p)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p) - rank) * p[i]))
+        adj[i] = running
+    return adj

@@ -63,7 +63,7 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 from gridcells.book import plots, report
-from gridcells.records import emergence
+from gridcells.records import emergence, odds
 from gridcells.records import experiments as recorded
 from gridcells.records.experiments import read_jsonl
 from gridcells.sweep.plan import ScreenRule
@@ -92,12 +92,12 @@ k0, n0, lo0, hi0 = base["hexagonal"], base["n"], base["lo"], base["hi"]
 baseline = {"setting": "recipe", "screened": n0, "hexagonal": k0, "share": base["share"],
             "lo": lo0, "hi": hi0}
 odds_rows = read_jsonl(ODDS)
-table = emergence.odds_by_setting(odds_rows, baseline=(k0, n0))
+table = odds.odds_by_setting(odds_rows, baseline=(k0, n0))
 # the recipe itself screened on the fresh seeds: its odds on seeds that did not choose it,
 # and the same-seed comparator of every setting
 fresh = next((r for r in table if r["setting"] == "recipe"), None)
 table = [r for r in table if r["setting"] != "recipe"]
-glue("fresh_sentence", emergence.fresh_recipe_sentence(fresh, baseline), display=False)
+glue("fresh_sentence", odds.fresh_recipe_sentence(fresh, baseline), display=False)
 shown = ([{**baseline, "setting": "recipe (seeds that chose it)", "p_vs_recipe": 1.0,
            "theory_key": "recipe"}]
          + ([{**fresh, "setting": "recipe (fresh seeds)", "theory_key": "recipe"}] if fresh
@@ -108,8 +108,8 @@ glue("base_n", str(n0), display=False)
 glue("base_share", f"{100 * k0 / n0:.0f}", display=False)
 glue("base_lo", f"{100 * lo0:.0f}", display=False)
 glue("base_hi", f"{100 * hi0:.0f}", display=False)
-glue("map_sentence", emergence.map_sentence(table, baseline), display=False)
-glue("choice_sentence", emergence.recipe_choice_sentence(table, baseline), display=False)
+glue("map_sentence", odds.map_sentence(table, baseline), display=False)
+glue("choice_sentence", odds.recipe_choice_sentence(table, baseline), display=False)
 fig, _ = plots.odds_map(shown[1:], baseline=baseline)
 glue("fig-odds-map", fig, display=False)
 plt.close(fig)

@@ -5,7 +5,8 @@ import pytest
 
 import gridcells as gc
 from gridcells.records import emergence as E
-from gridcells.stats import wilson_interval
+from gridcells.records import odds as O
+from gridcells.stats import holm, wilson_interval
 from gridcells.sweep.plan import ScreenRule
 
 
@@ -14,8 +15,8 @@ def _row(name, overrides, passes, stage="screen"):
 
 
 def test_setting_of():
-    assert E.setting_of({"seed": 3}) == "recipe"
-    assert E.setting_of({"periodic": True, "seed": 3}) == "periodic=True"
+    assert O.setting_of({"seed": 3}) == "recipe"
+    assert O.setting_of({"periodic": True, "seed": 3}) == "periodic=True"
 
 
 def test_odds_by_setting_counts_the_newest_row_and_tests_against_the_recipe():
@@ -23,7 +24,7 @@ def test_odds_by_setting_counts_the_newest_row_and_tests_against_the_recipe():
             + [_row("p0", {"periodic": True, "seed": 0}, False)]  # judged again: newest wins
             + [_row(f"n{s}", {"Ng": 256, "seed": s}, s < 4) for s in range(16)]
             + [_row("x", {"Ng": 256, "seed": 99}, True, stage="final")])
-    out = {r["setting"]: r for r in E.odds_by_setting(rows, baseline=(12, 50))}
+    out = {r["setting"]: r for r in O.odds_by_setting(rows, baseline=(12, 50))}
     assert out["periodic=True"]["hexagonal"] == 11 and out["periodic=True"]["screened"] == 16
     assert out["Ng=256"]["hexagonal"] == 4 and out["Ng=256"]["screened"] == 16
     lo, hi = wilson_interval(11, 16)
@@ -60,7 +61,7 @@ def test_initial_orders_of_untrained_networks():
 
 
 def test_holm_matches_the_step_down_rule():
-    np.testing.assert_allclose(E.holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06])
+    np.testing.assert_allclose(holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06])
 
 
 def test_map_sentence_both_outcomes():
@@ -71,13 +72,13 @@ def test_map_sentence_both_outcomes():
              "hi": 0.5, "p_vs_recipe": 1.0},
             {"setting": "DoG=False", "screened": 5, "hexagonal": 0, "share": 0.0, "lo": 0,
              "hi": 0.43, "p_vs_recipe": 0.3}]
-    text = E.map_sentence(rows, base)
+    text = O.map_sentence(rows, base)
     assert "periodic=True raises the odds to 81 %" in text
     assert "Ng=256 does not change the odds" in text
     assert "Still being screened" in text and "DoG=False (0 of 5)" in text
     low = [{**rows[0], "hexagonal": 0, "share": 0.0}]
-    assert "lowers" in E.map_sentence(low, base)
-    assert "No setting has been screened" in E.map_sentence(rows[2:], base)
+    assert "lowers" in O.map_sentence(low, base)
+    assert "No setting has been screened" in O.map_sentence(rows[2:], base)
 
 
 def test_predictor_and_early_sentences_both_outcomes():
@@ -162,19 +163,19 @@ def test_settings_against_the_recipe_on_the_same_seeds():
     rows = ([_row(f"r{s}", {"seed": s}, s < 4) for s in range(16)]
             + [_row(f"a{s}", {"periodic": True, "seed": s}, s < 12) for s in range(16)]
             + [_row(f"b{s}", {"Ng": 256, "seed": s}, s < 4) for s in range(16)])
-    out = {r["setting"]: r for r in E.odds_by_setting(rows, baseline=(12, 50))}
+    out = {r["setting"]: r for r in O.odds_by_setting(rows, baseline=(12, 50))}
     a, b = out["periodic=True"], out["Ng=256"]
     assert (a["paired_seeds"], a["setting_only"], a["recipe_only"]) == (16, 8, 0)
     assert a["p_same_seeds"] == pytest.approx(2 * 0.5 ** 8)
     assert b["p_same_seeds"] == 1.0 and b["setting_only"] == b["recipe_only"] == 0
     assert "p_same_seeds" not in out["recipe"]
     base = {"hexagonal": 12, "screened": 50, "share": 0.24, "lo": 0.14, "hi": 0.37}
-    text = E.fresh_recipe_sentence(out["recipe"], base)
+    text = O.fresh_recipe_sentence(out["recipe"], base)
     assert text.startswith("On 16 fresh seeds") and "in 4 (25 %" in text
     assert "Fisher p 1" in text
-    assert "still running (4 of 15" in E.fresh_recipe_sentence(
+    assert "still running (4 of 15" in O.fresh_recipe_sentence(
         {**out["recipe"], "screened": 15}, base)
-    assert "not been screened" in E.fresh_recipe_sentence(None, base)
+    assert "not been screened" in O.fresh_recipe_sentence(None, base)
 
 
 def test_recipe_choice_sentence_on_both_outcomes():
@@ -185,12 +186,12 @@ def test_recipe_choice_sentence_on_both_outcomes():
         return {"setting": setting, "hexagonal": k, "screened": n, "share": k / n,
                 "lo": lo, "hi": hi}
 
-    short = E.recipe_choice_sentence([row("periodic=True", 6), row("DoG=False", 0),
+    short = O.recipe_choice_sentence([row("periodic=True", 6), row("DoG=False", 0),
                                       row("Ng=256", 15, n=15), row("recipe", 4)], base)
     assert short.startswith("No setting of the 2 screened on 16 or more seeds")
     assert "the best, periodic=True, leans hexagonal in 6 of 16 (38 %" in short
     assert "above the recipe's 24 %" in short and "stays below 80 %" in short
-    won = E.recipe_choice_sentence([row("periodic=True", 14), row("x=1", 2)], base)
+    won = O.recipe_choice_sentence([row("periodic=True", 14), row("x=1", 2)], base)
     assert won.startswith("periodic=True reaches the goal of 80 %")
-    assert "not above" in E.recipe_choice_sentence([row("x=1", 2)], base)
-    assert "stays as it is" in E.recipe_choice_sentence([row("x=1", 2, n=8)], base)
+    assert "not above" in O.recipe_choice_sentence([row("x=1", 2)], base)
+    assert "stays as it is" in O.recipe_choice_sentence([row("x=1", 2, n=8)], base)

@@ -41,6 +41,7 @@ PAGES = [ROOT / "notebooks" / f"{n}.py" for n in NOTEBOOKS if n not in RESEARCH_
 # (why, pattern): every number inside a match is allowed
 ALLOWED = [
     ("a citation year: Sorscher et al. (2019)", r"\((?:19|20)\d\d\)"),
+    ("an instruction-set name: AVX-512, AVX2", r"\bAVX-?(?:512|2)\b"),
     ("a figure, table or equation label, this book's or a paper's", r"\b(?:Figs?|Tables?|Eqs?)\.?\s+\d+"),  # noqa: E501
     ("a numbered list item", r"(?m)^[ \t]*\d+\.(?=\s)"),
     ("a name with a number: AR(1) noise, coefficients Z/47, the torus's Betti numbers",

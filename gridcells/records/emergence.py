@@ -1,10 +1,10 @@
-"""When do grids emerge: the odds that a seed's units come to share a hexagonal lattice, per
-training setting, and what predicts that coin.
+"""When do grids emerge: what predicts the coin of the hexagonal lattice, and what the
+pattern-formation theory predicts per setting (the odds per setting themselves are
+:mod:`gridcells.records.odds`).
 
 A screened run's verdict (the sweep's rule at the screening step, :class:`ScreenRule`) is
-one Bernoulli draw of its setting; the odds of a setting are the share of its seeds that
-pass, with a Wilson interval, compared with the recipe's recorded odds by Fisher's exact
-test. What decides the coin is asked of quantities known before the screen: the untrained
+one Bernoulli draw of its setting. What decides the coin is asked of quantities known
+before the screen: the untrained
 network's lattice orders (its initial weights and place-cell layout) and the in-training
 measurement at earlier steps, each scored by its rank-sum test and by the accuracy of a
 threshold rule chosen on some seeds and tested on others.
@@ -16,85 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gridcells.records.experiments import listing
-from gridcells.stats import wilson_interval
-
-
-def setting_of(overrides: dict | None) -> str:
-    """A run's setting as text: its overrides without the seed ('periodic=True'); 'recipe'
-    when it changes nothing."""
-    items = [f"{k}={v}" for k, v in (overrides or {}).items() if k != "seed"]
-    return ", ".join(items) or "recipe"
-
-
-def odds_by_setting(rows: list[dict], baseline: tuple[int, int] | None = None
-                    ) -> list[dict]:
-    """One row per setting from screen rows (each with ``overrides`` and ``passes_rule``, as
-    a sweep table's screen stage; the newest row of each run counts): seeds screened, seeds
-    that lean hexagonal, their share with its Wilson 95 % interval, and, given the
-    recipe's recorded ``baseline`` (passes, screens), the two-sided p-value of Fisher's
-    exact test of the setting's odds against it. Settings in order of first appearance."""
-    from scipy.stats import fisher_exact
-
-    latest: dict[str, dict] = {}
-    for r in rows:
-        if r.get("stage", "screen") == "screen":
-            latest[r["name"]] = r
-    by: dict[str, dict[int, bool]] = {}
-    for r in latest.values():
-        seed = r.get("seed", (r.get("overrides") or {}).get("seed", r["name"]))
-        by.setdefault(setting_of(r.get("overrides")), {})[seed] = bool(r["passes_rule"])
-    out = []
-    for setting, verdicts in by.items():
-        k, n = sum(verdicts.values()), len(verdicts)
-        lo, hi = wilson_interval(k, n)
-        row = {"setting": setting, "screened": n, "hexagonal": k, "share": k / n,
-               "lo": lo, "hi": hi}
-        if baseline is not None:
-            bk, bn = baseline
-            row["p_vs_recipe"] = float(fisher_exact([[k, n - k], [bk, bn - bk]])[1])
-        if "recipe" in by and setting != "recipe":
-            row.update(same_seeds(verdicts, by["recipe"]))
-        out.append(row)
-    return out
-
-
-def same_seeds(setting: dict[int, bool], recipe: dict[int, bool]) -> dict:
-    """A setting against the recipe on the seeds both screened (verdicts by seed): the number
-    of shared seeds, the discordant counts (hexagonal under the setting only, under the
-    recipe only) and the two-sided exact McNemar p-value (1 with no discordant seed)."""
-    from scipy.stats import binom
-
-    shared = sorted(set(setting) & set(recipe))
-    b = sum(setting[s] and not recipe[s] for s in shared)
-    c = sum(recipe[s] and not setting[s] for s in shared)
-    p = min(1.0, 2 * float(binom.cdf(min(b, c), b + c, 0.5))) if b + c else 1.0
-    return {"paired_seeds": len(shared), "setting_only": b, "recipe_only": c,
-            "p_same_seeds": p}
-
-
-def fresh_recipe_sentence(fresh: dict | None, baseline: dict, min_seeds: int = 16) -> str:
-    """The recipe's odds on fresh seeds (``fresh``: its :func:`odds_by_setting` row, None if
-    not screened yet) beside its odds on the seeds that chose it (``baseline``), with Wilson
-    intervals and Fisher's exact p-value between the two."""
-    from scipy.stats import fisher_exact
-
-    old = (f"{baseline['hexagonal']} of {baseline['screened']} "
-           f"({100 * baseline['share']:.0f} %, Wilson {100 * baseline['lo']:.0f}-"
-           f"{100 * baseline['hi']:.0f} %)")
-    if fresh is None:
-        return (f"The recipe has not been screened on fresh seeds yet; on the seeds that "
-                f"chose it, {old} lean hexagonal.")
-    k, n = fresh["hexagonal"], fresh["screened"]
-    if n < min_seeds:
-        return (f"The recipe's screens on fresh seeds are still running ({k} of {n} lean "
-                f"hexagonal so far); on the seeds that chose it, {old}.")
-    p = float(fisher_exact([[k, n - k], [baseline["hexagonal"],
-                                         baseline["screened"] - baseline["hexagonal"]]])[1])
-    return (f"On {n} fresh seeds, which played no part in choosing it, the recipe leans "
-            f"hexagonal in {k} ({100 * fresh['share']:.0f} %, Wilson {100 * fresh['lo']:.0f}-"
-            f"{100 * fresh['hi']:.0f} %), against {old} on the seeds that chose it (Fisher "
-            f"p {p:.2g}).")
+from gridcells.stats import holm, wilson_interval
 
 
 @dataclass
@@ -213,80 +135,6 @@ def early_leads(curves: list[dict], rule, steps, final_step: int
             leads[s].append(p["hex_order"] - max(p["square_order"], p["stripe_order"]))
         final.append(early_verdicts(c["curve"], rule, [final_step])[final_step])
     return {s: np.asarray(v, float) for s, v in leads.items()}, np.asarray(final, bool)
-
-
-def holm(pvalues) -> np.ndarray:
-    """Holm's step-down adjustment of p-values [m] (family-wise error over the settings)."""
-    p = np.asarray(pvalues, float)
-    order = np.argsort(p)
-    adj = np.empty_like(p)
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (len(p) - rank) * p[i]))
-        adj[i] = running
-    return adj
-
-
-def map_sentence(rows: list[dict], baseline: dict, min_seeds: int = 16,
-                 alpha: float = 0.05) -> str:
-    """What the odds map says, true of ``rows`` (:func:`odds_by_setting` with
-    ``p_vs_recipe``): the settings whose odds differ from the recipe's (``baseline``, a row
-    of the same form) after Holm's adjustment over the settings with at least
-    ``min_seeds`` screens, in which direction; those still short of ``min_seeds``."""
-    done = [r for r in rows if r["screened"] >= min_seeds]
-    short = [r for r in rows if r["screened"] < min_seeds]
-    base = (f"the recipe's {100 * baseline['share']:.0f} % ({baseline['hexagonal']} of "
-            f"{baseline['screened']})")
-    parts = []
-    if done:
-        adj = holm([r["p_vs_recipe"] for r in done])
-        diff = [(r, a) for r, a in zip(done, adj) if a < alpha]
-        if diff:
-            parts.append("Against " + base + ", " + "; ".join(
-                f"{r['setting']} {'raises' if r['share'] > baseline['share'] else 'lowers'} "
-                f"the odds to {100 * r['share']:.0f} % ({r['hexagonal']} of {r['screened']}, "
-                f"Wilson {100 * r['lo']:.0f}-{100 * r['hi']:.0f} %, Holm-adjusted p "
-                f"{a:.2g})" for r, a in diff) + ".")
-        same = [r["setting"] for r, a in zip(done, adj) if a >= alpha]
-        if same:
-            parts.append(f"{listing(same)} {'does' if len(same) == 1 else 'do'} not change "
-                         f"the odds detectably (Holm-adjusted p at least {alpha:g}).")
-    else:
-        parts.append(f"No setting has been screened on {min_seeds} seeds yet.")
-    if short:
-        parts.append(f"Still being screened (fewer than {min_seeds} seeds): "
-                     + listing(f"{r['setting']} ({r['hexagonal']} of {r['screened']})"
-                                for r in short) + ".")
-    return " ".join(parts)
-
-
-def recipe_choice_sentence(rows: list[dict], baseline: dict, goal: float = 0.8,
-                           min_seeds: int = 16) -> str:
-    """Whether any setting of the map (:func:`odds_by_setting` rows, the recipe's own rows
-    left out) reaches the ``goal`` share of hexagonal seeds, true of ``rows``: the best
-    setting with at least ``min_seeds`` screens, its share and Wilson interval, whether that
-    interval reaches the goal, and what follows for the recipe (``baseline``: its row)."""
-    done = [r for r in rows if r["screened"] >= min_seeds and r["setting"] != "recipe"]
-    if not done:
-        return (f"No setting has been screened on {min_seeds} seeds yet, so the recipe "
-                "stays as it is.")
-    best = max(done, key=lambda r: (r["share"], r["lo"]))
-    odds = (f"{best['hexagonal']} of {best['screened']} ({100 * best['share']:.0f} %, Wilson "
-            f"{100 * best['lo']:.0f}-{100 * best['hi']:.0f} %)")
-    if best["share"] >= goal:
-        return (f"{best['setting']} reaches the goal of {100 * goal:.0f} % hexagonal seeds: "
-                f"{odds}; it is adopted only once seeds that did not choose it confirm it.")
-    reach = ("its interval still reaches" if best["hi"] >= goal
-             else "its interval stays below")
-    better = (f"above the recipe's {100 * baseline['share']:.0f} %"
-              if best["share"] > baseline["share"] else
-              f"not above the recipe's {100 * baseline['share']:.0f} %")
-    return (f"No setting of the {len(done)} screened on {min_seeds} or more seeds reaches the "
-            f"goal of {100 * goal:.0f} % hexagonal seeds: the best, {best['setting']}, "
-            f"leans hexagonal in {odds}, {better}, and {reach} {100 * goal:.0f} %. The "
-            "recipe stays as it is: no one change has lifted the odds to the goal, and the "
-            "lattice is decided by the whole population within the first few thousand "
-            "steps (below).")
 
 
 def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 0.05) -> str:

@@ -84,7 +84,7 @@ def lattice_race(rows: list[dict], ax=None, threshold: float = 0.4):
 
 def odds_map(rows: list[dict], ax=None, baseline: dict | None = None):
     """The share of seeds that lean hexagonal at the screening step, per setting (rows of
-    :func:`gridcells.records.emergence.odds_by_setting`: setting, share, lo, hi, screened), with
+    :func:`gridcells.records.odds.odds_by_setting`: setting, share, lo, hi, screened), with
     Wilson 95 % intervals; ``baseline`` (a row of the same form) is drawn as a band.
     Returns (fig, ax)."""
     fig, ax = new_axes(ax, (6.5, 0.45 * len(rows) + 1.2))
