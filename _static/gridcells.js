@@ -32,18 +32,26 @@
   }
 
   function figure(img) {
-    if (img.closest("a") || img.closest(".gc-figure-scroll")) {
+    if (img.closest(".gc-figure-scroll")) {
       return;
+    }
+    // a figure directive's image already sits in a link to itself: keep that link
+    var link = img.parentNode.tagName === "A" ? img.parentNode : null;
+    if (link === null && img.closest("a")) {
+      return;   // an image inside some other link (a logo, a badge) is left alone
     }
     var box = document.createElement("div");
     box.className = "gc-figure-scroll";
-    var link = document.createElement("a");
-    link.href = img.getAttribute("src");
-    link.className = "gc-figure-zoom";
+    if (link === null) {
+      link = document.createElement("a");
+      link.href = img.getAttribute("src");
+      img.parentNode.insertBefore(link, img);
+      link.appendChild(img);
+    }
+    link.classList.add("gc-figure-zoom");
     link.title = "Open the figure at full size";
-    img.parentNode.insertBefore(box, img);
+    link.parentNode.insertBefore(box, link);
     box.appendChild(link);
-    link.appendChild(img);
     var update = withHint(box);
     var fit = function () {
       var least = Math.round(img.naturalWidth * MIN_SCALE);

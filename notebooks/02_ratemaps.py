@@ -161,8 +161,10 @@ plt.close(fig)
 # ## Spacing, orientation and borders
 # Spacing and orientation come from the six autocorrelogram peaks nearest the centre, for
 # the units above 0.3 ({numref}`fig-geometry`). The population's orientation profile
-# ({numref}`fig-lattice-profile`) asks the same question of all units together: peaks 60
-# degrees apart mean the units share one hexagonal lattice.
+# ({numref}`fig-lattice-profile`) asks the same question of all units together: three peaks
+# 60 degrees apart would mean that the units share one hexagonal lattice, two at 90 degrees
+# a square one; the order parameters in its legend measure how close the profile comes to
+# each.
 
 # %% tags=["hide-input"]
 border, spacing_cm, orient = pop.border, pop.spacing_cm, pop.orientation_deg

@@ -276,7 +276,8 @@ glue("fig_lag_heatmaps", fig, display=False)
 # ```{glue:figure} fig_lag_heatmaps
 # :name: fig-lag-heatmaps
 #
-# Gridness against shift (cm) for the units of each class (rows sorted by preferred shift;
+# Gridness against shift (cm) for the units of each class that has units (rows sorted by
+# preferred shift;
 # colour: gridness; a class of fewer than three units shows each unit's curve instead), and
 # the class mean ± s.e.m. below: the curves Ouchi & Fujisawa plot.
 # ```
@@ -361,6 +362,8 @@ glue("tab-earlier-md", Markdown(report.markdown_table(table, ["earlier analysis"
 e_pred = earlier.labels == "predictive"
 glue("earlier_pred", str(int(e_pred.sum())), display=False)
 glue("earlier_survive", str(int((e_pred & pred).sum())), display=False)
+glue("verdict_earlier_units", "not confirmed" if not (e_pred & pred).any() else
+     f"{int((e_pred & pred).sum())} of {int(e_pred.sum())} confirmed", display=False)
 glue("earlier_pred_median", f"median shift {np.median(earlier.preferred_cm[e_pred]):.1f} cm"
      if e_pred.any() else "none, so no median shift", display=False)
 glue("earlier_edge", str(int((e_pred & (np.abs(earlier.preferred_cm) >= 0.9 * np.nanmax(
@@ -531,8 +534,7 @@ glue("control_conclusion", predictive_text.control_conclusion(
 POWER = read_json("benchmarks/results/predictive_power.json")
 glue("power_sentence", predictive_text.power_sentence(
     POWER["headline"]["network"]["shift"]["0"], POWER["headline"]["network"]["ouchi"]["0"],
-    f"the grid units of the {network_label(POWER['book_network']['name'])}, a minority of "
-    "them advanced"),
+    f"the grid units of the {network_label(POWER['book_network']['name'])}"),
     display=False)
 
 # %% [markdown]
@@ -590,7 +592,9 @@ glue("verdict_share", "not reproduced" if not k_pred else "reproduced"
 glue("verdict_ouchi", "reproduced" if 100 * o_lo <= 28 <= 100 * o_hi else "partly"
      if 100 * o_hi >= 10 else "not reproduced", display=False)
 n_earlier = int(e_pred.sum())
-glue("verdict_earlier", "reproduced" if 9 <= n_earlier <= 37 else "partly", display=False)
+# the published count is 9-37 units of 512: inside it the count is reproduced, outside not
+glue("verdict_earlier", "reproduced" if 9 <= n_earlier <= 37 else "not reproduced (more units)"
+     if n_earlier > 37 else "not reproduced (fewer units)", display=False)
 glue("verdict_shift", "not reproduced" if not pred.any() else "reproduced"
      if abs(np.median(main.preferred_cm[pred]) - 22.5) <= 10.2 else "partly", display=False)
 

@@ -18,11 +18,11 @@
 #
 # ```{admonition} Key findings
 # :class: tip
-# - {glue:text}`abl_verdict`
+# - {glue:text}`abl_verdict` {glue:text}`working_verdict`
 # - {glue:text}`abl_live_sentence`
 # - {glue:text}`earlier_sentence`
 # - {glue:text}`across_sentence`
-# - At a working error: {glue:text}`working_sentence`
+# - {glue:text}`working_sentence`
 # ```
 #
 # If predictive units carried information the network relies on, silencing them should hurt
@@ -248,9 +248,12 @@ if not with_pred:
     verdict = (f"None of the {len(shift_rows)} networks analysed in the predictive chapter "
                "has predictive units, so there are none to silence.")
     if rows:
-        verdict += (" Silenced all at once, the units the earlier analysis called "
+        hit = [r["err_earlier_cm"] for r in rows]
+        verdict += (" Silenced all at once, which takes the networks to errors of "
+                    f"{min(hit):.0f}-{max(hit):.0f} cm, the units the earlier analysis called "
                     "predictive cost "
                     + ("more than random units on average. " if ab["lor"] > 0
+                       else "less than random units on average. " if ab["hir"] < 0
                        else "about what random units cost. ")
                     + ab["equivalence"])
 else:
@@ -308,13 +311,16 @@ glue("tab-ablation-working-md", Markdown(report.markdown_table(wtable) if wrows
 w_margin = 0.2 * float(np.mean([r["err_intact_cm"] for r in wrows])) if wrows else 1.0
 wab = sentences.ablation_across(wrows, margin_cm=w_margin,
                                 margin_why="a fifth of the mean intact error")
-glue("working_sentence", " ".join([wab["across"], wab["heterogeneity"], wab["equivalence"],
-                                   wab["scale"]]) if wrows else
+glue("working_sentence", "At a working error, " + " ".join(
+    [wab["across"][0].lower() + wab["across"][1:], wab["heterogeneity"], wab["equivalence"],
+     wab["scale"]]) if wrows else
      "The comparison at a working error has not been recorded yet.", display=False)
 glue("working_verdict", f"At a working error (subsets of up to "
      f"{max(r['working_size'] for r in wrows)} units) they cost {wab['mr']:+.1f} cm against "
-     f"random sets (95 % interval {wab['lor']:.1f} to {wab['hir']:.1f}). "
-     f"{wab['equivalence']}" if wrows else "", display=False)
+     f"random sets (95 % interval {wab['lor']:.1f} to {wab['hir']:.1f}): "
+     + ("more than random units. " if wab["lor"] > 0 else "less than random units. "
+        if wab["hir"] < 0 else "not distinguishable from random units. ")
+     + wab["equivalence"] if wrows else "", display=False)
 fig, ax = plt.subplots(figsize=(plots.MAX_WIDTH * 0.7, 3.2), layout="constrained")
 for r in wrows:
     sizes = sorted(int(k) for k in r["dose_mean_cm"])

@@ -33,3 +33,14 @@ def test_class_counts_horizontal_with_every_name_and_count():
     assert sorted(names) == sorted(counts)
     assert sorted(t.get_text() for t in ax.texts) == sorted(str(v) for v in counts.values())
     plt.close(fig)
+
+
+def test_training_curves_say_when_a_panel_was_not_recorded():
+    history = [{"step": s, "err_cm": 50.0 / s} for s in (1, 2, 3)]
+    old = [{"step": s, "frac_above_03": 0.1 * s, "best64_mean": 0.2 * s, "map_corr": 0.3,
+            "frac_silent": 0.0, "n_units": 256} for s in (1, 2, 3)]   # no lattice orders
+    fig, axes = plots.training_curves(history, old)
+    assert not axes[3].lines and axes[3].get_legend() is None
+    assert [t.get_text() for t in axes[3].texts] == ["not recorded for this run"]
+    assert axes[1].get_legend() is not None and len(axes[1].lines) == 2
+    plt.close(fig)

@@ -11,6 +11,7 @@ from gridcells.analysis.population import from_maps
 from gridcells.analysis.ratemaps import RateMaps
 from gridcells.book import predictive_text as P
 from gridcells.book import sentences as S
+from gridcells.book import theory_text as TT
 from gridcells.book import topology_text as T
 from gridcells.stats import rayleigh_p_value
 from tests.synthetic import lattice
@@ -361,22 +362,36 @@ def test_bent_stripes_flagged_and_the_irregular_claim_read_both_ways():
     maps = np.stack(bent + straight)
     c = pc.classify(maps, box, 2 * np.pi / 0.5)
     as_labelled = "reproduced" if np.mean(c.label == "irregular") >= 0.5 else "other"
-    text = S.irregular_reading(c, bound, as_labelled)
+    text = TT.irregular_reading(c, bound, as_labelled)
     n_irr = int((c.label == "irregular").sum())
     n_bent = int(pc.bent_stripes(c, bound).sum())
     assert text.startswith(f"{n_bent} of the {n_irr} maps labelled irregular are bent stripes")
     assert "not reproduced" in text
     # maps that are truly irregular: nothing to reread
-    text = S.irregular_reading(c_irr, bound, "reproduced")
+    text = TT.irregular_reading(c_irr, bound, "reproduced")
     assert "None of the" in text or "either way" in text
 
 
 def test_spacing_gap_sentence_inside_below_above_and_undefined():
-    inside = S.spacing_gap_sentence(90.0, {"mean": 90.0, "lo": 89.0, "hi": 91.0, "n": 9})
+    inside = TT.spacing_gap_sentence(90.0, {"mean": 90.0, "lo": 89.0, "hi": 91.0, "n": 9})
     assert "inside" in inside
-    below = S.spacing_gap_sentence(80.0, {"mean": 90.0, "lo": 89.0, "hi": 91.0, "n": 9})
+    below = TT.spacing_gap_sentence(80.0, {"mean": 90.0, "lo": 89.0, "hi": 91.0, "n": 9})
     assert "11% below" in below and "10% to 12%" in below and "outside" in below
-    above = S.spacing_gap_sentence(100.0, {"mean": 90.0, "lo": 89.0, "hi": 91.0, "n": 9})
+    above = TT.spacing_gap_sentence(100.0, {"mean": 90.0, "lo": 89.0, "hi": 91.0, "n": 9})
     assert "11% above" in above
-    assert S.spacing_gap_sentence(80.0, {"mean": 90.0, "lo": float("nan"), "hi": 91.0,
+    assert TT.spacing_gap_sentence(80.0, {"mean": 90.0, "lo": float("nan"), "hi": 91.0,
                                          "n": 1}) == ""
+
+
+def test_irregular_verdicts_both_readings():
+    from gridcells.theory import classes as pc
+
+    box, rng = 2.2, np.random.default_rng(8)
+    bound = pc.irregular_stripe_bound(seed=3)
+    bent = np.stack([pc.synthetic(pc.BENT, 48, box, 0.5, a, rng) for a in (0, 30, 60, 90)])
+    c = pc.classify(bent, box, 2 * np.pi / 0.5)
+    assert TT.irregular_verdicts(c, bound) == (
+        "reproduced as labelled; not reproduced with bent stripes read as stripes")
+    irr = pc.classify(np.stack([pc.synthetic("irregular", 48, box, 0.5, 0, rng)
+                                for _ in range(6)]), box, 2 * np.pi / 0.5)
+    assert TT.irregular_verdicts(irr, bound) in ("reproduced", "partly")

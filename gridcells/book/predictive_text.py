@@ -88,8 +88,8 @@ def _verdict(c: dict, baseline: dict | None) -> str:
         return "found at its trained shift"
     if c["ahead"]:
         side = "short of" if c["short"] else "beyond"
-        return (f"ahead of path integration, but {side} its trained shift (moved back by it, "
-                "outside what path integration gives)")
+        return (f"ahead of path integration, but {side} its trained shift (its median "
+                "minus the trained shift lies outside what path integration gives)")
     return "missed: not beyond what path integration gives"
 
 
@@ -178,7 +178,8 @@ def power_sentence(shift: dict | None, ouchi: dict | None, subject: str) -> str:
     """The predictive analysis's power in words, true of the headlines of
     :func:`gridcells.predictive.power.from_record` (``N``, ``share``, ``shift_cm``, ``power``; share
     None when nothing reaches the target) for the shift criterion and Ouchi & Fujisawa's
-    rule, measured on ``subject`` (e.g. "the shipped CPU model's own grid units")."""
+    rule, measured by advancing a minority of ``subject`` (e.g. "the grid units of the
+    shipped CPU model") by a known shift."""
     def part(h, rule):
         if h is None or h.get("share") is None:
             return f"{rule} detects no minority tried with 80 % power"
@@ -186,5 +187,6 @@ def power_sentence(shift: dict | None, ouchi: dict | None, subject: str) -> str:
                 f"{100 * h['share']:.1f} % advanced by {h['shift_cm']:.1f} cm (power "
                 f"{100 * h['power']:.0f} %)")
     n = (shift or ouchi or {}).get("N")
-    return (f"Power, measured on {subject} ({n} units): "
+    return (f"Power, measured by advancing a minority of {subject} ({n} units) by a known "
+            "shift: "
             f"{part(shift, 'the shift analysis')}; {part(ouchi, 'Ouchi & Fujisawa’s rule')}.")

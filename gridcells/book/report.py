@@ -59,7 +59,8 @@ def hardware(cfg: Config) -> str:
     device = resolve_device(cfg.device)
     if device.type == "cuda":
         return torch.cuda.get_device_name()
-    return f"CPU: {cpu_model()}, {torch.get_num_threads()} torch threads"
+    n = torch.get_num_threads()
+    return f"CPU: {cpu_model()}, {n} torch thread{'' if n == 1 else 's'}"
 
 
 _PAGE_STARTED: list[float] = []  # when start_notebook ran (for the page's wall time)

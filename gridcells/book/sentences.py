@@ -147,62 +147,9 @@ def twin_row_sentence(twin: str | None, live: dict, row: dict | None,
             "weights (rounded to float16)")
     if all(f"{a:.1f}" == f"{b:.1f}" for a, b in pairs):
         return head + ": it matches the figures above to the digit shown."
-    gap = max(abs(a - b) for a, b in pairs)
-    return (head + f": it differs from the figures above by at most {gap:.2g} cm, "
-            "the effect of that rounding.")
-
-
-def irregular_reading(classes, bound: float, claim_verdict: str) -> str:
-    """The claim "mostly irregular" read two ways, for a
-    :class:`~gridcells.theory.classes.PatternClasses` whose verdict as labelled is
-    ``claim_verdict``: how many of the maps labelled irregular are bent stripes (stripe order
-    above ``bound``, :func:`~gridcells.theory.classes.bent_stripes`), and the verdict when
-    they are read as stripes. Empty when no map is labelled irregular."""
-    from dataclasses import replace
-
-    from gridcells.theory.classes import bent_stripes
-    from gridcells.theory.verdicts import share_verdict
-
-    irregular = classes.label == "irregular"
-    if not irregular.any():
-        return ""
-    bent = bent_stripes(classes, bound)
-    n_irr, n_bent = int(irregular.sum()), int(bent.sum())
-    why = (f"the stripe order that 95 % of synthetic irregular maps stay below is "
-           f"{bound:.2f}")
-    if not n_bent:
-        return (f"None of the {n_irr} maps labelled irregular has one dominant orientation "
-                f"({why}).")
-    relabelled = replace(classes, label=np.where(bent, "stripes", classes.label))
-    strict = share_verdict(relabelled, "irregular")
-    order = classes.stripe_order[bent]
-    span = (f"{order.min():.2f}" if n_bent == 1 else
-            f"{order.min():.2f}-{order.max():.2f}")
-    if strict == claim_verdict:
-        tail = f"the verdict is {strict} either way"
-    else:
-        tail = (f"read as stripes, they leave {np.mean(irregular & ~bent):.0%} of the maps "
-                f"irregular and the claim is {strict}, against {claim_verdict} as labelled")
-    return (f"{n_bent} of the {n_irr} maps labelled irregular are bent stripes: one "
-            f"orientation dominates them (stripe order {span}; {why}); {tail}.")
-
-
-def spacing_gap_sentence(predicted_cm: float, interval: dict) -> str:
-    """Where the theory's spacing (cm) lies against the networks' mean spacing and its 95 %
-    t-interval (``interval`` from :func:`~gridcells.theory.verdicts.spacing_verdict`: mean,
-    lo, hi, n): inside the interval, or how far below or above it, as a share of the mean
-    with the range over the interval. Empty without an interval (fewer than two networks)."""
-    m, lo, hi = interval["mean"], interval["lo"], interval["hi"]
-    if interval.get("n", 0) < 2 or not all(_fin(v) and v > 0 for v in (m, lo, hi)):
-        return ""
-    if lo <= predicted_cm <= hi:
-        return "The theory's spacing lies inside the networks' 95 % interval."
-    gaps = sorted(abs(predicted_cm / v - 1) for v in (lo, hi))
-    word = "below" if predicted_cm < lo else "above"
-    return (f"The theory's spacing lies {abs(predicted_cm / m - 1):.0%} {word} the networks' "
-            f"mean ({gaps[0]:.0%} to {gaps[1]:.0%} over its 95 % interval), outside that "
-            "interval: the agreement the verdict names is an approximation within the rule's "
-            "band, not an equality.")
+    a, b = max(pairs, key=lambda ab: abs(ab[0] - ab[1]))
+    return (head + f": it differs from the figures above by at most {abs(a - b):.2g} cm "
+            f"({a:.2f} above against {b:.2f} cm in the row), the effect of that rounding.")
 
 
 def range_word(value: float, lo: float, hi: float) -> str:

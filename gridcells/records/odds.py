@@ -77,12 +77,11 @@ def fresh_recipe_sentence(fresh: dict | None, baseline: dict, min_seeds: int = 1
            f"({100 * baseline['share']:.0f} %, Wilson {100 * baseline['lo']:.0f}-"
            f"{100 * baseline['hi']:.0f} %)")
     if fresh is None:
-        return (f"The recipe has not been screened on fresh seeds yet; on the seeds that "
-                f"chose it, {old} lean hexagonal.")
+        return "The recipe has not been screened on fresh seeds yet."
     k, n = fresh["hexagonal"], fresh["screened"]
     if n < min_seeds:
         return (f"The recipe's screens on fresh seeds are still running ({k} of {n} lean "
-                f"hexagonal so far); on the seeds that chose it, {old}.")
+                "hexagonal so far).")
     p = float(fisher_exact([[k, n - k], [baseline["hexagonal"],
                                          baseline["screened"] - baseline["hexagonal"]]])[1])
     return (f"On {n} fresh seeds, which played no part in choosing it, the recipe leans "
@@ -150,4 +149,4 @@ def recipe_choice_sentence(rows: list[dict], baseline: dict, goal: float = 0.8,
             f"leans hexagonal in {odds}, {better}, and {reach} {100 * goal:.0f} %. The "
             "recipe stays as it is: no one change has lifted the odds to the goal, and the "
             "lattice is decided by the whole population within the first few thousand "
-            "steps (below).")
+            "steps (What decides the coin).")

@@ -15,7 +15,8 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
     """Four panels over training steps, one quantity each (two for the order panel): (a)
     decoding error (cm, log scale), (b) share of the measured units above grid score 0.3 and
     the best-64 mean grid score, (c) map correlation and share of silent units, (d) the
-    shared hexagonal, square and stripe order. Returns (fig, axes)."""
+    shared hexagonal, square and stripe order; a panel whose quantities a run did not record
+    says so instead of showing an empty legend. Returns (fig, axes)."""
     if fig is None:
         fig = plt.figure(figsize=(MAX_WIDTH, 4.8), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True).ravel()
@@ -48,7 +49,13 @@ def training_curves(history: list[dict], gridness: list[dict], fig=None):
         axes[3].set_title(f"(d) lattice shared by {int(gridness[-1]['n_units'])} measured "
                           "units", loc="left")
         for ax in axes[1:]:
-            ax.legend(fontsize=8)
+            if any(np.isfinite(line.get_ydata()).any() for line in ax.lines):
+                ax.legend(fontsize=8)
+            else:   # a run recorded before this quantity was measured: say so, no legend
+                for line in list(ax.lines):
+                    line.remove()
+                ax.text(0.5, 0.5, "not recorded for this run", ha="center", va="center",
+                        transform=ax.transAxes, color="0.4")
     for ax in axes[2:]:
         ax.set_xlabel("training step")
     return fig, axes

@@ -31,7 +31,7 @@ def shift_distribution(preferred_cm: np.ndarray, labels: np.ndarray, min_shift_c
     """(B) preferred shifts (cm) of the grid units, with the +-min_shift_cm band."""
     fig, ax = new_axes(ax)
     grid = ~np.isin(labels, ["low-grid"])
-    ax.axvspan(-min_shift_cm, min_shift_cm, color="0.9", label=f"+-{min_shift_cm:g} cm")
+    ax.axvspan(-min_shift_cm, min_shift_cm, color="0.9", label=f"±{min_shift_cm:g} cm")
     lim = max(np.abs(preferred_cm).max(initial=1), min_shift_cm) + 1
     ax.hist(preferred_cm[grid], np.linspace(-lim, lim, 41), color="k")
     ax.set_xlabel("preferred shift (cm)")
@@ -43,15 +43,21 @@ def shift_distribution(preferred_cm: np.ndarray, labels: np.ndarray, min_shift_c
 def zero_vs_peak(zero: np.ndarray, peak: np.ndarray, labels: np.ndarray, ax=None):
     """(C) zero-shift against best-shift gridness, coloured by class."""
     fig, ax = new_axes(ax, (3.5, 3.5))
-    for c in CLASSES:
+    # the largest class first, so that a class of a few units is drawn on top, and larger
+    for c in sorted(CLASSES, key=lambda c: -int(np.sum(labels == c))):
         sel = labels == c
         if sel.any():
-            ax.scatter(zero[sel], peak[sel], s=8, color=CLASS_COLORS[c], label=f"{c} ({sel.sum()})")
+            few = sel.sum() < 5
+            ax.scatter(zero[sel], peak[sel], s=30 if few else 8, color=CLASS_COLORS[c],
+                       edgecolor="k" if few else "none", lw=0.6, zorder=3 if few else 2,
+                       label=f"{c} ({sel.sum()})")
     lim = [min(np.nanmin(zero[np.isfinite(zero)], initial=-0.5), -0.5), 2]
     ax.plot(lim, lim, "k:", lw=0.8)
     ax.set_xlabel("zero-shift gridness")
     ax.set_ylabel("best-shift gridness")
-    ax.legend(fontsize=8)
+    # best >= zero-shift gridness, so the points lie on or above the diagonal: the lower
+    # right is empty
+    ax.legend(fontsize=8, loc="lower right")
     return fig, ax
 
 
