@@ -68,6 +68,7 @@
 
   function table(box) {
     var update = withHint(box);
+    box.parentNode.classList.add("gc-table");   // the fade alone: a caption sits at the top
     var captions = box.querySelectorAll("table > caption");
     var fit = function () {
       captions.forEach(function (c) {
