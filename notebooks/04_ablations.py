@@ -244,9 +244,11 @@ shift_rows = report.latest_rows(NETWORKS, "network")
 with_pred = [r for r in shift_rows if r.get("ablation_p") is not None]
 glue("shift_nets", str(len(shift_rows)), display=False)
 glue("shift_with_pred", str(len(with_pred)), display=False)
+sizes = {n: sum(r["Ng"] == n for r in shift_rows) for n in sorted({r["Ng"] for r in shift_rows})}
 if not with_pred:
-    verdict = (f"None of the {len(shift_rows)} networks analysed in the predictive chapter "
-               "has predictive units, so there are none to silence.")
+    verdict = (f"None of the {len(shift_rows)} networks analysed in the predictive chapter ("
+               + " and ".join(f"{c} of {n} units" for n, c in sizes.items())
+               + ") has predictive units, so there are none to silence.")
     if rows:
         hit = [r["err_earlier_cm"] for r in rows]
         verdict += (" Silenced all at once, which takes the networks to errors of "

@@ -127,7 +127,7 @@ def test_ablation_across_heterogeneous_inconclusive():
 
 def test_ablation_across_equivalent_and_different():
     same = S.ablation_across([_abl(x, 0.5) for x in (0.3, -0.2, 0.1, -0.1, 0.2, 0.0)])
-    assert "equivalent to zero within +-2 cm" in same["equivalence"]
+    assert "equivalent to zero within ±2 cm" in same["equivalence"]
     assert "than chance allows" in same["heterogeneity"]
     more = S.ablation_across([_abl(x, 0.01) for x in (8.0, 9.0, 7.5, 8.5, 9.5)])
     assert "differs from zero" in more["equivalence"] and more["apart"]

@@ -251,7 +251,7 @@ def ablation_across(rows: list[dict], margin_cm: float = EQUIVALENCE_MARGIN_CM,
         het = (f"No more networks reach either tail of their matched-set test than chance "
                f"allows ({up} above, {down} below).")
     if lo90 > -margin_cm and hi90 < margin_cm:
-        eq = (f"Against matched sets the cost is equivalent to zero within +-{margin_cm:.2g} "
+        eq = (f"Against matched sets the cost is equivalent to zero within ±{margin_cm:.2g} "
               f"cm ({margin_why}; 90 % interval {lo90:.1f} to {hi90:.1f}, two one-sided tests "
               "at 5 %).")
     elif lom > 0 or him < 0:
@@ -260,7 +260,7 @@ def ablation_across(rows: list[dict], margin_cm: float = EQUIVALENCE_MARGIN_CM,
     else:
         eq = (f"Whether these units cost what equally grid-like units cost is inconclusive: "
               f"the 90 % interval of the mean difference, {lo90:.1f} to {hi90:.1f} cm, is "
-              f"neither inside the equivalence margin of +-{margin_cm:.2g} cm ({margin_why}) "
+              f"neither inside the equivalence margin of ±{margin_cm:.2g} cm ({margin_why}) "
               "nor clear of zero.")
     ks = [r["earlier_predictive"] for r in rows]
     intact = [r["err_intact_cm"] for r in rows]
