@@ -27,8 +27,7 @@
     outer.appendChild(box);
     var update = function () { markOverflow(box, outer); };
     box.addEventListener("scroll", update, { passive: true });
-    window.addEventListener("resize", update);
-    return update;
+    return update;   // the caller runs it again on resize, after fitting the box
   }
 
   function figure(img) {

@@ -236,11 +236,9 @@ members = gc.load_ensemble()
 pops = {name: population(net, cfg) for name, net in members.items()}
 rows = [{"network": name, **p.row()} for name, p in pops.items()]
 # a member is the book's network only if it holds the same weights (not merely its seed)
-twin = [n for n, net in members.items()
-        if sentences.same_weights(net.state_dict(), model.state_dict())]
-others = [r for r in rows if r["network"] not in twin]
-glue("twin_note", sentences.twin_sentence(twin[0] if twin else None, len(others)),
-     display=False)
+twin = sentences.twin_member(model, members)
+others = [r for r in rows if r["network"] != twin]
+glue("twin_note", sentences.twin_sentence(twin, len(others)), display=False)
 glue("bin_cm", 100 * model.cfg.box_width / model.cfg.nbins, display=False)
 ens = study.across(rows)
 ray_p = {name: rayleigh_p_value(np.radians(p.orientation_deg) * 6) for name, p in pops.items()}
@@ -253,10 +251,10 @@ COLUMNS = {"err_cm": ("error (cm)", "{:.1f}"), "share_grid": ("share > 0.3", "{:
            "n_border": ("border", "{:.0f}")}
 
 
-table = [report.formatted_row(f"{r['network']} (this book's)" if r["network"] in twin
+table = [report.formatted_row(f"{r['network']} (this book's)" if r["network"] == twin
                               else r["network"], r, COLUMNS) for r in rows]
 table.append(report.interval_row("mean [95 % CI]", ens, COLUMNS))
-if not twin:
+if twin is None:
     table.append(report.formatted_row("this book's network", here, COLUMNS))
 glue("tab-ensemble-maps-md", Markdown(report.markdown_table(table)), display=False)
 fig, axes = plt.subplots(2, 1, figsize=(6.5, 6), layout="constrained")

@@ -406,9 +406,8 @@ recorded = [r for r in report.latest_rows(NETWORKS, "network") if not r.get("tar
 ens_Ng = {r["Ng"] for r in recorded if r["network"].startswith("pretrained:ensemble/")}
 same_size = [r for r in recorded if r["Ng"] in ens_Ng]
 other_size = [r for r in recorded if r["Ng"] not in ens_Ng]
-twins = [n for n, net in gc.load_ensemble().items()
-         if sentences.same_weights(net.state_dict(), model.state_dict())]
-live_name = "this book's network" + (f" (the live twin of ensemble {twins[0]})" if twins
+twin = sentences.twin_member(model, gc.load_ensemble())
+live_name = "this book's network" + (f" (the live twin of ensemble {twin})" if twin
                                      else " (live)")
 nets = [{"network": live_name, "Ng": model.cfg.Ng, **live_row}] + same_size + other_size
 cols = {"network": "network", "Ng": "units", "grid_units": "grid units",

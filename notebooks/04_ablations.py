@@ -233,11 +233,10 @@ glue("across_sentence", " ".join([ab["across"], ab["heterogeneity"], ab["equival
      display=False)
 glue("ea_scale", ab["scale"], display=False)
 # the live network's twin among the members (same weights, not merely the same seed)
-twins = [n for n, net in gc.load_ensemble().items()
-         if sentences.same_weights(net.state_dict(), model.state_dict())]
-twin_row = next((r for r in rows if twins and r["network"].endswith("/" + twins[0])), None)
+twin = sentences.twin_member(model, gc.load_ensemble())
+twin_row = next((r for r in rows if twin and r["network"].endswith("/" + twin)), None)
 glue("ea_twin", sentences.twin_row_sentence(
-    f"ensemble {twins[0]}" if twins else None, row_e, twin_row,
+    f"ensemble {twin}" if twin else None, row_e, twin_row,
     ("err_intact_cm", "err_earlier_cm", "err_random_mean_cm", "err_matched_mean_cm")),
     display=False)
 shift_rows = report.latest_rows(NETWORKS, "network")

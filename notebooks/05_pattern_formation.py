@@ -288,12 +288,11 @@ glue("hierarchy_ratio", hierarchy["ratio"], display=False)
 glue("hierarchy_min_ratio", pv.HIERARCHY_RATIO, display=False)
 glue("tab-pf-paper-md", Markdown(report.markdown_table(paper)), display=False)
 glue("verdict_relu", pv.share_verdict(classes["dog_relu_single"], "hexagonal"), display=False)
-verdict_tanh = pv.share_verdict(classes["dog_tanh_single"], "irregular")
-glue("verdict_tanh", verdict_tanh, display=False)
+glue("verdict_tanh", pv.share_verdict(classes["dog_tanh_single"], "irregular"), display=False)
 glue("verdict_tanh_both", theory_text.irregular_verdicts(classes["dog_tanh_single"], bent_bound),
      display=False)
-glue("tanh_reading", theory_text.irregular_reading(classes["dog_tanh_single"], bent_bound,
-                                                 verdict_tanh), display=False)
+glue("tanh_reading", theory_text.irregular_reading(classes["dog_tanh_single"], bent_bound),
+     display=False)
 glue("verdict_gauss", pv.share_verdict(classes["gauss_relu_multi"], "square"), display=False)
 
 # %% [markdown]

@@ -361,14 +361,13 @@ def test_bent_stripes_flagged_and_the_irregular_claim_read_both_ways():
     # reproduced once the bent ones are read as stripes
     maps = np.stack(bent + straight)
     c = pc.classify(maps, box, 2 * np.pi / 0.5)
-    as_labelled = "reproduced" if np.mean(c.label == "irregular") >= 0.5 else "other"
-    text = TT.irregular_reading(c, bound, as_labelled)
+    text = TT.irregular_reading(c, bound)
     n_irr = int((c.label == "irregular").sum())
     n_bent = int(pc.bent_stripes(c, bound).sum())
     assert text.startswith(f"{n_bent} of the {n_irr} maps labelled irregular are bent stripes")
     assert "not reproduced" in text
     # maps that are truly irregular: nothing to reread
-    text = TT.irregular_reading(c_irr, bound, "reproduced")
+    text = TT.irregular_reading(c_irr, bound)
     assert "None of the" in text or "either way" in text
 
 
@@ -395,3 +394,14 @@ def test_irregular_verdicts_both_readings():
     irr = pc.classify(np.stack([pc.synthetic("irregular", 48, box, 0.5, 0, rng)
                                 for _ in range(6)]), box, 2 * np.pi / 0.5)
     assert TT.irregular_verdicts(irr, bound) in ("reproduced", "partly")
+
+
+def test_twin_member_finds_the_member_with_the_same_weights_only():
+    import torch
+
+    torch.manual_seed(0)
+    own, other = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    twin = torch.nn.Linear(3, 2)
+    twin.load_state_dict(own.state_dict())
+    assert S.twin_member(own, {"seed0": other, "seed4": twin}) == "seed4"
+    assert S.twin_member(own, {"seed0": other}) is None

@@ -122,6 +122,14 @@ def same_weights(a: dict, b: dict, dtype=np.float16) -> bool:
                np.array_equal(arr(a[k]).astype(dtype), arr(b[k]).astype(dtype)) for k in a)
 
 
+def twin_member(model, members: dict) -> str | None:
+    """The name of the member of ``members`` (name -> network) that holds ``model``'s weights
+    (:func:`same_weights`: not merely its seed or config), or None when none does."""
+    own = model.state_dict()
+    return next((name for name, net in members.items()
+                 if same_weights(net.state_dict(), own)), None)
+
+
 def twin_sentence(twin: str | None, n_others: int) -> str:
     """The sentence on an ensemble member that holds the book's network's own weights (found
     by :func:`same_weights`, not by its config); empty when no member does."""

@@ -53,13 +53,14 @@ def irregular_verdicts(classes, bound: float) -> str:
             f"{labelled} as labelled; {strict} with bent stripes read as stripes")
 
 
-def irregular_reading(classes, bound: float, claim_verdict: str) -> str:
+def irregular_reading(classes, bound: float) -> str:
     """The claim "mostly irregular" read two ways, for a
-    :class:`~gridcells.theory.classes.PatternClasses` whose verdict as labelled is
-    ``claim_verdict``: how many of the maps labelled irregular are bent stripes (stripe order
-    above ``bound``, :func:`~gridcells.theory.classes.bent_stripes`), and the verdict when
-    they are read as stripes. Empty when no map is labelled irregular."""
+    :class:`~gridcells.theory.classes.PatternClasses`: how many of the maps labelled
+    irregular are bent stripes (stripe order above ``bound``,
+    :func:`~gridcells.theory.classes.bent_stripes`), and the verdict when they are read as
+    stripes beside the verdict as labelled. Empty when no map is labelled irregular."""
     from gridcells.theory.classes import bent_stripes
+    from gridcells.theory.verdicts import share_verdict
 
     irregular = classes.label == "irregular"
     if not irregular.any():
@@ -72,6 +73,7 @@ def irregular_reading(classes, bound: float, claim_verdict: str) -> str:
         return (f"None of the {n_irr} maps labelled irregular has one dominant orientation "
                 f"({why}).")
     strict = irregular_strict_verdict(classes, bound)
+    claim_verdict = share_verdict(classes, "irregular")
     order = classes.stripe_order[bent]
     span = (f"{order.min():.2f}" if n_bent == 1 else
             f"{order.min():.2f}-{order.max():.2f}")

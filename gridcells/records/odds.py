@@ -73,15 +73,15 @@ def fresh_recipe_sentence(fresh: dict | None, baseline: dict, min_seeds: int = 1
     intervals and Fisher's exact p-value between the two."""
     from scipy.stats import fisher_exact
 
-    old = (f"{baseline['hexagonal']} of {baseline['screened']} "
-           f"({100 * baseline['share']:.0f} %, Wilson {100 * baseline['lo']:.0f}-"
-           f"{100 * baseline['hi']:.0f} %)")
     if fresh is None:
         return "The recipe has not been screened on fresh seeds yet."
     k, n = fresh["hexagonal"], fresh["screened"]
     if n < min_seeds:
         return (f"The recipe's screens on fresh seeds are still running ({k} of {n} lean "
                 "hexagonal so far).")
+    old = (f"{baseline['hexagonal']} of {baseline['screened']} "
+           f"({100 * baseline['share']:.0f} %, Wilson {100 * baseline['lo']:.0f}-"
+           f"{100 * baseline['hi']:.0f} %)")
     p = float(fisher_exact([[k, n - k], [baseline["hexagonal"],
                                          baseline["screened"] - baseline["hexagonal"]]])[1])
     return (f"On {n} fresh seeds, which played no part in choosing it, the recipe leans "
