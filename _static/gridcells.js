@@ -9,7 +9,10 @@
 
    Tables already scroll inside the theme's container; the same fade marks one that is wider
    than the screen (row backgrounds hid the CSS shadow used before), and a table's caption
-   is kept to the visible width so that it wraps instead of being cut mid-word. */
+   is kept to the visible width so that it wraps instead of being cut mid-word. A cell with
+   long text (a note, a list of changes) gets a minimum width that keeps it to about three
+   lines: without it the browser squeezes it to the column's minimum to fit the box, and every
+   row grows ten lines tall (the research notes' screens table). */
 (function () {
   "use strict";
   var MIN_SCALE = 0.55;
@@ -65,7 +68,19 @@
     window.addEventListener("resize", fit);
   }
 
+  var LONG_CELL = 24;         // characters: longer cells get a minimum width
+
+  function widenLongCells(box) {
+    box.querySelectorAll("td, th").forEach(function (cell) {
+      var n = cell.textContent.trim().length;
+      if (n > LONG_CELL) {
+        cell.style.minWidth = Math.min(Math.ceil(n / 3) * 0.55, 22) + "em";
+      }
+    });
+  }
+
   function table(box) {
+    widenLongCells(box);
     var update = withHint(box);
     box.parentNode.classList.add("gc-table");   // the fade alone: a caption sits at the top
     var captions = box.querySelectorAll("table > caption");

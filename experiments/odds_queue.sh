@@ -37,7 +37,7 @@ cp runs/odds/sweep.jsonl experiments/results/odds_screens.jsonl
 run_axes "weight_decay=6.0"
 # whose coin is it: the original paper's recipe at 512 units (issue 30's first question)
 .venv/bin/gridcells sweep --params params/paper.yaml --sweep-dir runs/odds_paper \
-  --seeds 100-115 --screen-only --screen-step 10000 --workers 1 --threads 1 --dashboard :0 \
+  --seeds 100-115 --screen-only --screen-step 10000 --workers ${PAPER_WORKERS:-1} --threads 1 --dashboard :0 \
   Ng=512 || echo "paper sweep exited $?"
 cp runs/odds_paper/sweep.jsonl experiments/results/odds_paper_screens.jsonl
 run_axes "Ng=256" "batch_size=200" "learning_rate=1e-3"

@@ -123,3 +123,23 @@ def test_network_name_says_which():
                                                     chosen=7))
     text = bn.network_name(bn.Selection([_screen(3, "stop")], fallback="ensemble/seed0"))
     assert "shipped network ensemble/seed0" in text and "trained" not in text.split("(")[0]
+
+
+def test_a_chapter_opened_alone_makes_its_network(tmp_path):
+    """prepare(only_if_missing=True), which every chapter calls first: a missing run is
+    trained (a chapter opened from Colab or Binder), an existing one or an existing selection
+    is left alone (the book made it already); a shipped model needs nothing."""
+    cfg = gc.load_config("params/smoke.yaml")
+    bn.prepare(cfg, tmp_path / "new", progress=False, only_if_missing=True)
+    assert (tmp_path / "new" / "checkpoints").is_dir()
+    (tmp_path / "made").mkdir()
+    bn.prepare(cfg, tmp_path / "made", progress=False, only_if_missing=True)
+    assert list((tmp_path / "made").iterdir()) == []
+    screened = cfg.replace(screen_seeds="5,3", screen_max=2, screen_step=10)
+    (tmp_path / "sel").mkdir()
+    bn.Selection([_screen(5, "stop")], fallback="ensemble/seed0").save(tmp_path / "sel")
+    bn.prepare(screened, tmp_path / "sel", progress=False, only_if_missing=True)
+    assert sorted(p.name for p in (tmp_path / "sel").iterdir()) == [bn.SELECTION]
+    bn.prepare(cfg.replace(pretrained="ensemble/seed0"), tmp_path / "shipped",
+               progress=False)
+    assert not (tmp_path / "shipped").exists()

@@ -214,6 +214,30 @@ def select_book_network(cfg: Config, folder: str | Path, workers: int | None = N
     return selection
 
 
+def prepare(cfg: Config, run_dir: str | Path, progress: bool = True,
+            only_if_missing: bool = False) -> None:
+    """Make the network a chapter analyses, as ``gridcells book`` does before the chapters
+    run: nothing for a shipped model (``pretrained``); with ``screen_seeds``, the screened
+    selection (:func:`select_book_network`, resumable); without, the one run, trained or
+    resumed. ``only_if_missing``: only when its selection file or run directory is not there
+    yet (a chapter opened alone, from Colab, Binder or a fresh clone, makes its network
+    instead of failing; in the book the build has made it already)."""
+    if cfg.pretrained:
+        return
+    run_dir = Path(run_dir)
+    if cfg.screen_seeds is not None:
+        if not (only_if_missing and (run_dir / SELECTION).is_file()):
+            select_book_network(cfg, run_dir, progress=progress)
+        return
+    if not (only_if_missing and run_dir.is_dir()):
+        from gridcells.training.loop import train
+
+        if progress:
+            print(f"training {run_dir} ({cfg.total_steps} steps; resumed if it exists)",
+                  flush=True)
+        train(cfg, run_dir, resume="auto", progress=progress)
+
+
 def resolve(cfg: Config, run_dir: str | Path) -> tuple[Config, str, Selection | None]:
     """The network a chapter analyses: (its config, its run directory, the selection).
 

@@ -184,21 +184,12 @@ def _train_first(params_file: str | Path, overrides: dict[str, Any]) -> None:
     """Train (or resume) the book's run here, with a progress bar of steps, error and time
     left, before the training chapter executes: the chapter then finds the run complete, and
     its page stays free of progress output."""
-    from gridcells.training.loop import train
+    from gridcells.book.network import prepare
 
     parameters = validate_parameters(params_file, overrides)
     cfg = load_config(params_file, **{k: v for k, v in _typed(overrides).items()
                                       if k in FIELD_NAMES})
-    if cfg.pretrained:
-        return
-    if cfg.screen_seeds is not None:  # screened: the first seed that succeeds is the book's
-        from gridcells.book.network import select_book_network
-
-        select_book_network(cfg, parameters["run_dir"], progress=True)
-        return
-    print(f"training {parameters['run_dir']} ({cfg.total_steps} steps; resumed if it exists)",
-          flush=True)
-    train(cfg, parameters["run_dir"], resume="auto", progress=True)
+    prepare(cfg, parameters["run_dir"], progress=True)
 
 
 def build_book(params_file: str | Path, overrides: dict[str, Any] | None = None,

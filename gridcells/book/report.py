@@ -291,8 +291,9 @@ def start_notebook(params_file: str, run_dir: str | None, namespace: dict,
     check_injected(namespace)
     cfg = config_from_namespace(params_file, namespace, injected_names(namespace))
     run_dir = run_dir or f"runs/{Path(params_file).stem}"
-    from gridcells.book.network import resolve
+    from gridcells.book.network import prepare, resolve
 
+    prepare(cfg, run_dir, only_if_missing=True)  # a chapter opened alone makes its network
     cfg, run_dir, selection = resolve(cfg, run_dir)  # a screened book: its selection
     _SELECTION[:] = [selection]
     import time
