@@ -33,9 +33,9 @@
 #   {glue:text}`live_retro` onto a past one and {glue:text}`live_zero` onto the present;
 #   {glue:text}`live_unres` cannot be placed.
 # - Its grid units' maps are {glue:text}`live_shift_phrase` (one step is
-#   {glue:text}`cm_per_step` cm){glue:text}`live_shift_where`. Advancing
-#   their activity by 8 steps moves the estimate by {glue:text}`inj_pos_median` cm (injected
-#   {glue:text}`inj_pos_cm` cm), so the estimate would see a real shift.
+#   {glue:text}`cm_per_step` cm){glue:text}`live_shift_where`. Advancing their activity by
+#   {glue:text}`inj_steps` steps moves the estimate by {glue:text}`inj_pos_median` cm
+#   (injected {glue:text}`inj_pos_cm` cm), so the estimate would see a real shift.
 # - The earlier analysis's rules, applied to the same network, call
 #   {glue:text}`earlier_pred` units predictive; {glue:text}`earlier_survive` of them are
 #   predictive by the calibrated analysis. Its argmax of gridness recovers a known shift
@@ -93,7 +93,7 @@ from gridcells.book import network as book_network
 from gridcells.book import plots, predictive_text, report, sentences
 from gridcells.predictive import study
 from gridcells.predictive.classes import CLASSES, crosstab
-from gridcells.records.experiments import network_label, network_units, read_json
+from gridcells.records.experiments import network_label, network_units, read_json, span
 from gridcells.stats import cluster_bootstrap_share, t_interval, wilson_interval, zero_share_bounds
 
 # %% tags=["parameters", "remove-cell"]
@@ -112,6 +112,7 @@ TRUTH = "benchmarks/results/predictive_truth.json"
 report.show_network_notice()
 glue("live_name", book_network.network_name(report.selection()), display=False)
 FALSE_POS = "benchmarks/results/predictive_false_positives.json"
+FALSE_POS_COMMON = "benchmarks/results/predictive_false_positives_200units.json"
 NETWORKS = "experiments/results/predictive_networks.jsonl"
 
 # %% [markdown]
@@ -187,8 +188,11 @@ glue("truth_n", str(get["time", "sharpness"]["n"]), display=False)
 # A shuffle shifts each trajectory's activity circularly in time against its positions.
 # Giving all trajectories one common offset (this project's first test, and the usual
 # recipe) leaves only about as many distinct shuffled maps as steps in a trajectory, and on
-# pure noise called 13-16 % of units significant at a nominal 5 %. Here every group of
-# trajectories draws its own offset in every shuffle. On 1000 noise units of each kind
+# pure noise called {glue:text}`fp_common` of units significantly ahead or behind at a
+# nominal 5 % ({glue:text}`fp_common_units` units of each kind,
+# `benchmarks/results/predictive_false_positives_200units.json`). Here every group of
+# trajectories draws its own offset in every shuffle. On {glue:text}`fp_units` noise units of
+# each kind
 # ({numref}`tab-false-positives`; `benchmarks/predictive_false_positives.py`) every test's
 # false-positive rate is at most {glue:text}`fp_max` % at a nominal 5 %.
 
@@ -205,6 +209,11 @@ for noise_kind, rates in fp["rates"].items():
         if float(alpha) == 0.05:
             worst = max(worst, 100 * v["rate"])
 glue("fp_max", f"{worst:.1f}", display=False)
+common = read_json(FALSE_POS_COMMON)  # the same benchmark with the common offset kept
+glue("fp_common", span([v["any@0.05"]["rate"] for k, v in common["rates"].items()
+                       if k.endswith("common offset")], percent=True), display=False)
+glue("fp_common_units", common["args"]["units"], display=False)
+glue("fp_units", fp["args"]["units"], display=False)
 glue("tab-false-positives-md", Markdown(report.markdown_table(rows, digits=3)), display=False)
 
 # %% [markdown]
@@ -300,7 +309,9 @@ if len(units) < 4:  # tiny networks: the best-scoring units stand in
     units = examples
 sub = gc.Activity(activity.positions, activity.velocities, activity.activations[..., units],
                   activity.units[units])
-inj = injection_control(sub, cfg, steps=(-8, 8))
+INJECT = 8  # steps of the injected shift, each way
+inj = injection_control(sub, cfg, steps=(-INJECT, INJECT))
+glue("inj_steps", INJECT, display=False)
 neg, pos = inj
 glue("inj_pos_cm", f"{pos['injected_cm']:+.1f}", display=False)
 glue("inj_neg_cm", f"{neg['injected_cm']:+.1f}", display=False)
@@ -324,9 +335,9 @@ plt.close(fig)
 # ```{glue:figure} fig_injection
 # :name: fig-injection
 #
-# Positive control on the grid units of the network trained in this book: activity advanced
-# or delayed by 8 steps against position. Points: median change of the estimated preferred
-# shift over units; bars: 5-95 % of units; dotted: the injected shift.
+# Positive control on the grid units of the network trained in this book: activity advanced or
+# delayed by {glue:text}`inj_steps` steps against position. Points: median change of the estimated
+# preferred shift over units; bars: 5-95 % of units; dotted: the injected shift.
 # ```
 
 # %% tags=["remove-cell"]

@@ -28,9 +28,10 @@
 #   (their units lean hexagonal), trained to the end, and kept only if they met the
 #   recipe's four criteria. Their figures describe the networks that succeed, not every
 #   seed of the recipe.
-# - Screening seeds at step 3000 by the lattice their units share, a 2-core machine yields
-#   about {glue:text}`yield_2w` such networks an hour with two workers
-#   ({glue:text}`yield_1w` with one); a 64-seed sweep on 64 cores would take about
+# - Screening seeds at step 3000 by the lattice their units share, a
+#   {glue:text}`pair_cores`-core machine yields about {glue:text}`yield_2w` such networks an
+#   hour with two workers ({glue:text}`yield_1w` with one); a {glue:text}`cluster_n`-seed
+#   sweep on {glue:text}`cluster_n` cores would take about
 #   {glue:text}`wall_64` minutes.
 # :::
 #
@@ -128,9 +129,9 @@ glue("tab-ensemble-md", Markdown(report.markdown_table(table)), display=False)
 # judgement ({numref}`tab-sweep`); a seed whose units do not lean hexagonal at step 3000 is
 # stopped there and keeps its checkpoints. Its seeds are those of two batches: the seeds an
 # earlier screen (`experiments/results/lattice_odds.jsonl`, `lattice_seeds.jsonl`) had
-# found leaning hexagonal, trained to the end and adopted by the sweep, and the new seeds
-# from 30 on, screened by the sweep itself. The table therefore over-represents hexagonal
-# seeds; the share below that continues comes from unselected screens only.
+# found leaning hexagonal, trained to the end and adopted by the sweep, and the new seeds from
+# {glue:text}`first_new_seed` on, screened by the sweep itself. The table therefore over-represents
+# hexagonal seeds; the share below that continues comes from unselected screens only.
 
 # %% tags=["remove-cell"]
 glue("tab-sweep-md", Markdown(report.markdown_table(
@@ -146,6 +147,10 @@ glue("q_meet", f"{100 * q:.0f}", display=False)
 glue("n_finished", str(len(finished)), display=False)
 glue("n_meet_sweep", str(sum(bool(r["meets"]) for r in finished)), display=False)
 glue("n_screened", str(len(sweep_rows)), display=False)
+earlier = {r["overrides"]["seed"] for r in read_jsonl("experiments/results/lattice_odds.jsonl")}
+earlier |= {r["seed"] for r in read_jsonl("experiments/results/lattice_seeds.jsonl")}
+glue("first_new_seed", min(r["seed"] for r in sweep_rows if r["seed"] not in earlier),
+     display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-sweep-md
@@ -181,14 +186,18 @@ glue("p_hex_n", str(odds["n"]), display=False)
 full_2t = float(np.median([r["wall_s"] for r in seeds_rows]))
 screen_1t = float(np.median([r["wall_s"] for r in screens]))
 frac = 3000 / 8000
-one = throughput(frac * full_2t, (1 - frac) * full_2t, odds["share"], q, 1, 64)
-two = throughput(screen_1t, screen_1t * (1 - frac) / frac, odds["share"], q, 2, 64)
-cluster = throughput(screen_1t, screen_1t * (1 - frac) / frac, odds["share"], q, 64, 64)
+PAIR, CLUSTER = 2, 64  # the timed machine's cores (two workers); the projected cluster
+one = throughput(frac * full_2t, (1 - frac) * full_2t, odds["share"], q, 1, CLUSTER)
+two = throughput(screen_1t, screen_1t * (1 - frac) / frac, odds["share"], q, PAIR, CLUSTER)
+cluster = throughput(screen_1t, screen_1t * (1 - frac) / frac, odds["share"], q, CLUSTER,
+                     CLUSTER)
+glue("pair_cores", PAIR, display=False)
+glue("cluster_n", CLUSTER, display=False)
 glue("yield_1w", f"{one.per_hour:.1f}", display=False)
 glue("yield_2w", f"{two.per_hour:.1f}", display=False)
 glue("wall_64", f"{cluster.sweep_wall_s / 60:.0f}", display=False)
-glue("cost_64", f"{64 * cluster.sweep_wall_s / 3600:.1f}", display=False)
-glue("yield_64", f"{64 * odds['share'] * q:.0f}", display=False)
+glue("cost_64", f"{CLUSTER * cluster.sweep_wall_s / 3600:.1f}", display=False)
+glue("yield_64", f"{CLUSTER * odds['share'] * q:.0f}", display=False)
 glue("p_hex", f"{100 * odds['share']:.0f}", display=False)
 glue("full_2t", f"{full_2t:.0f}", display=False)
 glue("screen_1t", f"{screen_1t:.0f}", display=False)
@@ -214,14 +223,14 @@ glue("tab-yield-md", Markdown(report.markdown_table(display_rows)), display=Fals
 # 3000 {glue:text}`screen_1t` s on each of two one-thread workers. With
 # {glue:text}`p_hex` % of seeds continuing after screening and {glue:text}`q_meet` % of the
 # finished ones meeting the recipe, two workers yield {glue:text}`yield_2w` networks an hour
-# ({numref}`tab-yield`). On a 64-core cluster (one thread a worker, as
-# `dask-jobqueue`'s SLURM set-up in the reproducibility chapter gives), a 64-seed sweep takes
+# ({numref}`tab-yield`). On a {glue:text}`cluster_n`-core cluster (one thread a worker, as
+# `dask-jobqueue`'s SLURM set-up in the reproducibility chapter gives), a
+# {glue:text}`cluster_n`-seed sweep takes
 # about {glue:text}`wall_64` minutes of wall time ({glue:text}`cost_64` core-hours) and yields
 # about {glue:text}`yield_64` networks that meet the recipe. The hourly rates of
-# {numref}`tab-yield` are steady-state rates of a worker that keeps taking new seeds; one
-# sweep of 64 seeds waits at its end for its slowest runs, so it yields fewer per hour of
-# its own wall time. These are projections from the measured times, not a measured cluster
-# run.
+# {numref}`tab-yield` are steady-state rates of a worker that keeps taking new seeds; one sweep of
+# {glue:text}`cluster_n` seeds waits at its end for its slowest runs, so it yields fewer per hour of
+# its own wall time. These are projections from the measured times, not a measured cluster run.
 #
 # ## Summary
 # The ensemble turns "a network of this recipe" from one draw into a sample:

@@ -32,15 +32,6 @@ def cli(*argv, **kw) -> subprocess.CompletedProcess:
                           env=ENV, capture_output=True, text=True, **kw)
 
 
-@pytest.fixture
-def one_thread():
-    """torch on one thread in this process, as in the subprocesses (OMP_NUM_THREADS=1)."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
-
-
 def full_run(tmp_path):
     cfg = gc.load_config(SMOKE, **parse_overrides(TINY))
     return cfg, gc.train(cfg, tmp_path / "full", progress=False)

@@ -134,11 +134,8 @@ KNOWN: dict[str, list[tuple[str, str]]] = {
         ("0.09 nats", "derived: the cross-entropy of a perfect prediction below a uniform guess"),
     ],
     "03_predictive.py": [
-        ("by 8 steps", "the injection control's size, steps=(-8, 8) in the notebook"),
         ("spacings 40-90 cm", "benchmarks/predictive_truth.py's synthetic units"),
         ("from -30 to +30 cm", "benchmarks/predictive_truth.py's shifts"),
-        ("13-16 %", "result: false positives of the common-offset shuffle, measured once"),
-        ("On 1000 noise units", "benchmarks/predictive_false_positives.py's size"),
     ],
     "06_topology.py": [
         ("module of 80", "the synthetic populations' size (the topology's ground truth)"),
@@ -147,16 +144,7 @@ KNOWN: dict[str, list[tuple[str, str]]] = {
         ("mixed, and 80 units that", "the same"),
         ("(9 and 13.7 bins)", "the mixed modules' spacings, the same"),
     ],
-    "07_ensemble.py": [
-        ("a 2-core machine", "recorded: the machine of the timed runs"),
-        ("a 64-seed sweep on 64 cores", "the projection's cluster, a notebook constant"),
-        ("a 64-core cluster", "the same"),
-        ("a 64-seed sweep takes", "the same"),
-        ("sweep of 64 seeds", "the same"),
-        ("from 30 on", "recorded: the first of the sweep's new seeds"),
-    ],
     "against_the_paper.md": [
-        ("after 74 000 steps", "recorded: the steps of the paper-size rerun (its model card)"),
         ("9-37 predictive units of 512", "published: the earlier analysis's counts, quoted in "
                                         "the row heading rather than the published column"),
     ],
