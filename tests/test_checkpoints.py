@@ -30,7 +30,7 @@ def test_original_state_dict_gives_the_same_outputs(smoke_cfg, tmp_path):
         gc.load_model(tmp_path / "original.pth")
 
 
-def test_file_that_runs_code_is_refused(tmp_path):
+def test_file_that_runs_code_is_refused(tmp_path, capsys):
     class Evil:
         def __reduce__(self):
             return (print, ("pwned",))
@@ -38,6 +38,7 @@ def test_file_that_runs_code_is_refused(tmp_path):
         pickle.dump({"encoder.weight": Evil()}, fh)
     with pytest.raises(CheckpointError, match="contains code"):
         gc.load_model(tmp_path / "evil.pth")
+    assert "pwned" not in capsys.readouterr().out  # refused before the code ran
 
 
 def test_corrupt_and_truncated_files(smoke_cfg, tmp_path):

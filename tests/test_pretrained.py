@@ -22,12 +22,17 @@ from .conftest import ROOT
 
 def test_export_and_load_round_trip(tmp_path):
     cfg = gc.load_config(ROOT / "params" / "smoke.yaml", device="cpu")
-    gc.train(cfg, tmp_path / "r", progress=False)
+    trained = gc.train(cfg, tmp_path / "r", progress=False).model
     card = export_pretrained(tmp_path / "r", "tiny", "test machine", eval_batches=2,
                              out_root=tmp_path / "data")
     assert card["steps"] == cfg.total_steps and card["hardware"] == "test machine"
     model = load_pretrained("tiny", tmp_path / "data")
     assert model.cfg == cfg
+    shipped, own = model.state_dict(), trained.state_dict()
+    assert shipped.keys() == own.keys()
+    for k, v in own.items():  # the trained weights, rounded to float16 (centres exact)
+        want = v if k == "centers" else v.to(torch.float16).to(v.dtype)
+        assert torch.equal(shipped[k].to(v.dtype), want), k
     files = sorted(p.name for p in (tmp_path / "data" / "tiny").iterdir())
     assert files == ["model_card.json", "weights-1.safetensors"]
     with pytest.raises(CheckpointError, match="no pretrained model 'nope'"):
