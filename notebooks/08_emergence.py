@@ -67,7 +67,9 @@ from gridcells.book import plots, report
 from gridcells.records import emergence, odds
 from gridcells.records import experiments as recorded
 from gridcells.records.experiments import read_jsonl
+from gridcells.rundir.history import read_stages
 from gridcells.sweep.plan import ScreenRule
+from gridcells.world.config import load_config
 
 # %% tags=["parameters", "remove-cell"]
 params_file = "params/default.yaml"
@@ -259,21 +261,50 @@ else:
 #
 # {glue:text}`lead_sentence`
 #
+# ## Whose coin is it?
+# The map changes the CPU recipe one setting at a time. The original paper's own recipe
+# (`params/paper.yaml`: {glue:text}`paper_settings`) differs in all of its training
+# settings at once; its odds at 512 units would say whether the coin belongs to the CPU
+# recipe or to the model. One seed of it has been followed on the CPU
+# (`experiments/results/paper512_seed100`, {numref}`fig-paper512`):
+# {glue:text}`paper512_sentence`
+
+# %% tags=["remove-cell"]
+PAPER512 = "experiments/results/paper512_seed100"
+p_history, p_gridness = read_stages([PAPER512])
+p_cfg = load_config(f"{PAPER512}/config.yaml")
+paper = load_config("params/paper.yaml")
+glue("paper_settings", f"Adam at a learning rate of {paper.learning_rate:g}, weight decay "
+     f"{paper.weight_decay:g} in the loss, batch {paper.batch_size}, "
+     f"{paper.sequence_length}-step paths", display=False)
+glue("paper512_sentence", odds.paper_recipe_sentence(p_history, p_gridness, p_cfg.Np,
+                                                     p_cfg.seed, rule), display=False)
+fig, _ = plots.training_curves(p_history, p_gridness)
+glue("fig-paper512", fig, display=False)
+plt.close(fig)
+
+# %% [markdown]
+# ```{glue:figure} fig-paper512
+# :name: fig-paper512
+#
+# The original paper's recipe at 512 units, seed 100, on one CPU thread: training loss and
+# decoding error, and the in-training measurements of its first 256 units.
+# ```
+#
 # ## A better recipe?
 # {glue:text}`choice_sentence`
 #
 # ## What is still open
 # This chapter grows as its sweep runs (`experiments/odds_queue.sh`, resumable on one core):
-# the remaining settings of the map, the original paper's own recipe at 512 units (whose
-# lattice forms later, so its seeds are screened later), and a recipe chosen by the map and
-# checked on seeds
-# that did not choose it. Until those rows exist the chapter says only what the rows above
-# measure.
+# the remaining settings of the map, the original paper's own recipe screened on at least 16
+# seeds (on a GPU: see above), and a recipe chosen by the map and checked on seeds that did
+# not choose it. Until those rows exist the chapter says only what the rows above measure.
 #
 # ## Summary
 # - {glue:text}`fresh_sentence`
 # - {glue:text}`map_sentence`
 # - {glue:text}`choice_sentence`
+# - {glue:text}`paper512_sentence`
 # - {glue:text}`initial_sentence`
 # - {glue:text}`early_sentence`
 #

@@ -210,3 +210,30 @@ def test_same_seed_mcnemar_false_positives_at_most_alpha():
             lo, hi = wilson_interval(hits, trials)
             assert lo <= 0.05 and hi < 0.05, (p_hex, n, hits / trials)
             assert hits > 0   # the test does reject sometimes: it can fail
+
+
+def test_paper_recipe_sentence_both_outcomes():
+    """At chance (a flat curve at log Np): says so, with the loss against a uniform readout
+    and the cost of screens beyond the last step; left chance: the step, and the lattice
+    the last measurement shows, hexagonal or not by the rule; never 'odds' from one seed."""
+    import math
+
+    from gridcells.records.odds import paper_recipe_sentence
+    from gridcells.sweep.plan import ScreenRule
+
+    flat = [{"step": s, "loss": math.log(512), "err_cm": 100.0, "elapsed_s": s / 4.0}
+            for s in range(10, 5010, 10)]
+    text = paper_recipe_sentence(flat, [], 512, 100, ScreenRule())
+    assert "still at chance" in text and "6.238 for a uniform readout" in text
+    assert "5,000 steps at 4.0 steps/s" in text and "at least 5 core-hours" in text
+    assert "left chance" not in text
+    drop = flat[:300] + [{**r, "err_cm": 20.0} for r in flat[300:]]  # below 75 % at 3010
+    hexa = {"step": 5000, "err_cm": 20.0, "hex_order": 0.4, "square_order": 0.1,
+            "stripe_order": 0.1}
+    text = paper_recipe_sentence(drop, [hexa], 512, 100, ScreenRule())
+    assert "left chance at step 3,010" in text and "leans hexagonal" in text
+    assert "still at chance" not in text and "One seed is not odds" in text
+    square = {**hexa, "hex_order": 0.1, "square_order": 0.4}
+    text = paper_recipe_sentence(drop, [square], 512, 100, ScreenRule())
+    assert "does not lean hexagonal" in text and "strongest order is square" in text
+    assert "not been run" in paper_recipe_sentence([], [], 512, 100, ScreenRule())

@@ -10,7 +10,9 @@ its setting; :mod:`gridcells.records.emergence` asks what decides that draw.
 
 from __future__ import annotations
 
-from gridcells.records.experiments import listing
+import math
+
+from gridcells.records.experiments import leaves_chance, listing
 from gridcells.stats import holm, wilson_interval
 
 
@@ -150,3 +152,48 @@ def recipe_choice_sentence(rows: list[dict], baseline: dict, goal: float = 0.8,
             "recipe stays as it is: no one change has lifted the odds to the goal, and the "
             "lattice is decided by the whole population within the first few thousand "
             "steps (What decides the coin).")
+
+
+def paper_recipe_sentence(history: list[dict], gridness: list[dict], n_place: int,
+                          seed: int, rule, seeds_needed: int = 16) -> str:
+    """Whose coin is it: what one run of the original paper's recipe at 512 units shows,
+    true of its curves. ``history``: training rows (``step``, ``loss``, ``err_cm``,
+    ``elapsed_s``); ``gridness``: in-training measurements (``step``, ``err_cm``,
+    ``hex_order``, ``square_order``, ``stripe_order``); ``n_place``: place cells (a uniform
+    readout's loss is log n_place); ``rule``: the screening rule
+    (:class:`gridcells.sweep.plan.ScreenRule`) read at the last measurement. Says whether
+    and when the run left chance (error below 75 % of its start, as
+    :func:`gridcells.records.experiments.leaves_chance`), what its units share at the last
+    measurement, and what ``seeds_needed`` screens to that step cost on this machine."""
+    if not history:
+        return "The original paper's recipe at 512 units has not been run yet."
+    last = history[-1]
+    rate = last["step"] / last["elapsed_s"]
+    left = leaves_chance(history)
+    head = (f"One run of the original paper's recipe at 512 units (seed {seed}) trained "
+            f"{last['step']:,.0f} steps at {rate:.1f} steps/s on one CPU thread")
+    if math.isnan(left):
+        cost = seeds_needed * last["step"] / rate / 3600
+        return (f"{head}, and it is still at chance: its loss is {last['loss']:.3f} against "
+                f"{math.log(n_place):.3f} for a uniform readout (log {n_place}), its error "
+                f"{last['err_cm']:.0f} cm. No lattice can be read before the network "
+                f"path-integrates, so the paper's odds at 512 units need screens beyond "
+                f"step {last['step']:,.0f}: {seeds_needed} of them cost at least "
+                f"{math.floor(cost)} core-hours at this speed, which is what a GPU is for. Whose "
+                "coin it is stays open.")
+    at = [g for g in gridness if g["step"] >= left] or gridness[-1:]
+    text = f"{head}; it left chance at step {left:,.0f}"
+    if not at:
+        return text + "."
+    g = at[-1]
+    orders = {k: g.get(k) for k in ("hex_order", "square_order", "stripe_order")}
+    kind = max((k for k, v in orders.items() if v is not None), key=lambda k: orders[k])
+    name = {"hex_order": "hexagonal", "square_order": "square", "stripe_order": "stripe"}
+    lean = "leans hexagonal by the sweep's rule" if rule.passes(g) else (
+        f"does not lean hexagonal by the sweep's rule (its strongest order is "
+        f"{name[kind]})")
+    return (f"{text}, and at step {g['step']:,.0f} ({g['err_cm']:.0f} cm) its population "
+            f"{lean}: hexagonal {orders['hex_order']:.2f}, square "
+            f"{orders['square_order']:.2f}, stripe {orders['stripe_order']:.2f}. One seed "
+            "is not odds: whose coin it is stays open until a screen of at least "
+            f"{seeds_needed} seeds.")
