@@ -10,7 +10,7 @@
    Tables already scroll inside the theme's container; the same fade marks one that is wider
    than the screen (row backgrounds hid the CSS shadow used before), and a table's caption
    is kept to the visible width so that it wraps instead of being cut mid-word. A cell with
-   long text (a note, a list of changes) gets a minimum width that keeps it to about three
+   long text (a note, a list of changes) gets a minimum width that keeps it to about two
    lines: without it the browser squeezes it to the column's minimum to fit the box, and every
    row grows ten lines tall (the research notes' screens table). */
 (function () {
@@ -74,7 +74,7 @@
     box.querySelectorAll("td, th").forEach(function (cell) {
       var n = cell.textContent.trim().length;
       if (n > LONG_CELL) {
-        cell.style.minWidth = Math.min(Math.ceil(n / 3) * 0.55, 22) + "em";
+        cell.style.minWidth = Math.min(Math.ceil(n / 2) * 0.55, 22) + "em";
       }
     });
   }

@@ -48,3 +48,5 @@ if [ "${PAPER_CPU:-0}" = 1 ]; then
 cp runs/odds_paper/sweep.jsonl experiments/results/odds_paper_screens.jsonl
 fi
 run_axes "Ng=256" "batch_size=200" "learning_rate=1e-3"
+# the weight-decay schedule: stopped before the screening step instead of after it
+run_axes "weight_decay_stop=2000"
