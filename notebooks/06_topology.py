@@ -125,10 +125,12 @@ report.show_network_notice()
 #
 # ## Ground truth: synthetic populations
 # The test on populations whose answer is known, with this chapter's settings: one module of
-# 80 hexagonal or square units (different spacings, orientations, with and without noise,
-# random phases), 80 units with smooth random maps, 80 with white-noise maps, and two
-# hexagonal modules of unrelated spacing (9 and 13.7 bins) mixed, and 80 units that fire at
-# their own rate in each of three strips of the box (separate components, no loop; analysed
+# {glue:text}`truth_units` hexagonal or square units (different spacings, orientations, with
+# and without noise, random phases), {glue:text}`truth_units` units with smooth random maps,
+# {glue:text}`truth_units` with white-noise maps, and two hexagonal modules of unrelated
+# spacing ({glue:text}`mixed_spacings`) mixed, and
+# {glue:text}`truth_units` units that fire at their own rate in each of three strips of the
+# box (separate components, no loop; analysed
 # without the maps' smoothing, which would join the strips through their edges). A torus
 # counts as right only with Betti numbers (1, 2, 1), the three strips only with
 # {glue:text}`components_betti`.
@@ -136,18 +138,21 @@ report.show_network_notice()
 # %% tags=["hide-input"]
 n = cfg.topology_nbins
 s = n / 40  # spacings below are given in bins of a 40-bin map
+U, MIXED = 80, (9, 13.7)  # units per population; the mixed modules' spacings
+glue("truth_units", U, display=False)
+glue("mixed_spacings", f"{MIXED[0] * s:.3g} and {MIXED[1] * s:.3g} bins", display=False)
 truth = [
-    ("hexagonal, spacing 9, 10 deg", True, synthetic_module(80, n, 9 * s, 10, "hex", 0, 1)),
+    ("hexagonal, spacing 9, 10 deg", True, synthetic_module(U, n, 9 * s, 10, "hex", 0, 1)),
     ("hexagonal, spacing 13, 40 deg, noise 0.1", True,
-     synthetic_module(80, n, 13 * s, 40, "hex", 0.1, 2)),
-    ("square, spacing 9, 20 deg", True, synthetic_module(80, n, 9 * s, 20, "square", 0, 3)),
+     synthetic_module(U, n, 13 * s, 40, "hex", 0.1, 2)),
+    ("square, spacing 9, 20 deg", True, synthetic_module(U, n, 9 * s, 20, "square", 0, 3)),
     ("square, spacing 12, 0 deg, noise 0.1", True,
-     synthetic_module(80, n, 12 * s, 0, "square", 0.1, 8)),
-    ("smooth random maps", False, random_maps(80, n, 2 * s, seed=4)),
-    ("white-noise maps", False, random_maps(80, n, 0, seed=5)),
-    ("two modules mixed (9 and 13.7)", False,
-     np.concatenate([synthetic_module(40, n, 9 * s, 10, "hex", 0, 5),
-                     synthetic_module(40, n, 13.7 * s, 37, "hex", 0, 6)])),
+     synthetic_module(U, n, 12 * s, 0, "square", 0.1, 8)),
+    ("smooth random maps", False, random_maps(U, n, 2 * s, seed=4)),
+    ("white-noise maps", False, random_maps(U, n, 0, seed=5)),
+    (f"two modules mixed ({MIXED[0]:g} and {MIXED[1]:g})", False,
+     np.concatenate([synthetic_module(U // 2, n, MIXED[0] * s, 10, "hex", 0, 5),
+                     synthetic_module(U // 2, n, MIXED[1] * s, 37, "hex", 0, 6)])),
 ]
 # three components are separate only while the strips' edges stay sharp: smoothing the maps
 # (topology_sigma) turns each edge into a path of intermediate population vectors, which
@@ -159,7 +164,7 @@ truth_rows, n_right = [], 0
 for label, torus, maps, betti, extra in (
         [(lab, tor, m, (1, 2, 1) if tor else None, {}) for lab, tor, m in truth]
         + [(f"{COMPONENTS} components (unsmoothed)", False,
-            component_maps(80, n, COMPONENTS, 0.05, seed=7), (COMPONENTS, 0, 0),
+            component_maps(U, n, COMPONENTS, 0.05, seed=7), (COMPONENTS, 0, 0),
             {"sigma": 0.0})]):
     top = homology.population_topology(maps, **{**settings, **extra})
     right = top.is_torus == torus and (betti is None or tuple(top.betti) == betti)

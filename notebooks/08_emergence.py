@@ -277,6 +277,8 @@ paper = load_config("params/paper.yaml")
 glue("paper_settings", f"Adam at a learning rate of {paper.learning_rate:g}, weight decay "
      f"{paper.weight_decay:g} in the loss, batch {paper.batch_size}, "
      f"{paper.sequence_length}-step paths", display=False)
+glue("p_eval_units", p_cfg.eval_units, display=False)
+glue("min_seeds", odds.MIN_SEEDS, display=False)
 glue("paper512_sentence", odds.paper_recipe_sentence(p_history, p_gridness, p_cfg.Np,
                                                      p_cfg.seed, rule), display=False)
 fig, _ = plots.training_curves(p_history, p_gridness)
@@ -288,17 +290,19 @@ plt.close(fig)
 # :name: fig-paper512
 #
 # The original paper's recipe at 512 units, seed 100, on one CPU thread: training loss and
-# decoding error, and the in-training measurements of its first 256 units.
+# decoding error, and the in-training measurements of its first {glue:text}`p_eval_units`
+# units.
 # ```
 #
 # ## A better recipe?
 # {glue:text}`choice_sentence`
 #
 # ## What is still open
-# This chapter grows as its sweep runs (`experiments/odds_queue.sh`, resumable on one core):
-# the remaining settings of the map, the original paper's own recipe screened on at least 16
-# seeds (on a GPU: see above), and a recipe chosen by the map and checked on seeds that did
-# not choose it. Until those rows exist the chapter says only what the rows above measure.
+# This chapter grows as its sweep runs (`experiments/odds_queue.sh`, resumable on one core): the
+# remaining settings of the map, the original paper's own recipe screened on at least
+# {glue:text}`min_seeds` seeds (on a GPU: see above), and a recipe chosen by the map and checked
+# on seeds that did not choose it. Until those rows exist the chapter says only what the rows
+# above measure.
 #
 # ## Summary
 # - {glue:text}`fresh_sentence`

@@ -137,13 +137,6 @@ KNOWN: dict[str, list[tuple[str, str]]] = {
         ("spacings 40-90 cm", "benchmarks/predictive_truth.py's synthetic units"),
         ("from -30 to +30 cm", "benchmarks/predictive_truth.py's shifts"),
     ],
-    "06_topology.py": [
-        ("module of 80", "the synthetic populations' size (the topology's ground truth)"),
-        ("80 units with", "the same"),
-        ("80 with white-noise", "the same"),
-        ("mixed, and 80 units that", "the same"),
-        ("(9 and 13.7 bins)", "the mixed modules' spacings, the same"),
-    ],
     "against_the_paper.md": [
         ("9-37 predictive units of 512", "published: the earlier analysis's counts, quoted in "
                                         "the row heading rather than the published column"),

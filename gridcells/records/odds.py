@@ -15,6 +15,8 @@ import math
 from gridcells.records.experiments import leaves_chance, listing
 from gridcells.stats import holm, wilson_interval
 
+MIN_SEEDS = 16  # screens a setting needs before the map judges it (issue 30's floor)
+
 
 def setting_of(overrides: dict | None) -> str:
     """A run's setting as text: its overrides without the seed ('periodic=True'); 'recipe'
@@ -69,7 +71,7 @@ def same_seeds(setting: dict[int, bool], recipe: dict[int, bool]) -> dict:
             "p_same_seeds": p}
 
 
-def fresh_recipe_sentence(fresh: dict | None, baseline: dict, min_seeds: int = 16) -> str:
+def fresh_recipe_sentence(fresh: dict | None, baseline: dict, min_seeds: int = MIN_SEEDS) -> str:
     """The recipe's odds on fresh seeds (``fresh``: its :func:`odds_by_setting` row, None if
     not screened yet) beside its odds on the seeds that chose it (``baseline``), with Wilson
     intervals and Fisher's exact p-value between the two."""
@@ -92,7 +94,7 @@ def fresh_recipe_sentence(fresh: dict | None, baseline: dict, min_seeds: int = 1
             f"p {p:.2g}).")
 
 
-def map_sentence(rows: list[dict], baseline: dict, min_seeds: int = 16,
+def map_sentence(rows: list[dict], baseline: dict, min_seeds: int = MIN_SEEDS,
                  alpha: float = 0.05) -> str:
     """What the odds map says, true of ``rows`` (:func:`odds_by_setting` with
     ``p_vs_recipe``): the settings whose odds differ from the recipe's (``baseline``, a row
@@ -126,7 +128,7 @@ def map_sentence(rows: list[dict], baseline: dict, min_seeds: int = 16,
 
 
 def recipe_choice_sentence(rows: list[dict], baseline: dict, goal: float = 0.8,
-                           min_seeds: int = 16) -> str:
+                           min_seeds: int = MIN_SEEDS) -> str:
     """Whether any setting of the map (:func:`odds_by_setting` rows, the recipe's own rows
     left out) reaches the ``goal`` share of hexagonal seeds, true of ``rows``: the best
     setting with at least ``min_seeds`` screens, its share and Wilson interval, whether that
@@ -155,7 +157,7 @@ def recipe_choice_sentence(rows: list[dict], baseline: dict, goal: float = 0.8,
 
 
 def paper_recipe_sentence(history: list[dict], gridness: list[dict], n_place: int,
-                          seed: int, rule, seeds_needed: int = 16) -> str:
+                          seed: int, rule, seeds_needed: int = MIN_SEEDS) -> str:
     """Whose coin is it: what one run of the original paper's recipe at 512 units shows,
     true of its curves. ``history``: training rows (``step``, ``loss``, ``err_cm``,
     ``elapsed_s``); ``gridness``: in-training measurements (``step``, ``err_cm``,
