@@ -140,7 +140,8 @@ n = cfg.topology_nbins
 s = n / 40  # spacings below are given in bins of a 40-bin map
 U, MIXED = 80, (9, 13.7)  # units per population; the mixed modules' spacings
 glue("truth_units", U, display=False)
-glue("mixed_spacings", f"{MIXED[0] * s:.3g} and {MIXED[1] * s:.3g} bins", display=False)
+mixed = f"{MIXED[0] * s:.3g} and {MIXED[1] * s:.3g} bins"
+glue("mixed_spacings", mixed, display=False)
 truth = [
     ("hexagonal, spacing 9, 10 deg", True, synthetic_module(U, n, 9 * s, 10, "hex", 0, 1)),
     ("hexagonal, spacing 13, 40 deg, noise 0.1", True,
@@ -150,7 +151,7 @@ truth = [
      synthetic_module(U, n, 12 * s, 0, "square", 0.1, 8)),
     ("smooth random maps", False, random_maps(U, n, 2 * s, seed=4)),
     ("white-noise maps", False, random_maps(U, n, 0, seed=5)),
-    (f"two modules mixed ({MIXED[0]:g} and {MIXED[1]:g})", False,
+    (f"two modules mixed ({mixed})", False,
      np.concatenate([synthetic_module(U // 2, n, MIXED[0] * s, 10, "hex", 0, 5),
                      synthetic_module(U // 2, n, MIXED[1] * s, 37, "hex", 0, 6)])),
 ]
