@@ -17,9 +17,10 @@
 # # Training the path-integrating RNN
 #
 # A recurrent network receives only the rat's velocity and must report its position as the
-# place-cell code {cite}`sorscher2019`. This chapter trains it from scratch (or resumes the
-# run if it already exists), follows its learning, measures it on fresh trajectories, and
-# asks why some runs grow grid cells and others do not.
+# place-cell code {cite}`sorscher2019`. This chapter makes the book's network (it screens
+# seeds and trains the first that leans hexagonal; when none succeeds the book takes a
+# shipped network of the same recipe instead, and says so), follows its learning, measures
+# it on fresh trajectories, and asks why some runs grow grid cells and others do not.
 #
 # :::{admonition} Key findings
 # :class: important
@@ -60,6 +61,7 @@ elif os.path.basename(os.getcwd()) == "notebooks":
     os.chdir("..")
 
 # %% tags=["remove-cell"]
+import math
 import time
 
 import matplotlib.pyplot as plt
@@ -105,6 +107,8 @@ report.show_network_notice()
 selection = report.selection()
 screen_table = book_network.screens_table(selection)
 glue("network_sentence", book_network.describe(selection, cfg.seed), display=False)
+# the same as Markdown for the pages written in Markdown (Against the paper, Reproducibility)
+glue("network_md", Markdown(book_network.describe(selection, cfg.seed)), display=False)
 odds_screens, odds_finished = recorded.recipe_screens()
 succ = book_network.success_odds(odds_screens, odds_finished)
 glue("succ_p", f"{100 * succ['p']:.0f}", display=False)
@@ -137,12 +141,7 @@ glue("tab-screens-book-md", Markdown(report.markdown_table(screen_table) if scre
 # needs one screen; on another CPU type each is a fresh draw.
 #
 # ## The run
-# The run directory holds the resolved config, the weights of every epoch, the training
-# history and the in-training measurements. An existing run with the same config is resumed
-# (and returns at once if it is complete: `gridcells book` trains it before this page runs,
-# showing the steps, the error and the time left). This run trained for
-# {glue:text}`steps:,d` steps in {glue:text}`train_min:.1f` minutes of training loop
-# ({glue:text}`hardware`).
+# {glue:text}`run_text`
 
 # %% tags=["hide-input"]
 t0 = time.perf_counter()
@@ -160,6 +159,17 @@ else:
 glue("steps", int(steps), display=False)
 glue("train_min", train_s / 60, display=False)
 glue("hardware", report.hardware(cfg), display=False)
+glue("run_text", (
+    f"The book analyses the shipped network {cfg.pretrained}: it was trained earlier, not by "
+    f"this build, for {steps:,} steps in {train_s / 60:.1f} minutes of training loop "
+    f"({card.get('hardware', 'hardware not recorded')}); its model card holds how, and this "
+    "page has no training curve of it." if cfg.pretrained else
+    "The run directory holds the resolved config, the weights of every epoch, the training "
+    "history and the in-training measurements. An existing run with the same config is "
+    "resumed (and returns at once if it is complete: `gridcells book` trains it before this "
+    f"page runs, showing the steps, the error and the time left). This run trained for "
+    f"{steps:,} steps in {train_s / 60:.1f} minutes of training loop "
+    f"({report.hardware(cfg)})."), display=False)
 
 # %% tags=["hide-input"]
 if history:
@@ -171,6 +181,21 @@ else:
     ax.axis("off")
 glue("fig-training-curves", fig, display=False)
 plt.close(fig)
+# how far below a uniform guess a perfect prediction of the place code is: the code's mean
+# entropy against log Np, on one batch of paths
+code = gc.TrajectoryGenerator(cfg, gc.PlaceCells(cfg, model.centers)).sample(64).target_code
+NATS_BELOW_UNIFORM = float(math.log(cfg.Np) + (code * code.clamp_min(1e-30).log()).sum(-1).mean())
+glue("curves_caption", (
+    "Learning of this run. (a) Decoding error on the training paths (cm, log scale): the "
+    "loss itself barely moves, since a perfect prediction of the place code is only about "
+    f"{NATS_BELOW_UNIFORM:.2f} nats below a uniform guess (methods). (b) Share of the "
+    "measured units with a grid score above 0.3 and the mean score of the best 64. (c) Mean "
+    "absolute correlation between units' maps (near 1: every unit shows the same map, which "
+    "can fool a grid score) and the share of silent (dead) units. (d) How strongly the units "
+    "share a hexagonal, square or stripe lattice (methods). Panels (b)-(d) come from the "
+    "in-training measurement on a fixed subset of units.") if history else (
+    f"No training curve: the book analyses the shipped network {cfg.pretrained}, trained "
+    "earlier, not by this build (its model card records how)."), display=False)
 # "under-trained networks: 80-95 cm, no grids after a few thousand steps" (published), read
 # at this run's first evaluation: the error in that band, and fewer than a tenth of the
 # units above grid score 0.3
@@ -192,14 +217,7 @@ glue("verdict_undertrained", verdict_under, display=False)
 # ```{glue:figure} fig-training-curves
 # :name: fig-training-curves
 #
-# Learning of this run. (a) Decoding error on the training paths (cm, log scale): the
-# loss itself barely moves, since a perfect prediction of the place code is only about
-# 0.09 nats below a uniform guess (methods). (b) Share of the measured units with a grid
-# score above 0.3 and the mean score of the best 64. (c) Mean absolute correlation between
-# units' maps (near 1: every unit shows the same map, which can fool a grid score) and the
-# share of silent (dead) units. (d) How strongly the units share a hexagonal, square or
-# stripe lattice (methods). Panels (b)-(d) come from the in-training measurement on a
-# fixed subset of units.
+# {glue:text}`curves_caption`
 # ```
 #
 # ## The trained network on fresh trajectories
@@ -351,7 +369,7 @@ glue("across_cpus", recorded.across_cpus(fingerprints), display=False)
 #   ({numref}`fig-lattice-race`): {glue:text}`odds_hex:d` of {glue:text}`odds_n:d` seeds go
 #   hexagonal.
 #
-# The rate-map chapter measures every unit of this run in detail.
+# The rate-map chapter measures every unit of this network in detail.
 #
 # ## Provenance
 

@@ -36,7 +36,8 @@
 #   {glue:text}`ens_share:.0%` of units are grid cells (95 % interval
 #   {glue:text}`ens_share_lo:.0%` to {glue:text}`ens_share_hi:.0%`) at a median spacing of
 #   {glue:text}`ens_spacing:.0f` cm; this network's share and spacing
-#   {glue:text}`here_typical` the ensemble's range ({numref}`tab-ensemble-maps`).
+#   {glue:text}`here_typical` the range of {glue:text}`range_of`
+#   ({numref}`tab-ensemble-maps`).
 # :::
 
 # %% tags=["remove-cell"]
@@ -237,8 +238,11 @@ pops = {name: population(net, cfg) for name, net in members.items()}
 rows = [{"network": name, **p.row()} for name, p in pops.items()]
 # a member is the book's network only if it holds the same weights (not merely its seed)
 twin = sentences.twin_member(model, members)
+same_file = sentences.shipped_twin(cfg.pretrained, twin)
 others = [r for r in rows if r["network"] != twin]
-glue("twin_note", sentences.twin_sentence(twin, len(others)), display=False)
+glue("twin_note", sentences.twin_sentence(twin, len(others), same_file), display=False)
+glue("range_of", f"the other {len(others)} members" if twin else "the ensemble's members",
+     display=False)
 glue("bin_cm", 100 * model.cfg.box_width / model.cfg.nbins, display=False)
 ens = study.across(rows)
 ray_p = {name: rayleigh_p_value(np.radians(p.orientation_deg) * 6) for name, p in pops.items()}
@@ -258,12 +262,16 @@ if twin is None:
     table.append(report.formatted_row("this book's network", here, COLUMNS))
 glue("tab-ensemble-maps-md", Markdown(report.markdown_table(table)), display=False)
 fig, axes = plt.subplots(2, 1, figsize=(6.5, 6), layout="constrained")
-spacings = {**{n: p.spacing_cm for n, p in pops.items()}, "this book": spacing_cm}
-plots.by_network(spacings, ax=axes[0], highlight="this book", ylabel="grid spacing (cm)")
+# the book's network once: as its member's point when a member holds its weights
+book = f"{twin} (this book's)" if twin else "this book"
+spacings = {**{book if n == twin else n: p.spacing_cm for n, p in pops.items()},
+            **({} if twin else {book: spacing_cm})}
+plots.by_network(spacings, ax=axes[0], highlight=book, ylabel="grid spacing (cm)")
 axes[0].set_title("(a) spacing of the grid units", loc="left")
-shares = {**{r["network"]: r["share_grid"] for r in rows}, "this book": here["share_grid"]}
+shares = {**{book if r["network"] == twin else r["network"]: r["share_grid"] for r in rows},
+          **({} if twin else {book: here["share_grid"]})}
 for i, (name, v) in enumerate(shares.items()):
-    axes[1].scatter(i, v, color="tab:red" if name == "this book" else "0.3", s=18)
+    axes[1].scatter(i, v, color="tab:red" if name == book else "0.3", s=18)
 e = ens["share_grid"]
 axes[1].axhspan(e["lo"], e["hi"], color="0.85", zorder=0, label="ensemble 95 % CI")
 axes[1].set_xticks(range(len(shares)), list(shares), rotation=45, ha="right")
@@ -330,10 +338,10 @@ glue("ens_n_oriented", n_oriented, display=False)
 # ```{glue:figure} fig-ensemble-maps
 # :name: fig-ensemble-maps
 #
-# (a) Grid spacing of the grid units of each ensemble network (grey) and of this book's
-# network (red); boxes: quartiles, orange line: median. (b) Each network's share of units
-# with a grid score above 0.3; the band is the 95 % t-interval of the ensemble's mean (not
-# the range of the networks).
+# (a) Grid spacing of the grid units of each ensemble network (grey) and of this book's network
+# (red; drawn once, as its member, when a member holds its weights); boxes: quartiles, orange
+# line: median. (b) Each network's share of units with a grid score above 0.3; the band is
+# the 95 % t-interval of the ensemble's mean (not the range of the networks).
 # ```
 #
 # Across the {glue:text}`ens_n:d` networks, {glue:text}`ens_share:.0%` of the units are

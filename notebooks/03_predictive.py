@@ -137,7 +137,7 @@ glue("fig_shift_profiles", fig, display=False)
 # ```{glue:figure} fig_shift_profiles
 # :name: fig-shift-profiles
 #
-# The four grid units with the highest gridness in the network trained in this book. Top:
+# The four grid units with the highest gridness in this book's network. Top:
 # gridness of the shifted rate map against the shift (cm; positive: activity against a future
 # position). Bottom: the map's sharpness (variance of activity explained by the shifted
 # position) as a fraction of its peak. Dashed: the preferred shift read from sharpness.
@@ -226,7 +226,7 @@ glue("tab-false-positives-md", Markdown(report.markdown_table(rows, digits=3)), 
 # ```
 
 # %% [markdown]
-# ## The network trained in this book
+# ## This book's network
 
 # %% tags=["remove-cell"]
 counts = main.counts()
@@ -271,7 +271,7 @@ glue("fig_classes", fig, display=False)
 # ```{glue:figure} fig_classes
 # :name: fig-classes
 #
-# The network trained in this book, ``shift`` criterion. (A) Units per class. (B) Preferred
+# This book's network, ``shift`` criterion. (A) Units per class. (B) Preferred
 # shifts of the grid units (sharpness peak, cm); the grey band is ±5 cm. (C) Gridness at shift
 # 0 against the best gridness over shifts, coloured by class.
 # ```
@@ -335,7 +335,7 @@ plt.close(fig)
 # ```{glue:figure} fig_injection
 # :name: fig-injection
 #
-# Positive control on the grid units of the network trained in this book: activity advanced or
+# Positive control on the grid units of this book's network: activity advanced or
 # delayed by {glue:text}`inj_steps` steps against position. Points: median change of the estimated
 # preferred shift over units; bars: 5-95 % of units; dotted: the injected shift.
 # ```
@@ -406,7 +406,7 @@ glue("ouchi_uncl", str(ouchi["unclassified"]), display=False)
 # One network is one draw. {numref}`tab-networks` repeats the analysis on every network
 # recorded in `experiments/results/predictive_networks.jsonl` (the shipped models and the
 # ensemble, analysed by `experiments/predictive_networks.py` with these parameters) beside
-# the network trained in this book. {glue:text}`scope_sentence`
+# this book's network. {glue:text}`scope_sentence`
 # {glue:text}`other_size_sentence`
 
 # %% tags=["remove-cell"]
@@ -418,8 +418,7 @@ ens_Ng = {r["Ng"] for r in recorded if r["network"].startswith("pretrained:ensem
 same_size = [r for r in recorded if r["Ng"] in ens_Ng]
 other_size = [r for r in recorded if r["Ng"] not in ens_Ng]
 twin = sentences.twin_member(model, gc.load_ensemble())
-live_name = "this book's network" + (f" (the live twin of ensemble {twin})" if twin
-                                     else " (live)")
+live_name = sentences.book_label(twin, sentences.shipped_twin(cfg.pretrained, twin))
 nets = [{"network": live_name, "Ng": model.cfg.Ng, **live_row}] + same_size + other_size
 cols = {"network": "network", "Ng": "units", "grid_units": "grid units",
         "shift_predictive": "predictive", "shift_retrospective": "retrospective",
@@ -490,9 +489,10 @@ glue("ouchi_net_with", str(sum(k > 0 for k in o_k)), display=False)
 #
 # Classes of the grid units of each network (``shift`` criterion), the median preferred
 # shift of all its grid units (cm; positive: the map is sharpest ahead of the animal), and
-# the earlier rules' predictive count on the same network. The first row is the network
-# trained in this book, analysed live; when its weights equal an ensemble member's (the
-# same recipe and seed on this CPU type) the table says which.
+# the earlier rules' predictive count on the same network. The first row is this book's
+# network, analysed live; when its weights equal an ensemble member's the row says which
+# (its float16 twin: the same recipe and seed on this CPU type; or that member itself, when
+# the build fell back to it).
 # ```
 
 # %% [markdown]

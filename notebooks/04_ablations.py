@@ -81,7 +81,7 @@ NETWORKS = "experiments/results/predictive_networks.jsonl"
 report.show_network_notice()
 
 # %% [markdown]
-# ## The network trained in this book
+# ## This book's network
 
 # %% tags=["remove-cell"]
 abl = study.ablation_study(model, cfg, labels, cfg.rng_seed)
@@ -95,10 +95,10 @@ if abl.predictive_error_cm is not None and abl.random_errors_cm:
             f"random other units raise it to {fmt(np.mean(rand))} cm on average (range "
             f"{fmt(min(rand))}-{fmt(max(rand))} cm; rank p-value {abl.p_random:.3f} among "
             f"{len(rand)} random sets).")
-    glue("abl_live_sentence", "In the network trained in this book, " + live, display=False)
+    glue("abl_live_sentence", "In this book's network, " + live, display=False)
     glue("abl_live_text", "With the shift criterion, " + live, display=False)
 else:
-    none = (f"The network trained in this book has no predictive units under the shift "
+    none = (f"This book's network has no predictive units under the shift "
             f"criterion (the predictive chapter), so there is nothing of its own to silence; "
             f"it decodes at {fmt(abl.intact_error_cm)} cm intact.")
     glue("abl_live_sentence", none, display=False)
@@ -108,11 +108,11 @@ plots.ablation_bars(abl.intact_error_cm, abl.predictive_error_cm, abl.random_err
                        abl.zero_lag_errors_cm, ax=ax)
 glue("fig_ablation", fig, display=False)
 plt.close(fig)
-glue("fig_ablation_caption", "Decoding error (cm) of the network trained in this book: "
+glue("fig_ablation_caption", "Decoding error (cm) of this book's network: "
      "intact, with its predictive units silenced, and with as many randomly chosen other "
      "units (points)" + (" or zero-lag units (points)" if abl.zero_lag_errors_cm else "")
      + " silenced." if abl.predictive_error_cm is not None else
-     "Decoding error (cm) of the network trained in this book, intact: it has no predictive "
+     "Decoding error (cm) of this book's network, intact: it has no predictive "
      "units under the shift criterion, so nothing is silenced and no control sets are drawn.",
      display=False)
 
@@ -237,8 +237,8 @@ twin = sentences.twin_member(model, gc.load_ensemble())
 twin_row = next((r for r in rows if twin and r["network"].endswith("/" + twin)), None)
 glue("ea_twin", sentences.twin_row_sentence(
     f"ensemble {twin}" if twin else None, row_e, twin_row,
-    ("err_intact_cm", "err_earlier_cm", "err_random_mean_cm", "err_matched_mean_cm")),
-    display=False)
+    ("err_intact_cm", "err_earlier_cm", "err_random_mean_cm", "err_matched_mean_cm"),
+    same_file=sentences.shipped_twin(cfg.pretrained, twin)), display=False)
 shift_rows = report.latest_rows(NETWORKS, "network")
 with_pred = [r for r in shift_rows if r.get("ablation_p") is not None]
 glue("shift_nets", str(len(shift_rows)), display=False)

@@ -66,7 +66,7 @@ from IPython.display import Markdown, display
 from myst_nb import glue
 
 import gridcells as gc
-from gridcells.book import plots, report, topology_text
+from gridcells.book import plots, report, sentences, topology_text
 from gridcells.records.experiments import network_label, topology_rows
 from gridcells.topology import coordinates, homology
 from gridcells.topology.network import analyse_network
@@ -203,7 +203,9 @@ display(Markdown(
     f"**{len(sel.units)} units**, spacing {sel.spacing_ref * 100:.0f} cm, orientation "
     f"{sel.orientation_ref:.0f} deg (the analysis took {live_seconds:.0f} s, of which "
     f"{live.seconds_maps:.0f} s rate maps)."))
-rows = live.rows(f"this book's ({cfg.Ng} units)")
+twin = sentences.twin_member(model, gc.load_ensemble())
+rows = live.rows(sentences.book_label(twin, sentences.shipped_twin(cfg.pretrained, twin),
+                                      live=f"{cfg.Ng} units"))
 glue("tab-topology-live-md", Markdown(report.markdown_table(rows)), display=False)
 
 

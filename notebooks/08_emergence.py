@@ -77,6 +77,7 @@ run_dir = None
 
 # %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
+report.show_network_notice()
 rule = ScreenRule()
 ODDS = "experiments/results/odds_screens.jsonl"
 

@@ -66,8 +66,10 @@ def test_describe_chosen_fallback_and_unscreened():
 def test_screens_table_marks_only_the_chosen():
     sel = bn.Selection([_screen(3, "stop"), _screen(7, "continue", True, True)], chosen=7)
     rows = bn.screens_table(sel)
-    assert [r["the book's"] for r in rows] == ["", "yes"]
-    assert rows[0]["verdict"] == "stopped" and rows[0]["error (cm)"] == "-"
+    assert [r["the book's"] for r in rows] == ["no", "yes"]
+    # _screen's stopped seed: hexagonal 0.1, square 0.2, stripe 0.1
+    assert rows[0]["verdict"] == "does not lean hexagonal (strongest: square); stopped"
+    assert rows[0]["error (cm)"] == "-"
     assert rows[1]["verdict"] == "leans hexagonal" and rows[1]["meets"] == "yes"
     assert bn.screens_table(None) == []
 

@@ -130,9 +130,6 @@ QUOTED_COLUMNS = {"published": "figures quoted from the papers cited",
 # or setup copied from code, to be glued. (phrase, what it is) per page; the numbers in the
 # phrase are allowed there. A phrase that no longer occurs must go.
 KNOWN: dict[str, list[tuple[str, str]]] = {
-    "01_training.py": [
-        ("0.09 nats", "derived: the cross-entropy of a perfect prediction below a uniform guess"),
-    ],
     "03_predictive.py": [
         ("spacings 40-90 cm", "benchmarks/predictive_truth.py's synthetic units"),
         ("from -30 to +30 cm", "benchmarks/predictive_truth.py's shifts"),

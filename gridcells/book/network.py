@@ -281,10 +281,13 @@ def describe(sel: Selection | None, seed: int | None = None) -> str:
     why = (f"none leaned hexagonal at step {sel.screen_step}" if not leaned else
            f"{leaned} leaned hexagonal at step {sel.screen_step} but none of "
            f"{'those' if leaned > 1 else 'them'} met the recipe once trained to the end")
+    from gridcells.shipped.pretrained import model_card
+
+    hardware = model_card(sel.fallback).get("hardware", "not recorded")
     return (f"No screened seed succeeded on this machine: of {screens} (at most "
-            f"{sel.screen_max}), {why}. Every chapter therefore analyses the shipped network "
-            f"`{sel.fallback}` of the same recipe, trained on another machine, not a network "
-            "trained by this build.")
+            f"{sel.screen_max}), {why}. The chapters that analyse one network therefore "
+            f"analyse the shipped network `{sel.fallback}` of the same recipe instead: "
+            f"trained earlier, not by this build (its model card: {hardware}).")
 
 
 def notice(sel: Selection | None) -> str:
@@ -300,6 +303,8 @@ def screens_table(sel: Selection | None) -> list[dict[str, Any]]:
     """The rows of the training chapter's table of screened seeds (empty without a
     selection): seed, the three lattice orders at the screen, the verdict, and the recipe's
     judgement of the seeds trained to the end (a dash for the others)."""
+    from gridcells.records.experiments import dominant_order
+
     if sel is None:
         return []
 
@@ -309,12 +314,13 @@ def screens_table(sel: Selection | None) -> list[dict[str, Any]]:
     return [{"seed": r["seed"], "hexagonal": num(r["hex_order"], ".2f"),
              "square": num(r["square_order"], ".2f"),
              "stripe": num(r["stripe_order"], ".2f"),
-             "verdict": "leans hexagonal" if r["verdict"] == "continue" else "stopped",
+             "verdict": "leans hexagonal" if r["verdict"] == "continue" else
+             f"does not lean hexagonal (strongest: {dominant_order(r)}); stopped",
              "error (cm)": num(r["err_cm_final"], ".1f"),
              "above 0.3": num(r["frac_above_03_final"], ".0%"),
              "best-64": num(r["best64_mean"], ".2f"),
              "meets": {True: "yes", False: "no"}.get(r["meets"], "-"),
-             "the book's": "yes" if r["seed"] == sel.chosen else ""}
+             "the book's": "yes" if r["seed"] == sel.chosen else "no"}
             for r in sel.screens]
 
 

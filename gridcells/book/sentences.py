@@ -130,34 +130,61 @@ def twin_member(model, members: dict) -> str | None:
                  if same_weights(net.state_dict(), own)), None)
 
 
-def twin_sentence(twin: str | None, n_others: int) -> str:
+def shipped_twin(pretrained: str | None, twin: str | None) -> bool:
+    """Whether the book's network is the shipped member ``twin`` itself (``pretrained``, the
+    config's shipped model, names that member: the build fell back to it), not a network
+    trained here whose float16 copy the member is."""
+    return bool(pretrained and twin and pretrained.rstrip("/").split("/")[-1] == twin)
+
+
+def book_label(twin: str | None, same_file: bool = False, live: str = "live") -> str:
+    """What a table row calls the book's network: with the ensemble member that holds its
+    weights named, as that member itself (``same_file``) or as its live twin."""
+    if twin is None:
+        return f"this book's network ({live})"
+    return (f"this book's network (ensemble {twin} itself)" if same_file else
+            f"this book's network (the {live} twin of ensemble {twin})")
+
+
+def twin_sentence(twin: str | None, n_others: int, same_file: bool = False) -> str:
     """The sentence on an ensemble member that holds the book's network's own weights (found
-    by :func:`same_weights`, not by its config); empty when no member does."""
+    by :func:`same_weights`, not by its config); empty when no member does. ``same_file``:
+    the book's network is that shipped member itself (:func:`shipped_twin`)."""
     if twin is None:
         return ""
+    if same_file:
+        return (f"This book's network is member {twin} itself (the shipped file, analysed "
+                "because no seed screened by this build succeeded): it counts in the "
+                f"ensemble's figures once, as a member, and is compared with the other "
+                f"{n_others}.")
     return (f"Member {twin} holds the same weights as this book's network (equal after "
             "rounding to float16, the shipped precision): it counts in the ensemble's figures "
             f"once, as a member, and this network is compared with the other {n_others}.")
 
 
 def twin_row_sentence(twin: str | None, live: dict, row: dict | None,
-                      fields: tuple[str, ...]) -> str:
+                      fields: tuple[str, ...], same_file: bool = False) -> str:
     """The sentence on a table row recorded from the shipped (float16) weights of the book's
     own network's twin: how far its ``fields`` (cm) lie from the ``live`` network's values
-    shown above it. Empty when no member is the twin or it has no row."""
+    shown above it. Empty when no member is the twin or it has no row. ``same_file``: the
+    book's network is that shipped member itself, so a difference is the measurement's
+    (another run of the same analysis), not rounding."""
     if twin is None or row is None:
         return ""
     pairs = [(float(live[f]), float(row[f])) for f in fields
              if _fin(live.get(f)) and _fin(row.get(f))]
     if not pairs:
         return ""
-    head = (f"The row of {twin} is this book's network again, measured on its shipped "
-            "weights (rounded to float16)")
+    head = (f"The row of {twin} is this book's network again, " + (
+        "the same shipped file, in the recorded run of the same analysis" if same_file else
+        "measured on its shipped weights (rounded to float16)"))
     if all(f"{a:.1f}" == f"{b:.1f}" for a, b in pairs):
         return head + ": it matches the figures above to the digit shown."
     a, b = max(pairs, key=lambda ab: abs(ab[0] - ab[1]))
+    why = ("a separate recording of the same analysis" if same_file else "the effect of "
+           "that rounding")
     return (head + f": it differs from the figures above by at most {abs(a - b):.2g} cm "
-            f"({a:.2f} above against {b:.2f} cm in the row), the effect of that rounding.")
+            f"({a:.2f} above against {b:.2f} cm in the row), {why}.")
 
 
 def range_word(value: float, lo: float, hi: float) -> str:
