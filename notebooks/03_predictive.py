@@ -590,8 +590,8 @@ glue("tab-published-md", Markdown(report.markdown_table(rows)), display=False)
 
 # %% tags=["remove-cell"]
 ngs = sorted({r.get("Ng") or network_units(r["network"]) for r in independent})
-scope = (f"the {len(share)} networks of {' or '.join(map(str, ngs))} units of the CPU recipe "
-         "analysed")
+scope = (f"the {len(share)} shipped networks of {' or '.join(map(str, ngs))} units analysed "
+         "(the CPU model and the ensemble's members)")
 verdict = sentences.predictive_verdict(share, k_pred, n_grid, (ind_bound, clu_bound), scope,
                                        cfg.min_shift_cm)
 glue("verdict", verdict, display=False)

@@ -411,18 +411,16 @@ def test_the_book_network_named_as_its_member_itself_or_its_twin():
     """A build that fell back to a shipped member analyses that member itself: the sentences
     and labels say 'itself' and 'the same shipped file', never 'twin' or 'rounded to
     float16'; a network trained here whose float16 copy is a member is its 'twin'."""
-    from gridcells.book import sentences as s
-
-    assert s.shipped_twin("ensemble/seed0", "seed0")
-    assert not s.shipped_twin("ensemble/seed10", "seed0") and not s.shipped_twin(None, "seed0")
-    assert not s.shipped_twin("ensemble/seed0", None)
-    assert s.book_label("seed0", True) == "this book's network (ensemble seed0 itself)"
-    assert s.book_label("seed0") == "this book's network (the live twin of ensemble seed0)"
-    assert s.book_label(None) == "this book's network (live)"
-    same = s.twin_sentence("seed0", 8, same_file=True)
+    assert S.shipped_twin("ensemble/seed0", "seed0")
+    assert not S.shipped_twin("ensemble/seed10", "seed0") and not S.shipped_twin(None, "seed0")
+    assert not S.shipped_twin("ensemble/seed0", None)
+    assert S.book_label("seed0", True) == "this book's network (ensemble seed0 itself)"
+    assert S.book_label("seed0") == "this book's network (the live twin of ensemble seed0)"
+    assert S.book_label(None) == "this book's network (live)"
+    same = S.twin_sentence("seed0", 8, same_file=True)
     assert "member seed0 itself" in same and "float16" not in same and "other 8" in same
-    assert "rounding to float16" in s.twin_sentence("seed0", 8)
+    assert "rounding to float16" in S.twin_sentence("seed0", 8)
     live, row = {"e": 5.0}, {"e": 5.3}
-    text = s.twin_row_sentence("ensemble seed0", live, row, ("e",), same_file=True)
+    text = S.twin_row_sentence("ensemble seed0", live, row, ("e",), same_file=True)
     assert "same shipped file" in text and "rounding" not in text and "0.3 cm" in text
-    assert "effect of that rounding" in s.twin_row_sentence("ensemble seed0", live, row, ("e",))
+    assert "effect of that rounding" in S.twin_row_sentence("ensemble seed0", live, row, ("e",))
