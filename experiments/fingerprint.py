@@ -70,6 +70,7 @@ def fingerprint(params: str, seed: int, steps: int, precision: str, threads: int
             "cpu": cpu_model(), "flags": cpu_flags(),
             "capability": torch.backends.cpu.get_cpu_capability(),
             "onednn_isa": os.environ.get("ONEDNN_MAX_CPU_ISA", "default"),
+            "aten_capability_env": os.environ.get("ATEN_CPU_CAPABILITY", "default"),
             "torch": torch.__version__, "params": params, "seed": seed, "steps": steps,
             "precision": precision, "threads": threads, "err_cm": errs,
             "weights_sha256": digest, "wall_s": round(wall, 1), "commit": git_commit()}

@@ -103,7 +103,7 @@ def test_fingerprints_grouped_per_cpu_and_kernel_path():
     assert [(t["kernels"], t["runs"], t["distinct weights"]) for t in table] == [
         ("AVX512", 2, 1), ("AVX2, oneDNN AVX2", 1, 1)]
     text = E.across_cpus(rows)
-    assert text.startswith("Only one CPU model")
+    assert text.startswith("Only one CPU model has been fingerprinted on its own kernels")
     assert "kernel paths AVX2, oneDNN AVX2 and AVX512 gave different weights in bf16." in text
     both = E.across_cpus(rows + [_fp("AMD EPYC", "f", precision="fp32"),
                                  _fp("AMD EPYC", "f", capability="AVX2", precision="fp32")])
@@ -111,5 +111,12 @@ def test_fingerprints_grouped_per_cpu_and_kernel_path():
     same = E.across_cpus([_fp("AMD EPYC", "a"), _fp("AMD EPYC", "a", capability="AVX2")])
     assert "gave bit-identical weights in bf16" in same
     two = E.across_cpus([_fp("AMD EPYC", "a"), _fp("Intel Xeon", "c")])
-    assert two == ("The 2 CPU models fingerprinted (AMD EPYC and Intel Xeon) gave different "
-                   "weights in bf16.")
+    assert two == ("The 2 CPU models fingerprinted on their own kernels (AMD EPYC and Intel "
+                   "Xeon) gave different weights in bf16.")
+    # a CPU forced onto another's kernels is not compared across CPU models: an AVX2 Xeon
+    # against an EPYC forced to AVX2 with equal weights must not read as agreement
+    forced = _fp("AMD EPYC", "x", capability="AVX2", isa="AVX2")
+    alone = E.across_cpus([_fp("Intel Xeon", "x", capability="AVX2"), forced])
+    assert alone.startswith("Only one CPU model") and "bit-identical" not in alone
+    assert not E.native(forced) and not E.native({**_fp("A", "a"), "aten_capability_env":
+                                                   "avx2"})

@@ -227,6 +227,14 @@ def kernels(row: dict) -> str:
     return row.get("capability", "?") + ("" if isa == "default" else f", oneDNN {isa}")
 
 
+def native(row: dict) -> bool:
+    """Whether a fingerprint ran on its CPU's own kernels: no capability or oneDNN ISA limit
+    forced through the environment (rows before the capability was recorded: forced only
+    with a oneDNN limit, which every forced run set)."""
+    return (row.get("onednn_isa") in (None, "default")
+            and row.get("aten_capability_env", "default") == "default")
+
+
 def _agreement(rows: list[dict], key, precisions) -> str:
     """'different weights in bf16 and fp32', 'bit-identical weights in fp32; ...': per
     precision whose ``rows`` differ in ``key`` (a function of a row), whether their weights
@@ -246,13 +254,15 @@ def across_cpus(rows: list[dict], precisions=("bf16", "fp32")) -> str:
     ``rows`` (fingerprints); says so when only one CPU model was measured."""
     rows = [r for r in rows if r["precision"] in precisions]
     cpus = sorted({r["cpu"] for r in rows})
-    if len(cpus) < 2:
-        out = [f"Only one CPU model has been fingerprinted so far "
-               f"({cpus[0] if cpus else 'none'}), so agreement across CPU types is not "
-               "measured here."]
+    own = [r for r in rows if native(r)]  # across CPU models: each on its own kernels
+    own_cpus = sorted({r["cpu"] for r in own})
+    if len(own_cpus) < 2:
+        out = [f"Only one CPU model has been fingerprinted on its own kernels so far "
+               f"({own_cpus[0] if own_cpus else 'none'}), so agreement across CPU types is "
+               "not measured here."]
     else:
-        out = [f"The {len(cpus)} CPU models fingerprinted ({listing(cpus)}) gave "
-               f"{_agreement(rows, lambda r: r['cpu'], precisions)}."]
+        out = [f"The {len(own_cpus)} CPU models fingerprinted on their own kernels "
+               f"({listing(own_cpus)}) gave {_agreement(own, lambda r: r['cpu'], precisions)}."]
     for cpu in cpus:
         mine = [r for r in rows if r["cpu"] == cpu]
         paths = sorted({kernels(r) for r in mine})
