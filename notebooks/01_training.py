@@ -98,7 +98,7 @@ report.show_network_notice()
 # Whether a seed grows hexagonal grid cells is decided by step 3000 (the last section of
 # this page), and the bf16 kernels that train it differ between CPU types, so the same seed
 # can lean hexagonal on one machine and square on another (reproducibility chapter). The
-# book therefore does not stake itself on one seed: it screens the seeds of its params file
+# book therefore does not stake itself on one seed: it screens the seeds it is given
 # ({param}`screen_seeds`) in their fixed order, two at a time, with the sweep's own rule, finishes
 # the first that leans hexagonal, and keeps it if it meets the recipe
 # (`gridcells.book.network`). {glue:text}`network_sentence`
@@ -137,10 +137,11 @@ glue("tab-screens-book-md", Markdown(report.markdown_table(screen_table) if scre
 # leaned hexagonal at step 3000, and {glue:text}`succ_meet` of the seeds finished after
 # passing met the recipe: a seed succeeds with odds of about {glue:text}`succ_p` %. To find
 # one with a chance of failing below 1 %, a build needs {glue:text}`k_needed` screens; the
-# params file allows {glue:text}`screen_max` (chance that all fail:
+# build allows {glue:text}`screen_max` (chance that all fail:
 # {glue:text}`risk_none` %, if seeds succeed independently at those odds). Seeds that
-# succeeded on the machine of the recorded runs come first in the list, so a build there
-# needs one screen; on another CPU type each is a fresh draw.
+# succeeded on the machine of the recorded runs come first in `params/default.yaml`'s list,
+# so a build there with that list needs one screen; on another CPU type each is a fresh
+# draw.
 #
 # ## The run
 # {glue:text}`run_text`

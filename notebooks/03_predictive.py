@@ -27,7 +27,7 @@
 #   {glue:text}`ouchi_net_hi` %).
 # - {glue:text}`power_sentence` (`benchmarks/predictive_power.py`)
 # - {glue:text}`control_summary`
-# - One more point, {glue:text}`live_name`: in it, {glue:text}`live_pred` of
+# - {glue:text}`live_lead` {glue:text}`live_name`: in it, {glue:text}`live_pred` of
 #   {glue:text}`live_grid` grid units map best onto a future position
 #   ({glue:text}`live_pred_detail`),
 #   {glue:text}`live_retro` onto a past one and {glue:text}`live_zero` onto the present;
@@ -111,6 +111,8 @@ TRUTH = "benchmarks/results/predictive_truth.json"
 # %% tags=["remove-input"]
 report.show_network_notice()
 glue("live_name", book_network.network_name(report.selection()), display=False)
+# the book's network is one more point, unless it is a shipped network counted among them
+glue("live_lead", "Of these networks," if cfg.pretrained else "One more point,", display=False)
 FALSE_POS = "benchmarks/results/predictive_false_positives.json"
 FALSE_POS_COMMON = "benchmarks/results/predictive_false_positives_200units.json"
 NETWORKS = "experiments/results/predictive_networks.jsonl"

@@ -199,8 +199,8 @@ glue("earlier_controls_caption", recorded.listing(
 # ```{glue:figure} fig_ablation_earlier
 # :name: fig-ablation-earlier
 #
-# Silencing the units the earlier analysis's rules call predictive in the network trained in
-# this book (its "predictive" bar), against {glue:text}`earlier_controls_caption`.
+# Silencing the units the earlier analysis's rules call predictive in this book's network
+# (its "predictive" bar), against {glue:text}`earlier_controls_caption`.
 # ```
 #
 # ## Across networks

@@ -204,8 +204,9 @@ display(Markdown(
     f"{sel.orientation_ref:.0f} deg (the analysis took {live_seconds:.0f} s, of which "
     f"{live.seconds_maps:.0f} s rate maps)."))
 twin = sentences.twin_member(model, gc.load_ensemble())
-rows = live.rows(sentences.book_label(twin, sentences.shipped_twin(cfg.pretrained, twin),
-                                      live=f"{cfg.Ng} units"))
+live_label = sentences.book_label(twin, sentences.shipped_twin(cfg.pretrained, twin),
+                                  live=f"{cfg.Ng} units")
+rows = live.rows(live_label)
 glue("tab-topology-live-md", Markdown(report.markdown_table(rows)), display=False)
 
 
@@ -298,13 +299,13 @@ else:
 # :::
 #
 # ## The shipped networks
-# The shipped CPU model (`gc.load_pretrained()`, 512 units, a shared hexagonal lattice) and
-# the paper-size model trained on a GPU (`gc.load_pretrained("paper")`, 4096 units, mostly
-# bands and distorted lattices; training chapter), analysed in the same way. Each is one
+# The shipped CPU model (`gc.load_pretrained()`, 512 units, a shared hexagonal lattice) and the
+# paper-size model trained on a GPU (`gc.load_pretrained("paper")`, 4096 units, mostly bands and
+# distorted lattices; research note on larger networks), analysed in the same way. Each is one
 # network: the results below describe these networks, not their training recipes.
 
 # %% tags=["hide-input"]
-shipped, labels = {}, {"live": f"this book's ({cfg.Ng} units)"}
+shipped, labels = {}, {"live": live_label}
 for name, label in (("default", "shipped CPU model"), ("paper", "paper model (GPU)")):
     net = gc.load_pretrained(name)
     # the interior check only where a module exists to check (the paper model: bands)

@@ -80,6 +80,8 @@ run_dir = None
 
 # %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
+
+# %% tags=["remove-input"]
 report.show_network_notice()
 plots.set_style()  # the book's figure style (resolution, sizes) for the plots drawn here
 rows = ensemble_rows()

@@ -77,6 +77,8 @@ run_dir = None
 
 # %% tags=["remove-cell"]
 cfg, run_dir = report.start_notebook(params_file, run_dir, globals(), show=False)
+
+# %% tags=["remove-input"]
 report.show_network_notice()
 rule = ScreenRule()
 ODDS = "experiments/results/odds_screens.jsonl"
