@@ -237,8 +237,7 @@ members = gc.load_ensemble()
 pops = {name: population(net, cfg) for name, net in members.items()}
 rows = [{"network": name, **p.row()} for name, p in pops.items()]
 # a member is the book's network only if it holds the same weights (not merely its seed)
-twin = sentences.twin_member(model, members)
-same_file = sentences.shipped_twin(cfg.pretrained, twin)
+twin, same_file = sentences.book_twin(model, cfg.pretrained, members)
 others = [r for r in rows if r["network"] != twin]
 glue("twin_note", sentences.twin_sentence(twin, len(others), same_file), display=False)
 glue("range_of", f"the other {len(others)} members" if twin else "the ensemble's members",

@@ -419,8 +419,7 @@ recorded = [r for r in report.latest_rows(NETWORKS, "network") if not r.get("tar
 ens_Ng = {r["Ng"] for r in recorded if r["network"].startswith("pretrained:ensemble/")}
 same_size = [r for r in recorded if r["Ng"] in ens_Ng]
 other_size = [r for r in recorded if r["Ng"] not in ens_Ng]
-twin = sentences.twin_member(model, gc.load_ensemble())
-live_name = sentences.book_label(twin, sentences.shipped_twin(cfg.pretrained, twin))
+live_name = sentences.book_label(*sentences.book_twin(model, cfg.pretrained))
 nets = [{"network": live_name, "Ng": model.cfg.Ng, **live_row}] + same_size + other_size
 cols = {"network": "network", "Ng": "units", "grid_units": "grid units",
         "shift_predictive": "predictive", "shift_retrospective": "retrospective",

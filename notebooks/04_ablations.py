@@ -233,12 +233,12 @@ glue("across_sentence", " ".join([ab["across"], ab["heterogeneity"], ab["equival
      display=False)
 glue("ea_scale", ab["scale"], display=False)
 # the live network's twin among the members (same weights, not merely the same seed)
-twin = sentences.twin_member(model, gc.load_ensemble())
+twin, same_file = sentences.book_twin(model, cfg.pretrained)
 twin_row = next((r for r in rows if twin and r["network"].endswith("/" + twin)), None)
 glue("ea_twin", sentences.twin_row_sentence(
     f"ensemble {twin}" if twin else None, row_e, twin_row,
     ("err_intact_cm", "err_earlier_cm", "err_random_mean_cm", "err_matched_mean_cm"),
-    same_file=sentences.shipped_twin(cfg.pretrained, twin)), display=False)
+    same_file=same_file), display=False)
 shift_rows = report.latest_rows(NETWORKS, "network")
 with_pred = [r for r in shift_rows if r.get("ablation_p") is not None]
 glue("shift_nets", str(len(shift_rows)), display=False)

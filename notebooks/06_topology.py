@@ -203,8 +203,7 @@ display(Markdown(
     f"**{len(sel.units)} units**, spacing {sel.spacing_ref * 100:.0f} cm, orientation "
     f"{sel.orientation_ref:.0f} deg (the analysis took {live_seconds:.0f} s, of which "
     f"{live.seconds_maps:.0f} s rate maps)."))
-twin = sentences.twin_member(model, gc.load_ensemble())
-live_label = sentences.book_label(twin, sentences.shipped_twin(cfg.pretrained, twin),
+live_label = sentences.book_label(*sentences.book_twin(model, cfg.pretrained),
                                   live=f"{cfg.Ng} units")
 rows = live.rows(live_label)
 glue("tab-topology-live-md", Markdown(report.markdown_table(rows)), display=False)

@@ -424,3 +424,14 @@ def test_the_book_network_named_as_its_member_itself_or_its_twin():
     text = S.twin_row_sentence("ensemble seed0", live, row, ("e",), same_file=True)
     assert "same shipped file" in text and "rounding" not in text and "0.3 cm" in text
     assert "effect of that rounding" in S.twin_row_sentence("ensemble seed0", live, row, ("e",))
+
+
+def test_book_twin_finds_the_member_and_whether_it_is_that_file(smoke_cfg):
+    import gridcells as gc
+
+    net, other = gc.PathRNN(smoke_cfg), gc.PathRNN(smoke_cfg.replace(seed=1))
+    members = {"seed0": net, "seed1": other}
+    assert S.book_twin(net, None, members) == ("seed0", False)
+    assert S.book_twin(net, "ensemble/seed0", members) == ("seed0", True)
+    assert S.book_twin(gc.PathRNN(smoke_cfg.replace(seed=2)), "ensemble/seed0",
+                       {"seed1": other}) == (None, False)

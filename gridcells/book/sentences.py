@@ -137,6 +137,19 @@ def shipped_twin(pretrained: str | None, twin: str | None) -> bool:
     return bool(pretrained and twin and pretrained.rstrip("/").split("/")[-1] == twin)
 
 
+def book_twin(model, pretrained: str | None, members: dict | None = None
+              ) -> tuple[str | None, bool]:
+    """Which shipped ensemble member holds the book's network's weights
+    (:func:`twin_member`; ``members``: name -> network, the shipped ensemble by default) and
+    whether the book's network is that member itself (:func:`shipped_twin`)."""
+    if members is None:
+        from gridcells.shipped.pretrained import load_ensemble
+
+        members = load_ensemble()
+    twin = twin_member(model, members)
+    return twin, shipped_twin(pretrained, twin)
+
+
 def book_label(twin: str | None, same_file: bool = False, live: str = "live") -> str:
     """What a table row calls the book's network: with the ensemble member that holds its
     weights named, as that member itself (``same_file``) or as its live twin."""

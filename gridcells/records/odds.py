@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from gridcells.records.experiments import leaves_chance, listing
+from gridcells.records.experiments import dominant_order, leaves_chance, listing
 from gridcells.stats import holm, wilson_interval
 
 MIN_SEEDS = 16  # screens a setting needs before the map judges it (issue 30's floor)
@@ -183,17 +183,14 @@ def paper_recipe_sentence(history: list[dict], gridness: list[dict], n_place: in
                 f"step {last['step']:,.0f}: {seeds_needed} of them cost at least "
                 f"{math.floor(cost)} core-hours at this speed, which is what a GPU is for. Whose "
                 "coin it is stays open.")
-    at = [g for g in gridness if g["step"] >= left] or gridness[-1:]
     text = f"{head}; it left chance at step {left:,.0f}"
-    if not at:
+    if not gridness:
         return text + "."
-    g = at[-1]
+    g = gridness[-1]  # the last measurement
     orders = {k: g.get(k) for k in ("hex_order", "square_order", "stripe_order")}
-    kind = max((k for k, v in orders.items() if v is not None), key=lambda k: orders[k])
-    name = {"hex_order": "hexagonal", "square_order": "square", "stripe_order": "stripe"}
     lean = "leans hexagonal by the sweep's rule" if rule.passes(g) else (
         f"does not lean hexagonal by the sweep's rule (its strongest order is "
-        f"{name[kind]})")
+        f"{dominant_order(g)})")
     return (f"{text}, and at step {g['step']:,.0f} ({g['err_cm']:.0f} cm) its population "
             f"{lean}: hexagonal {orders['hex_order']:.2f}, square "
             f"{orders['square_order']:.2f}, stripe {orders['stripe_order']:.2f}. One seed "
