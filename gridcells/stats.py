@@ -111,3 +111,54 @@ def holm(pvalues) -> np.ndarray:
         running = max(running, min(1.0, (len(p) - rank) * p[i]))
         adj[i] = running
     return adj
+
+
+def _shuffled_within_rows(table: np.ndarray, reps: int, rng) -> np.ndarray:
+    """``reps`` copies of ``table`` [n, k] with each row's entries permuted independently:
+    [reps, n, k]."""
+    order = rng.random((reps,) + table.shape).argsort(axis=2)
+    return np.take_along_axis(np.broadcast_to(table, order.shape), order, axis=2)
+
+
+def _binary_table(table, name: str) -> np.ndarray:
+    t = np.asarray(table)
+    if t.ndim != 2 or min(t.shape) < 2 or not np.isin(t, (0, 1)).all():
+        raise ValueError(f"{name}: expected a 0/1 table [units, conditions] of at least 2 x 2, "
+                         f"got shape {t.shape} with values {np.unique(t).tolist()[:5]}")
+    return t.astype(float)
+
+
+def cochran_q(table, reps: int = 9999, seed: int = 0) -> tuple[float, float]:
+    """Do k paired conditions differ in their share of successes? Cochran's Q of a 0/1
+    ``table`` [n units (seeds), k conditions (settings)], each unit seen under every
+    condition, and its permutation p-value: each unit's k outcomes are shuffled among the
+    conditions (exact under the null that a unit's outcomes are exchangeable across
+    conditions, with no chi-square approximation, which small tables break). (Q, p)."""
+    t = _binary_table(table, "cochran_q")
+    k = t.shape[1]
+
+    def q(x):
+        cols, rows = x.sum(-2), x.sum(-1)
+        n = rows.sum(-1)
+        den = k * n - (rows ** 2).sum(-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(den > 0, (k - 1) * (k * (cols ** 2).sum(-1) - n ** 2) / den, 0.0)
+
+    observed = float(q(t))
+    null = q(_shuffled_within_rows(t, reps, np.random.default_rng(seed)))
+    return observed, rank_p_value(observed - 1e-9, null)
+
+
+def unit_concordance(table, reps: int = 9999, seed: int = 0) -> tuple[float, float]:
+    """Do some units succeed under every condition and others under none, more than the
+    conditions' own shares explain? The variance across units of their success counts in a
+    0/1 ``table`` [n units (seeds), k conditions (settings)], and its one-sided permutation
+    p-value: each condition's column is shuffled among the units (exact under the null that
+    a unit's outcomes under different conditions are independent). (variance, p)."""
+    t = _binary_table(table, "unit_concordance")
+    rng = np.random.default_rng(seed)
+    observed = float(t.sum(1).var())
+    order = rng.random((reps, t.shape[1], t.shape[0])).argsort(axis=2)
+    shuffled = np.take_along_axis(np.broadcast_to(t.T, order.shape), order, axis=2)
+    null = shuffled.sum(1).var(-1)
+    return observed, rank_p_value(observed - 1e-9, null)

@@ -237,3 +237,51 @@ def test_paper_recipe_sentence_both_outcomes():
     text = paper_recipe_sentence(drop, [square], 512, 100, ScreenRule())
     assert "does not lean hexagonal" in text and "strongest order is square" in text
     assert "not been run" in paper_recipe_sentence([], [], 512, 100, ScreenRule())
+
+
+def test_seed_by_setting_and_the_omnibus_sentence_on_both_outcomes():
+    def rows(table, settings):
+        out = []
+        for seed, verdicts in zip(range(100, 100 + len(table)), table):
+            for s, v in zip(settings, verdicts):
+                ov = {"seed": seed} if s == "recipe" else {s: 1, "seed": seed}
+                out.append({**_row(f"{s}_{seed}", ov, bool(v)), "seed": seed})
+        return out
+
+    rng = np.random.default_rng(5)
+    names = ["recipe", "a", "b", "c"]
+    # seeds decide: half lean hexagonal under every setting
+    decided = np.repeat(np.r_[np.ones(8), np.zeros(8)][:, None], 4, axis=1).astype(int)
+    flat = rows(decided, names) + [_row("d=1_100", {"d": 1, "seed": 100}, True)]  # too few
+    paired = O.seed_by_setting(flat)
+    assert paired["settings"] == ["recipe", "a=1", "b=1", "c=1"]
+    assert paired["seeds"] == list(range(100, 116)) and paired["table"].sum() == 32
+    tests = O.omnibus_tests(paired, reps=999)
+    text = O.omnibus_sentence(tests)
+    assert tests["always"] == 8 and tests["never"] == 8
+    assert "not detectably different" in text and "the seed carries part of the coin" in text
+    assert "8 of the 16 seeds lean hexagonal under none of them" in text
+    assert "over these settings" in text
+    # the seed question asked of the settings that share a starting point only
+    start = O.seed_by_setting(flat, keep={"recipe", "a=1"})
+    assert start["settings"] == ["recipe", "a=1"]
+    text = O.omnibus_sentence(O.omnibus_tests(paired, start, reps=999))
+    assert "over the 2 settings that start a seed from the same weights" in text
+    assert "(recipe and a=1)" in text
+    assert O.overrides_by_setting(flat)["d=1"] == {"d": 1}
+    # settings decide, seeds do not: setting a far above the others, independently per seed
+    by_setting = (rng.random((16, 4)) < np.array([0.1, 0.95, 0.1, 0.1])).astype(int)
+    text = O.omnibus_sentence(O.omnibus_tests(O.seed_by_setting(rows(by_setting, names)),
+                                              reps=999))
+    assert "the settings differ in their odds" in text
+    assert "the seed does not detectably decide the coin" in text
+    assert O.seed_by_setting(rows(decided[:10], names))["settings"] == []   # 10 seeds < 16
+    assert "cannot be tested" in O.omnibus_sentence(None)
+
+
+def test_same_start_is_computed_from_weights_centres_and_paths():
+    cfg = gc.Config(Ng=32, Np=16, batch_size=4, sequence_length=5)
+    ov = {"recipe": {}, "weight_decay=6.0": {"weight_decay": 6.0}, "Ng=16": {"Ng": 16},
+          "batch_size=8": {"batch_size": 8}, "place_cell_rf=0.2": {"place_cell_rf": 0.2}}
+    assert E.same_start(cfg, ov, 3) == ["recipe", "weight_decay=6.0", "place_cell_rf=0.2"]
+    assert E.start_fingerprint(cfg.replace(seed=3)) != E.start_fingerprint(cfg.replace(seed=4))

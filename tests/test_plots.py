@@ -44,3 +44,13 @@ def test_training_curves_say_when_a_panel_was_not_recorded():
     assert [t.get_text() for t in axes[3].texts] == ["not recorded for this run"]
     assert axes[1].get_legend() is not None and len(axes[1].lines) == 2
     plt.close(fig)
+
+
+def test_verdict_grid_writes_every_seed_and_setting_count():
+    t = np.array([[1, 0, 1], [0, 0, 0], [1, 1, 1], [0, 1, 0]])
+    fig, ax = plots.verdict_grid(t, [100, 101, 102, 103], ["recipe", "a=1", "b=2"])
+    texts = [x.get_text() for x in ax.texts]
+    assert texts == ["2", "0", "3", "1", "2", "2", "2"]   # per seed, then per setting
+    assert [x.get_text() for x in ax.get_xticklabels()] == ["recipe", "a=1", "b=2"]
+    assert ax.images[0].get_array().tolist() == t.tolist()
+    plt.close(fig)

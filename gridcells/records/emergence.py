@@ -110,6 +110,36 @@ def initial_orders(cfg, seeds, n_batches: int = 10) -> list[dict]:
     return out
 
 
+def start_fingerprint(cfg) -> str:
+    """What a seed fixes before the first step under ``cfg``: a hash of the untrained
+    network's weights and place-cell centres and of the first training batch's paths
+    (positions and velocities). Two settings with equal fingerprints start every run of a
+    seed from the same point (the place code's tuning may still differ)."""
+    import hashlib
+
+    import torch
+
+    from gridcells.training.loop import initial_model
+    from gridcells.world.trajectories import simulate
+
+    h = hashlib.sha1()
+    with torch.no_grad():
+        for name, t in initial_model(cfg).state_dict().items():
+            h.update(name.encode() + t.detach().cpu().float().numpy().tobytes())
+    pos, vel = simulate(cfg, cfg.batch_size, cfg.sequence_length,
+                        np.random.default_rng(cfg.seed))
+    h.update(pos.tobytes() + vel.tobytes())
+    return h.hexdigest()
+
+
+def same_start(cfg, overrides: dict[str, dict], seed: int) -> list[str]:
+    """The settings (``overrides``: {setting: its overrides of ``cfg``}, the recipe's empty)
+    whose runs of ``seed`` start from the recipe's point: equal :func:`start_fingerprint`."""
+    ref = start_fingerprint(cfg.replace(seed=seed))
+    return [k for k, ov in overrides.items()
+            if start_fingerprint(cfg.replace(**{**ov, "seed": seed})) == ref]
+
+
 def early_verdicts(curve: list[dict], rule, steps) -> dict[int, bool]:
     """The screening rule applied to a run's in-training measurements (``curve``: rows with
     step and the lattice orders) at each of ``steps`` it has: {step: passes}."""

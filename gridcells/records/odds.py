@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from gridcells.records.experiments import dominant_order, leaves_chance, listing
-from gridcells.stats import holm, wilson_interval
+from gridcells.stats import cochran_q, holm, unit_concordance, wilson_interval
 
 MIN_SEEDS = 16  # screens a setting needs before the map judges it (issue 30's floor)
 
@@ -34,14 +36,7 @@ def odds_by_setting(rows: list[dict], baseline: tuple[int, int] | None = None
     exact test of the setting's odds against it. Settings in order of first appearance."""
     from scipy.stats import fisher_exact
 
-    latest: dict[str, dict] = {}
-    for r in rows:
-        if r.get("stage", "screen") == "screen":
-            latest[r["name"]] = r
-    by: dict[str, dict[int, bool]] = {}
-    for r in latest.values():
-        seed = r.get("seed", (r.get("overrides") or {}).get("seed", r["name"]))
-        by.setdefault(setting_of(r.get("overrides")), {})[seed] = bool(r["passes_rule"])
+    by = verdicts_by_setting(rows)
     out = []
     for setting, by_seed in by.items():
         k, n = sum(by_seed.values()), len(by_seed)
@@ -55,6 +50,93 @@ def odds_by_setting(rows: list[dict], baseline: tuple[int, int] | None = None
             row.update(same_seeds(by_seed, by["recipe"]))
         out.append(row)
     return out
+
+
+def verdicts_by_setting(rows: list[dict]) -> dict[str, dict[int, bool]]:
+    """Each setting's screen verdicts by seed, from screen rows (each with ``overrides`` and
+    ``passes_rule``; the newest row of each run counts), settings in order of first
+    appearance: {setting: {seed: leans hexagonal}}."""
+    latest: dict[str, dict] = {}
+    for r in rows:
+        if r.get("stage", "screen") == "screen":
+            latest[r["name"]] = r
+    by: dict[str, dict[int, bool]] = {}
+    for r in latest.values():
+        seed = r.get("seed", (r.get("overrides") or {}).get("seed", r["name"]))
+        by.setdefault(setting_of(r.get("overrides")), {})[seed] = bool(r["passes_rule"])
+    return by
+
+
+def overrides_by_setting(rows: list[dict]) -> dict[str, dict]:
+    """Each setting's overrides without the seed, from screen rows: {setting: overrides}."""
+    return {setting_of(r.get("overrides")): {k: v for k, v in (r.get("overrides") or {}
+                                                              ).items() if k != "seed"}
+            for r in rows}
+
+
+def seed_by_setting(rows: list[dict], min_seeds: int = MIN_SEEDS, keep=None) -> dict:
+    """The verdicts of the settings (the recipe among them) screened on the same seeds, as
+    one table: the seeds every setting with at least ``min_seeds`` screens (and in ``keep``,
+    when given) shares, those settings, and the 0/1 table [seeds, settings] (1: leans
+    hexagonal). Empty when fewer than two settings or ``min_seeds`` shared seeds remain."""
+    by = {k: v for k, v in verdicts_by_setting(rows).items()
+          if len(v) >= min_seeds and (keep is None or k in keep)}
+    shared = sorted(set.intersection(*(set(v) for v in by.values()))) if by else []
+    if len(by) < 2 or len(shared) < min_seeds:
+        return {"seeds": [], "settings": [], "table": np.zeros((0, 0), int)}
+    return {"seeds": shared, "settings": list(by),
+            "table": np.array([[int(by[k][s]) for k in by] for s in shared])}
+
+
+def omnibus_tests(paired: dict, start: dict | None = None, reps: int = 9999,
+                  seed: int = 0) -> dict:
+    """The two questions of the whole map at once, on :func:`seed_by_setting`'s tables: do
+    the settings of ``paired`` differ in their odds at all (Cochran's Q with its
+    permutation p-value, :func:`gridcells.stats.cochran_q`), and does the seed decide, so
+    that some seeds lean hexagonal under most settings and others under none (the variance
+    of the seeds' hexagonal counts against shuffled seeds,
+    :func:`gridcells.stats.unit_concordance`), asked of ``start`` (the settings that start
+    a seed from the same point, :func:`gridcells.records.emergence.same_start`; default
+    ``paired``), with the variance independent verdicts would have on average."""
+    t = paired["table"]
+    q, p_q = cochran_q(t, reps, seed)
+    start = paired if start is None or not start["seeds"] else start
+    ts = start["table"]
+    var, p_c = unit_concordance(ts, reps, seed)
+    counts = ts.sum(1)
+    shares = ts.mean(0)
+    return {"seeds": len(paired["seeds"]), "settings": len(paired["settings"]), "q": q,
+            "p_settings": p_q, "start_seeds": len(start["seeds"]),
+            "start_settings": list(start["settings"]), "variance": var,
+            "null_variance": float((shares * (1 - shares)).sum()), "p_seed": p_c,
+            "always": int((counts == ts.shape[1]).sum()), "never": int((counts == 0).sum())}
+
+
+def omnibus_sentence(tests: dict | None, alpha: float = 0.05) -> str:
+    """What :func:`omnibus_tests` says, true of its figures (None: too few settings share
+    their seeds yet)."""
+    if not tests:
+        return ("Fewer than two settings share their seeds yet, so the map cannot be tested "
+                "as a whole.")
+    n, k = tests["seeds"], tests["settings"]
+    head = f"Over the {n} seeds that all {k} settings (the recipe among them) screened, "
+    differ = (f"the settings differ in their odds (Cochran's Q {tests['q']:.1f}, permutation "
+              f"p {tests['p_settings']:.2g})" if tests["p_settings"] < alpha else
+              f"the settings' odds are not detectably different as a whole (Cochran's Q "
+              f"{tests['q']:.1f}, permutation p {tests['p_settings']:.2g})")
+    ns, ks = tests["start_seeds"], len(tests["start_settings"])
+    which = ("these settings" if ks == k else
+             f"the {ks} settings that start a seed from the same weights, place-cell centres "
+             f"and paths ({listing(tests['start_settings'])})")
+    spread = (f"over {which}, the variance of a seed's hexagonal count is "
+              f"{tests['variance']:.2f} against {tests['null_variance']:.2f} expected if the "
+              f"seed played no part (permutation p {tests['p_seed']:.2g})")
+    never = (f"; {tests['never']} of the {ns} seeds "
+             f"{'leans' if tests['never'] == 1 else 'lean'} hexagonal under none of them"
+             if tests["never"] else "")
+    seed = (f"the seed carries part of the coin: {spread}{never}" if tests["p_seed"] < alpha
+            else f"the seed does not detectably decide the coin: {spread}{never}")
+    return f"{head}{differ}, and {seed}."
 
 
 def same_seeds(setting: dict[int, bool], recipe: dict[int, bool]) -> dict:

@@ -35,13 +35,16 @@ def git_commit() -> str:
 
 
 def provenance(device) -> dict[str, str]:
-    """Package version, git commit, date, device (a ``torch.device``) and host description."""
+    """Package version, git commit, date, device (a ``torch.device``) and host description:
+    platform, torch threads, CPU model and the CPU kernels torch dispatches to (``AVX512``,
+    ``AVX2``, ...: bf16 results differ between them)."""
     import torch
 
     return {"gridcells": __version__, "git_commit": git_commit(), "torch": torch.__version__,
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "device": str(device) if device.type != "cuda" else torch.cuda.get_device_name(),
-            "platform": platform.platform(), "cpu_threads": str(torch.get_num_threads())}
+            "platform": platform.platform(), "cpu_threads": str(torch.get_num_threads()),
+            "cpu_model": cpu_model(), "cpu_kernels": torch.backends.cpu.get_cpu_capability()}
 
 
 def write_csv(path: Path, fields, rows) -> None:

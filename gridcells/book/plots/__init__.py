@@ -9,7 +9,13 @@ namespace for the chapters (``from gridcells.book import plots``; ``plots.ratema
 The modules import :mod:`gridcells.book.plots.style`, never this namespace, so no import
 circle runs through it."""
 
-from gridcells.book.plots.curves import lattice_race, network_strip, odds_map, training_curves
+from gridcells.book.plots.curves import (
+    lattice_race,
+    network_strip,
+    odds_map,
+    training_curves,
+    verdict_grid,
+)
 from gridcells.book.plots.maps import (
     best_first,
     by_network,
@@ -51,6 +57,6 @@ __all__ = [
     "lattice_race", "MAP_CMAP", "MAP_INCHES", "MAX_WIDTH", "network_strip", "odds_map",
     "panel_letter", "peak_normalised", "plot_sac", "point_cloud_3d", "ratemap_gallery",
     "score_histogram", "set_style", "shared_colorbar", "shift_distribution", "shift_profiles",
-    "show_map", "task_schematic", "top_maps", "toroidal_maps", "training_curves", "width",
-    "zero_vs_peak",
+    "show_map", "task_schematic", "top_maps", "toroidal_maps", "training_curves",
+    "verdict_grid", "width", "zero_vs_peak",
 ]

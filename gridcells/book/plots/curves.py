@@ -111,6 +111,29 @@ def odds_map(rows: list[dict], ax=None, baseline: dict | None = None):
     return fig, ax
 
 
+def verdict_grid(table, seeds, settings, ax=None):
+    """Each seed's verdict under each setting: ``table`` [n seeds, k settings] of 0/1 (1:
+    leans hexagonal at the screen), as :func:`gridcells.records.odds.seed_by_setting`
+    gives it, with each seed's count at the right and each setting's at the top. A seed
+    that decided the coin would fill its row. Returns (fig, ax)."""
+    t = np.asarray(table, int)
+    fig, ax = new_axes(ax, (0.42 * len(settings) + 2.2, 0.3 * len(seeds) + 2.6))
+    ax.imshow(t, cmap="Greys", vmin=-0.25, vmax=1.25, aspect="auto")
+    ax.set_xticks(np.arange(len(settings)), settings, rotation=60, ha="right")
+    ax.set_yticks(np.arange(len(seeds)), [str(s) for s in seeds])
+    ax.set_ylabel("seed")
+    for i, n in enumerate(t.sum(1)):
+        ax.text(len(settings) - 0.3, i, str(n), va="center", ha="left")
+    for j, n in enumerate(t.sum(0)):
+        ax.text(j, -0.8, str(n), ha="center", va="bottom")
+    ax.set_xlim(-0.5, len(settings) + 0.4)
+    ax.set_ylim(len(seeds) - 0.5, -1.6)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    return fig, ax
+
+
 def network_strip(values, ax=None, threshold: float | None = None, label: str = "",
                   seed: int = 0):
     """One dot per network of one figure (``values`` [n], e.g. the ensemble's decoding errors
