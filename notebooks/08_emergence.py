@@ -26,6 +26,7 @@
 # - {glue:text}`omnibus_sentence`
 # - {glue:text}`initial_sentence`
 # - {glue:text}`early_sentence`
+# - {glue:text}`kernel_sentence`
 # :::
 #
 # Whether a run of this model grows hexagonal grid cells is decided by the whole population
@@ -279,6 +280,19 @@ else:
     glue("lead_sentence", "Every run with a curve has the same verdict, so nothing early "
          "can be tested as its predictor.", display=False)
 
+KERNELS = "experiments/results/odds_kernels_screens.jsonl"
+kernel_rows = read_jsonl(KERNELS) if os.path.isfile(KERNELS) else []
+kern = odds.kernel_agreement(odds_rows, kernel_rows)
+glue("kernel_sentence", odds.kernel_sentence(kern, "AVX-512", "AVX2"), display=False)
+glue("kernel_cpu", next((r["hardware"].split(" (")[0] for r in kernel_rows
+                         if r.get("hardware")), "CPU"), display=False)
+both, only_a, only_b = kern["both_hex"], kern["default_hex"] - kern["both_hex"], \
+    kern["other_hex"] - kern["both_hex"]
+glue("tab-kernels-md", Markdown(report.markdown_table(
+    [{"": "hexagonal on AVX2", "hexagonal on AVX-512": both, "not on AVX-512": only_b},
+     {"": "not on AVX2", "hexagonal on AVX-512": only_a,
+      "not on AVX-512": kern["seeds"] - both - only_a - only_b}])), display=False)
+
 # %% [markdown]
 # ```{glue:figure} tab-early-md
 # :name: tab-early
@@ -305,6 +319,21 @@ else:
 # ```
 #
 # {glue:text}`lead_sentence`
+#
+# **Rounding.** A smaller change than any setting of the map: the recipe's fresh seeds
+# screened again with nothing changed but the CPU kernels torch dispatches to, AVX2 instead
+# of the default AVX-512 kernels of the same {glue:text}`kernel_cpu`
+# (`ATEN_CPU_CAPABILITY=avx2`, `experiments/kernels_queue.sh`; each run's provenance
+# records its kernels). The two paths start from the same weights, centres and paths and
+# differ only in how bf16 and fp32 arithmetic rounds, which is what another CPU type
+# changes too ({numref}`tab-kernels`). {glue:text}`kernel_sentence`
+#
+# ```{glue:figure} tab-kernels-md
+# :name: tab-kernels
+#
+# The recipe's fresh seeds screened on the default and on the AVX2 kernels of one CPU: how
+# many lean hexagonal on each.
+# ```
 #
 # ## Whose coin is it?
 # The map changes the CPU recipe one setting at a time. The original paper's own recipe
@@ -356,6 +385,7 @@ plt.close(fig)
 # - {glue:text}`paper512_sentence`
 # - {glue:text}`initial_sentence`
 # - {glue:text}`early_sentence`
+# - {glue:text}`kernel_sentence`
 #
 # ## Provenance
 

@@ -285,3 +285,36 @@ def test_same_start_is_computed_from_weights_centres_and_paths():
           "batch_size=8": {"batch_size": 8}, "place_cell_rf=0.2": {"place_cell_rf": 0.2}}
     assert E.same_start(cfg, ov, 3) == ["recipe", "weight_decay=6.0", "place_cell_rf=0.2"]
     assert E.start_fingerprint(cfg.replace(seed=3)) != E.start_fingerprint(cfg.replace(seed=4))
+
+
+def test_kernel_agreement_and_sentence_on_every_outcome():
+    def rows(verdicts, leads=None, setting=None):
+        out = []
+        for i, v in enumerate(verdicts):
+            lead = leads[i] if leads is not None else (0.1 if v else -0.1)
+            ov = {"seed": 100 + i, **({setting: 1} if setting else {})}
+            out.append({**_row(f"s{i}", ov, bool(v)), "seed": 100 + i, "hex_order": 0.3,
+                        "square_order": 0.3 - lead, "stripe_order": 0.0})
+        return out
+
+    a = [1] * 5 + [0] * 11
+    other = rows(a, setting="periodic")   # another setting in the default table: ignored
+    same = O.kernel_agreement(rows(a) + other, rows(a))
+    assert same["agree"] == 16 and same["both_hex"] == 5 and same["p_association"] < 0.001
+    text = O.kernel_sentence(same, "AVX-512", "AVX2")
+    assert "in 16 cases" in text and "Every seed keeps its verdict" in text
+    assert same["expected_agree"] == pytest.approx(16 * ((5 / 16) ** 2 + (11 / 16) ** 2))
+    part = O.kernel_agreement(rows(a), rows([1] * 4 + [0] * 11 + [1]))
+    assert part["agree"] == 14 and part["p_association"] < 0.05
+    assert "2 of 16 seeds change theirs" in O.kernel_sentence(part, "AVX-512", "AVX2")
+    indep = O.kernel_agreement(rows(a), rows([0] * 5 + [1] * 5 + [0] * 6))
+    assert indep["both_hex"] == 0 and indep["p_association"] == 1.0
+    assert "not detectably associated" in O.kernel_sentence(indep, "AVX-512", "AVX2")
+    short = O.kernel_agreement(rows(a), rows(a[:6]))
+    assert "still being screened (6 of 16" in O.kernel_sentence(short, "AVX-512", "AVX2")
+
+
+def test_kernel_agreement_before_any_screen_on_the_other_kernels():
+    k = O.kernel_agreement([{**_row("s0", {"seed": 100}, True), "seed": 100}], [])
+    assert k["seeds"] == 0 and k["agree"] == 0
+    assert "still being screened (0 of 16" in O.kernel_sentence(k, "AVX-512", "AVX2")

@@ -278,3 +278,74 @@ def paper_recipe_sentence(history: list[dict], gridness: list[dict], n_place: in
             f"{orders['square_order']:.2f}, stripe {orders['stripe_order']:.2f}. One seed "
             "is not odds: whose coin it is stays open until a screen of at least "
             f"{seeds_needed} seeds.")
+
+
+def kernel_agreement(default_rows: list[dict], other_rows: list[dict]) -> dict:
+    """One setting's screens of the same seeds on two kernel paths (rows as a sweep table's
+    screen stage, the newest per run; ``default_rows`` may hold other settings, only the
+    recipe's count): on the seeds both screened, the seeds whose verdict is the same, the
+    seeds hexagonal on each path and on both, the agreement independent verdicts at these
+    odds would have on average, the one-sided p-value of Fisher's exact test that the two
+    verdicts are associated, and Spearman's rho (two-sided p) between the two paths'
+    hexagonal leads (hexagonal order minus the larger of square and stripe)."""
+    from scipy.stats import fisher_exact, spearmanr
+
+    def by_seed(rows):
+        latest = {}
+        for r in rows:
+            if r.get("stage", "screen") == "screen" and setting_of(r.get("overrides")) == "recipe":
+                latest[r["seed"]] = r
+        return latest
+
+    a, b = by_seed(default_rows), by_seed(other_rows)
+    seeds = sorted(set(a) & set(b))
+    va = np.array([bool(a[s]["passes_rule"]) for s in seeds], dtype=bool)
+    vb = np.array([bool(b[s]["passes_rule"]) for s in seeds], dtype=bool)
+    n = len(seeds)
+    out = {"seeds": n, "agree": int((va == vb).sum()), "default_hex": int(va.sum()),
+           "other_hex": int(vb.sum()), "both_hex": int((va & vb).sum())}
+    if n == 0:
+        return out
+    pa, pb = va.mean(), vb.mean()
+    out["expected_agree"] = float(n * (pa * pb + (1 - pa) * (1 - pb)))
+    table = [[int((va & vb).sum()), int((va & ~vb).sum())],
+             [int((~va & vb).sum()), int((~va & ~vb).sum())]]
+    out["p_association"] = float(fisher_exact(table, alternative="greater")[1])
+
+    def lead(r):
+        return r["hex_order"] - max(r["square_order"], r["stripe_order"])
+
+    if n >= 3:
+        rho, p = spearmanr([lead(a[s]) for s in seeds], [lead(b[s]) for s in seeds])
+        out["rho"], out["p_rho"] = float(rho), float(p)
+    return out
+
+
+def kernel_sentence(k: dict, default: str, other: str, alpha: float = 0.05,
+                    min_seeds: int = MIN_SEEDS) -> str:
+    """What :func:`kernel_agreement` says about the coin, true of its figures (``default``,
+    ``other``: the two kernel paths' names)."""
+    n = k["seeds"]
+    if n < min_seeds:
+        return (f"The recipe's fresh seeds on the {other} kernels are still being screened "
+                f"({n} of {min_seeds} so far).")
+    head = (f"On the {other} kernels, the recipe's {n} fresh seeds give the verdict they give "
+            f"on the {default} kernels in {k['agree']} cases (independent verdicts at these "
+            f"odds would agree in {k['expected_agree']:.1f} on average); "
+            f"{k['default_hex']} lean hexagonal on {default}, {k['other_hex']} on {other}, "
+            f"{k['both_hex']} on both (Fisher's exact p {k['p_association']:.2g} for "
+            f"association)")
+    if "rho" in k:
+        head += (f", and their hexagonal leads correlate with Spearman's rho "
+                 f"{k['rho']:.2f} (p {k['p_rho']:.2g})")
+    if k["agree"] == n:
+        tail = ("Every seed keeps its verdict: on these seeds the rounding of the kernels "
+                "does not redraw the coin.")
+    elif k["p_association"] < alpha:
+        tail = (f"The verdicts are associated, but {n - k['agree']} of {n} seeds change "
+                "theirs: the rounding of the kernels redraws part of the coin.")
+    else:
+        tail = ("A seed's two verdicts are not detectably associated: its verdict on one "
+                "kernel path does not detectably predict its verdict on the other, though "
+                "the two differ only in rounding, far less than any setting of the map.")
+    return f"{head}. {tail}"

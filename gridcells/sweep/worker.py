@@ -94,6 +94,7 @@ def run_stage(config: dict[str, Any], run_dir: str, stage: str, screen_step: int
             if threads:
                 torch.set_num_threads(threads)
             out["hardware"] = hardware(resolve_device(cfg.device), torch.get_num_threads())
+            out["cpu_kernels"] = torch.backends.cpu.get_cpu_capability()  # bf16 rounding
             trainer = Trainer(cfg, run_dir_p, "auto", progress=False)
             trainer.run(screen_step if stage == "screen" else None)  # on a checkpoint
             out["step"] = trainer.step
