@@ -26,7 +26,7 @@
 # :class: important
 # - The network learns to path-integrate: on fresh paths it decodes position to within
 #   {glue:text}`err_cm:.1f` cm after {glue:text}`steps:,d` training steps
-#   ({numref}`fig-training-curves`, {numref}`tab-evaluation`).
+#   ({numref}`tab-evaluation`).
 # - {glue:text}`frac_above_03:.0%` of its {glue:text}`n_units:d` units have a grid score
 #   above 0.3, and its 64 best units average {glue:text}`best64_mean:.2f`
 #   ({numref}`fig-gallery`). {glue:text}`meets_sentence`

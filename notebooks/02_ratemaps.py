@@ -37,7 +37,7 @@
 #   {glue:text}`ens_share_lo:.0%` to {glue:text}`ens_share_hi:.0%`) at a median spacing of
 #   {glue:text}`ens_spacing:.0f` cm; this network's share and spacing
 #   {glue:text}`here_typical` the range of {glue:text}`range_of`
-#   ({numref}`tab-ensemble-maps`).
+#   ({numref}`tab-ensemble-maps`). {glue:text}`here_outside`
 # :::
 
 # %% tags=["remove-cell"]
