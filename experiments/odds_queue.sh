@@ -40,7 +40,11 @@ run_axes "weight_decay=6.0"
 # 5000 (loss log(Np) = 6.238, i.e. a uniform readout; 101.5 cm) at 3.4 steps/s, so its lattice
 # cannot be read at step 10000 and 16 seeds to a readable step cost tens of core-hours: these
 # screens wait for a GPU (PAPER_CPU=1 runs them here anyway). runs/paper512_long follows one
-# seed on to find the step at which it leaves chance.
+# seed on to find the step at which it leaves chance. On a lent GPU (no Dask in its image),
+# all 16 seeds at once in one call:
+#   PYTHONPATH=$PWD python3 -m experiments.paper_screens --out $OUT/paper512 --seeds 100-115 \
+#     --steps 40000 --budget 420 Ng=512 eval_every=5000
+# then copy $OUT/paper512/screens.jsonl to experiments/results/odds_paper_screens.jsonl.
 if [ "${PAPER_CPU:-0}" = 1 ]; then
 .venv/bin/gridcells sweep --params params/paper.yaml --sweep-dir runs/odds_paper \
   --seeds 100-115 --screen-only --screen-step 10000 --workers ${PAPER_WORKERS:-1} --threads 1 --dashboard :0 \

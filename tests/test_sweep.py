@@ -392,3 +392,19 @@ def test_the_default_dashboard_does_not_warn_when_port_8787_is_taken(tmp_path, r
                      "device=cpu"])
     assert code == 0
     assert not [w for w in recwarn if "already in use" in str(w.message)]
+
+
+def test_gpu_screen_script_judges_every_seed_by_the_sweep_rule(tmp_path, one_thread):
+    # experiments/paper_screens.py: the one-call screen for a lent GPU (no Dask there),
+    # tried here on two tiny seeds; its rows are read by the odds table like a sweep's
+    from experiments.paper_screens import main
+    from gridcells.records.odds import odds_by_setting
+    out = tmp_path / "screens"
+    assert main(["--out", str(out), "--seeds", "1,2", "--steps", "20", "--threads", "1",
+                 "--params", "params/smoke.yaml", "Ng=32"]) == 0
+    rows = [json.loads(line) for line in (out / "screens.jsonl").read_text().splitlines()]
+    assert [r["seed"] for r in rows] == [1, 2] and all(r["step"] == 20 for r in rows)
+    for r in rows:
+        assert r["passes_rule"] == ScreenRule().passes(r)
+    assert odds_by_setting(rows)[0]["setting"] == "Ng=32"
+    assert odds_by_setting(rows)[0]["screened"] == 2
