@@ -318,3 +318,21 @@ def test_kernel_agreement_before_any_screen_on_the_other_kernels():
     k = O.kernel_agreement([{**_row("s0", {"seed": 100}, True), "seed": 100}], [])
     assert k["seeds"] == 0 and k["agree"] == 0
     assert "still being screened (0 of 16" in O.kernel_sentence(k, "AVX-512", "AVX2")
+
+
+def test_limits_sentence_follows_the_three_measurements():
+    null = {"p_settings": 0.3, "p_seed": 0.4}
+    flips = {"seeds": 16, "agree": 9, "p_association": 0.5}
+    text = O.limits_sentence(null, flips)
+    assert "no setting moves the odds detectably" in text
+    assert "does not detectably decide its verdict" in text
+    assert "not detectably predictable" in text and "screen early and redraw" in text
+    assert "by differences as small as rounding" in text
+    same = O.limits_sentence(null, {**flips, "agree": 16, "p_association": 0.0001})
+    assert "never changes a seed's verdict" in same and "as small as rounding" not in same
+    seeded = O.limits_sentence({"p_settings": 0.01, "p_seed": 0.001},
+                               {**flips, "agree": 13, "p_association": 0.01})
+    assert "the settings differ as a whole" in seeded and "carries part" in seeded
+    assert "changes some seeds' verdicts" in seeded and "do not single out" in seeded
+    assert "not settled yet" in O.limits_sentence(None, flips)
+    assert "not settled yet" in O.limits_sentence(null, {**flips, "seeds": 5})

@@ -349,3 +349,33 @@ def kernel_sentence(k: dict, default: str, other: str, alpha: float = 0.05,
                 "kernel path does not detectably predict its verdict on the other, though "
                 "the two differ only in rounding, far less than any setting of the map.")
     return f"{head}. {tail}"
+
+
+def limits_sentence(omnibus: dict | None, kernel: dict, alpha: float = 0.05,
+                    min_seeds: int = MIN_SEEDS) -> str:
+    """What limits a recipe's odds, true of the map's two whole-map tests
+    (:func:`omnibus_tests`, None when too few settings share their seeds) and of the
+    rounding experiment (:func:`kernel_agreement`): whether any setting, the starting point
+    of a seed or the rounding of the kernels decides the coin, and what follows."""
+    if omnibus is None or kernel["seeds"] < min_seeds:
+        return ("What limits the odds is not settled yet: the map's whole-map tests or the "
+                "rounding experiment are still short of seeds.")
+    settings_move = omnibus["p_settings"] < alpha
+    seed_decides = omnibus["p_seed"] < alpha
+    rounding = ("never changes a seed's verdict" if kernel["agree"] == kernel["seeds"] else
+                "changes some seeds' verdicts" if kernel["p_association"] < alpha else
+                "leaves a seed's verdict on one kernel path not detectably predictable from "
+                "the other")
+    found = [("the settings differ as a whole, though none reaches the goal" if settings_move
+              else "no setting moves the odds detectably, alone or as a whole"),
+             ("a seed's starting point carries part of its verdict" if seed_decides
+              else "a seed's starting point does not detectably decide its verdict"),
+             f"rounding alone {rounding}"]
+    head = "What limits the recipe, measured: " + listing(found) + "."
+    if not settings_move and not seed_decides and kernel["agree"] < kernel["seeds"]:
+        return (head + " So the lattice is chosen during training, by differences as small "
+                "as rounding, rather than by a setting a recipe could tune or a seed it could "
+                "pick: the way to a hexagonal network is to screen early and redraw, as the "
+                "sweep does (its yield per hour is in the ensemble chapter).")
+    return (head + " These measurements do not single out one cause; the sweep screens early "
+            "and redraws meanwhile (its yield per hour is in the ensemble chapter).")
