@@ -26,7 +26,7 @@
 # - {glue:text}`omnibus_sentence`
 # - {glue:text}`initial_sentence`
 # - {glue:text}`early_sentence`
-# - {glue:text}`kernel_sentence`
+# - {glue:text}`rounding_sentence`
 # :::
 #
 # Whether a run of this model grows hexagonal grid cells is decided by the whole population
@@ -185,8 +185,8 @@ glue("tab-odds-md", Markdown(report.markdown_table(
 # coin, some seeds would lean hexagonal under most of those settings and others under none,
 # so their counts would spread more than independent verdicts at each setting's own odds
 # let them ({numref}`fig-verdicts`; permutation p-value from shuffling each setting's
-# verdicts among the seeds). Both tests hold their false-positive rate on noise tables of this shape
-# (`tests/test_stats.py`). {glue:text}`omnibus_sentence`
+# verdicts among the seeds). Both tests hold their false-positive rate on noise tables of
+# this shape (`tests/test_stats.py`). {glue:text}`omnibus_sentence`
 #
 # ```{glue:figure} fig-verdicts
 # :name: fig-verdicts
@@ -280,19 +280,24 @@ else:
     glue("lead_sentence", "Every run with a curve has the same verdict, so nothing early "
          "can be tested as its predictor.", display=False)
 
-KERNELS = "experiments/results/odds_kernels_screens.jsonl"
-kernel_rows = read_jsonl(KERNELS) if os.path.isfile(KERNELS) else []
-kern = odds.kernel_agreement(odds_rows, kernel_rows)
-glue("kernel_sentence", odds.kernel_sentence(kern, "AVX-512", "AVX2"), display=False)
-glue("limits_sentence", odds.limits_sentence(omnibus, kern), display=False)
-glue("kernel_cpu", next((r["hardware"].split(" (")[0] for r in kernel_rows
-                         if r.get("hardware")), "CPU"), display=False)
-both, only_a, only_b = kern["both_hex"], kern["default_hex"] - kern["both_hex"], \
-    kern["other_hex"] - kern["both_hex"]
-glue("tab-kernels-md", Markdown(report.markdown_table(
-    [{"": "hexagonal on AVX2", "hexagonal on AVX-512": both, "not on AVX-512": only_b},
-     {"": "not on AVX2", "hexagonal on AVX-512": only_a,
-      "not on AVX-512": kern["seeds"] - both - only_a - only_b}])), display=False)
+FP32 = "experiments/results/odds_fp32_screens.jsonl"
+rounded = odds.rounding_agreement(
+    odds.screens_of(odds_rows),
+    odds.screens_of(read_jsonl(FP32) if os.path.isfile(FP32) else [], "precision=fp32"))
+glue("rounding_sentence", odds.rounding_sentence(rounded, "bf16", "fp32"), display=False)
+glue("limits_sentence", odds.limits_sentence(omnibus, rounded), display=False)
+# the AVX2 kernels' cost in bf16, from the recorded fingerprints (same CPU, one thread)
+prints = [r for r in read_jsonl("experiments/results/fingerprints.jsonl")
+          if r.get("precision") == "bf16" and r.get("threads") == 1]
+wall = {cap: np.median([r["wall_s"] for r in prints if r.get("capability") == cap])
+        for cap in ("AVX2", "AVX512")}
+glue("avx2_slowdown", f"{wall['AVX2'] / wall['AVX512']:.0f}", display=False)
+both, only_a, only_b = rounded["both_hex"], rounded["default_hex"] - rounded["both_hex"], \
+    rounded["other_hex"] - rounded["both_hex"]
+glue("tab-rounding-md", Markdown(report.markdown_table(
+    [{"": "hexagonal in fp32", "hexagonal in bf16": both, "not in bf16": only_b},
+     {"": "not in fp32", "hexagonal in bf16": only_a,
+      "not in bf16": rounded["seeds"] - both - only_a - only_b}])), display=False)
 
 # %% [markdown]
 # ```{glue:figure} tab-early-md
@@ -321,19 +326,19 @@ glue("tab-kernels-md", Markdown(report.markdown_table(
 #
 # {glue:text}`lead_sentence`
 #
-# **Rounding.** A smaller change than any setting of the map: the recipe's fresh seeds
-# screened again with nothing changed but the CPU kernels torch dispatches to, AVX2 instead
-# of the default AVX-512 kernels of the same {glue:text}`kernel_cpu`
-# (`ATEN_CPU_CAPABILITY=avx2`, `experiments/kernels_queue.sh`; each run's provenance
-# records its kernels). The two paths start from the same weights, centres and paths and
-# differ only in how bf16 and fp32 arithmetic rounds, which is what another CPU type
-# changes too ({numref}`tab-kernels`). {glue:text}`kernel_sentence`
+# **Rounding.** A change of no setting of the model: the recipe's fresh seeds screened
+# again in fp32 instead of bf16 (`precision=fp32`, `experiments/rounding_queue.sh`). A seed
+# starts both from the same weights, centres and paths; only the rounding of every
+# operation differs, as rounding also differs between CPU types in bf16 (the training
+# chapter's fingerprints) ({numref}`tab-rounding`). {glue:text}`rounding_sentence`
+# The bf16 recipe on another CPU's kernels was tried first: on this CPU's AVX2 kernels it
+# runs bf16 about {glue:text}`avx2_slowdown` times slower than on its default kernels, too
+# slow to screen {glue:text}`min_seeds` seeds here.
 #
-# ```{glue:figure} tab-kernels-md
-# :name: tab-kernels
+# ```{glue:figure} tab-rounding-md
+# :name: tab-rounding
 #
-# The recipe's fresh seeds screened on the default and on the AVX2 kernels of one CPU: how
-# many lean hexagonal on each.
+# The recipe's fresh seeds screened in bf16 and in fp32: how many lean hexagonal in each.
 # ```
 #
 # ## Whose coin is it?
@@ -375,7 +380,7 @@ plt.close(fig)
 #
 # ## What is still open
 # This chapter grows as its sweeps run (`experiments/odds_queue.sh` and
-# `experiments/kernels_queue.sh`, resumable on one core): settings the map has not tried, the
+# `experiments/rounding_queue.sh`, resumable on one core): settings the map has not tried, the
 # original paper's own recipe screened on at least {glue:text}`min_seeds` seeds (on a GPU, in
 # one call: `experiments/paper_screens.py`), and a recipe chosen by the map and checked on
 # seeds that did not choose it, should a setting ever reach the goal. Until those rows exist
@@ -389,7 +394,7 @@ plt.close(fig)
 # - {glue:text}`paper512_sentence`
 # - {glue:text}`initial_sentence`
 # - {glue:text}`early_sentence`
-# - {glue:text}`kernel_sentence`
+# - {glue:text}`rounding_sentence`
 #
 # ## Provenance
 

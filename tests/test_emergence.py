@@ -287,47 +287,47 @@ def test_same_start_is_computed_from_weights_centres_and_paths():
     assert E.start_fingerprint(cfg.replace(seed=3)) != E.start_fingerprint(cfg.replace(seed=4))
 
 
-def test_kernel_agreement_and_sentence_on_every_outcome():
+def test_rounding_agreement_and_sentence_on_every_outcome():
     def rows(verdicts, leads=None, setting=None):
         out = []
         for i, v in enumerate(verdicts):
             lead = leads[i] if leads is not None else (0.1 if v else -0.1)
-            ov = {"seed": 100 + i, **({setting: 1} if setting else {})}
+            ov = {"seed": 100 + i, **({setting: "fp32"} if setting else {})}
             out.append({**_row(f"s{i}", ov, bool(v)), "seed": 100 + i, "hex_order": 0.3,
                         "square_order": 0.3 - lead, "stripe_order": 0.0})
         return out
 
+    def agreement(a, b):
+        return O.rounding_agreement(O.screens_of(a), O.screens_of(b, "precision=fp32"))
+
     a = [1] * 5 + [0] * 11
-    other = rows(a, setting="periodic")   # another setting in the default table: ignored
-    same = O.kernel_agreement(rows(a) + other, rows(a))
+    same = agreement(rows(a) + rows([0] * 16, setting="periodic"), rows(a, setting="precision"))
     assert same["agree"] == 16 and same["both_hex"] == 5 and same["p_association"] < 0.001
-    text = O.kernel_sentence(same, "AVX-512", "AVX2")
-    assert "in 16 cases" in text and "Every seed keeps its verdict" in text
+    text = O.rounding_sentence(same, "bf16", "fp32")
+    assert text.startswith("In fp32, the recipe's 16 fresh seeds give the verdict they give "
+                           "in bf16 in 16 cases")
+    assert "Every seed keeps its verdict" in text
     assert same["expected_agree"] == pytest.approx(16 * ((5 / 16) ** 2 + (11 / 16) ** 2))
-    part = O.kernel_agreement(rows(a), rows([1] * 4 + [0] * 11 + [1]))
+    part = agreement(rows(a), rows([1] * 4 + [0] * 11 + [1], setting="precision"))
     assert part["agree"] == 14 and part["p_association"] < 0.05
-    assert "2 of 16 seeds change theirs" in O.kernel_sentence(part, "AVX-512", "AVX2")
-    indep = O.kernel_agreement(rows(a), rows([0] * 5 + [1] * 5 + [0] * 6))
+    assert "2 of 16 seeds change theirs" in O.rounding_sentence(part, "bf16", "fp32")
+    indep = agreement(rows(a), rows([0] * 5 + [1] * 5 + [0] * 6, setting="precision"))
     assert indep["both_hex"] == 0 and indep["p_association"] == 1.0
-    assert "not detectably associated" in O.kernel_sentence(indep, "AVX-512", "AVX2")
-    short = O.kernel_agreement(rows(a), rows(a[:6]))
-    assert "still being screened (6 of 16" in O.kernel_sentence(short, "AVX-512", "AVX2")
-
-
-def test_kernel_agreement_before_any_screen_on_the_other_kernels():
-    k = O.kernel_agreement([{**_row("s0", {"seed": 100}, True), "seed": 100}], [])
-    assert k["seeds"] == 0 and k["agree"] == 0
-    assert "still being screened (0 of 16" in O.kernel_sentence(k, "AVX-512", "AVX2")
+    assert "not detectably associated" in O.rounding_sentence(indep, "bf16", "fp32")
+    short = agreement(rows(a), rows(a[:6], setting="precision"))
+    assert "still being screened (6 of 16" in O.rounding_sentence(short, "bf16", "fp32")
+    none = O.rounding_agreement(O.screens_of(rows(a)), {})
+    assert none["seeds"] == 0 and "(0 of 16" in O.rounding_sentence(none, "bf16", "fp32")
 
 
 def test_limits_sentence_follows_the_three_measurements():
     null = {"p_settings": 0.3, "p_seed": 0.4}
     flips = {"seeds": 16, "agree": 9, "p_association": 0.5}
     text = O.limits_sentence(null, flips)
-    assert "no setting moves the odds detectably" in text
+    assert "the settings do not detectably differ in their odds as a whole" in text
     assert "does not detectably decide its verdict" in text
     assert "not detectably predictable" in text and "screen early and redraw" in text
-    assert "by differences as small as rounding" in text
+    assert "differences as small as rounding can change it" in text
     same = O.limits_sentence(null, {**flips, "agree": 16, "p_association": 0.0001})
     assert "never changes a seed's verdict" in same and "as small as rounding" not in same
     seeded = O.limits_sentence({"p_settings": 0.01, "p_seed": 0.001},

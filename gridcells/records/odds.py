@@ -280,24 +280,21 @@ def paper_recipe_sentence(history: list[dict], gridness: list[dict], n_place: in
             f"{seeds_needed} seeds.")
 
 
-def kernel_agreement(default_rows: list[dict], other_rows: list[dict]) -> dict:
-    """One setting's screens of the same seeds on two kernel paths (rows as a sweep table's
-    screen stage, the newest per run; ``default_rows`` may hold other settings, only the
-    recipe's count): on the seeds both screened, the seeds whose verdict is the same, the
-    seeds hexagonal on each path and on both, the agreement independent verdicts at these
-    odds would have on average, the one-sided p-value of Fisher's exact test that the two
-    verdicts are associated, and Spearman's rho (two-sided p) between the two paths'
+def screens_of(rows: list[dict], setting: str = "recipe") -> dict[int, dict]:
+    """One setting's screen rows by seed (the newest row of each seed counts)."""
+    return {r["seed"]: r for r in rows
+            if r.get("stage", "screen") == "screen" and setting_of(r.get("overrides")) == setting}
+
+
+def rounding_agreement(a: dict[int, dict], b: dict[int, dict]) -> dict:
+    """The same seeds screened on two numerical paths (``a``, ``b``: :func:`screens_of`, e.g.
+    bf16 and fp32 arithmetic): on the seeds both screened, the seeds whose verdict is the
+    same, the seeds hexagonal on each path and on both, the agreement independent verdicts
+    at these odds would have on average, the one-sided p-value of Fisher's exact test that
+    the two verdicts are associated, and Spearman's rho (two-sided p) between the two paths'
     hexagonal leads (hexagonal order minus the larger of square and stripe)."""
     from scipy.stats import fisher_exact, spearmanr
 
-    def by_seed(rows):
-        latest = {}
-        for r in rows:
-            if r.get("stage", "screen") == "screen" and setting_of(r.get("overrides")) == "recipe":
-                latest[r["seed"]] = r
-        return latest
-
-    a, b = by_seed(default_rows), by_seed(other_rows)
     seeds = sorted(set(a) & set(b))
     va = np.array([bool(a[s]["passes_rule"]) for s in seeds], dtype=bool)
     vb = np.array([bool(b[s]["passes_rule"]) for s in seeds], dtype=bool)
@@ -321,16 +318,16 @@ def kernel_agreement(default_rows: list[dict], other_rows: list[dict]) -> dict:
     return out
 
 
-def kernel_sentence(k: dict, default: str, other: str, alpha: float = 0.05,
-                    min_seeds: int = MIN_SEEDS) -> str:
-    """What :func:`kernel_agreement` says about the coin, true of its figures (``default``,
-    ``other``: the two kernel paths' names)."""
+def rounding_sentence(k: dict, default: str, other: str, alpha: float = 0.05,
+                      min_seeds: int = MIN_SEEDS) -> str:
+    """What :func:`rounding_agreement` says about the coin, true of its figures
+    (``default``, ``other``: the two numerical paths' names, e.g. 'bf16', 'fp32')."""
     n = k["seeds"]
     if n < min_seeds:
-        return (f"The recipe's fresh seeds on the {other} kernels are still being screened "
+        return (f"The recipe's fresh seeds in {other} are still being screened "
                 f"({n} of {min_seeds} so far).")
-    head = (f"On the {other} kernels, the recipe's {n} fresh seeds give the verdict they give "
-            f"on the {default} kernels in {k['agree']} cases (independent verdicts at these "
+    head = (f"In {other}, the recipe's {n} fresh seeds give the verdict they give in "
+            f"{default} in {k['agree']} cases (independent verdicts at these "
             f"odds would agree in {k['expected_agree']:.1f} on average); "
             f"{k['default_hex']} lean hexagonal on {default}, {k['other_hex']} on {other}, "
             f"{k['both_hex']} on both (Fisher's exact p {k['p_association']:.2g} for "
@@ -339,43 +336,44 @@ def kernel_sentence(k: dict, default: str, other: str, alpha: float = 0.05,
         head += (f", and their hexagonal leads correlate with Spearman's rho "
                  f"{k['rho']:.2f} (p {k['p_rho']:.2g})")
     if k["agree"] == n:
-        tail = ("Every seed keeps its verdict: on these seeds the rounding of the kernels "
-                "does not redraw the coin.")
+        tail = ("Every seed keeps its verdict: on these seeds the change of rounding does "
+                "not redraw the coin.")
     elif k["p_association"] < alpha:
         tail = (f"The verdicts are associated, but {n - k['agree']} of {n} seeds change "
-                "theirs: the rounding of the kernels redraws part of the coin.")
+                "theirs: the change of rounding redraws part of the coin.")
     else:
-        tail = ("A seed's two verdicts are not detectably associated: its verdict on one "
-                "kernel path does not detectably predict its verdict on the other, though "
-                "the two differ only in rounding, far less than any setting of the map.")
+        tail = ("A seed's two verdicts are not detectably associated: its verdict in one "
+                "does not detectably predict its verdict in the other, though the two differ "
+                "only in rounding, which changes no setting of the model.")
     return f"{head}. {tail}"
 
 
-def limits_sentence(omnibus: dict | None, kernel: dict, alpha: float = 0.05,
+def limits_sentence(omnibus: dict | None, rounded: dict, alpha: float = 0.05,
                     min_seeds: int = MIN_SEEDS) -> str:
     """What limits a recipe's odds, true of the map's two whole-map tests
     (:func:`omnibus_tests`, None when too few settings share their seeds) and of the
-    rounding experiment (:func:`kernel_agreement`): whether any setting, the starting point
-    of a seed or the rounding of the kernels decides the coin, and what follows."""
-    if omnibus is None or kernel["seeds"] < min_seeds:
+    rounding experiment (:func:`rounding_agreement`): whether any setting, the starting point
+    of a seed or a change of rounding decides the coin, and what follows."""
+    if omnibus is None or rounded["seeds"] < min_seeds:
         return ("What limits the odds is not settled yet: the map's whole-map tests or the "
                 "rounding experiment are still short of seeds.")
     settings_move = omnibus["p_settings"] < alpha
     seed_decides = omnibus["p_seed"] < alpha
-    rounding = ("never changes a seed's verdict" if kernel["agree"] == kernel["seeds"] else
-                "changes some seeds' verdicts" if kernel["p_association"] < alpha else
-                "leaves a seed's verdict on one kernel path not detectably predictable from "
+    rounding = ("never changes a seed's verdict" if rounded["agree"] == rounded["seeds"] else
+                "changes some seeds' verdicts" if rounded["p_association"] < alpha else
+                "leaves a seed's verdict in one precision not detectably predictable from "
                 "the other")
     found = [("the settings differ as a whole, though none reaches the goal" if settings_move
-              else "no setting moves the odds detectably, alone or as a whole"),
+              else "the settings do not detectably differ in their odds as a whole"),
              ("a seed's starting point carries part of its verdict" if seed_decides
               else "a seed's starting point does not detectably decide its verdict"),
              f"rounding alone {rounding}"]
     head = "What limits the recipe, measured: " + listing(found) + "."
-    if not settings_move and not seed_decides and kernel["agree"] < kernel["seeds"]:
-        return (head + " So the lattice is chosen during training, by differences as small "
-                "as rounding, rather than by a setting a recipe could tune or a seed it could "
-                "pick: the way to a hexagonal network is to screen early and redraw, as the "
-                "sweep does (its yield per hour is in the ensemble chapter).")
+    if not settings_move and not seed_decides and rounded["agree"] < rounded["seeds"]:
+        return (head + " So the lattice is chosen during training, where differences as "
+                "small as rounding can change it, rather than by any setting the map tried or "
+                "by a seed one could pick: the way to a hexagonal network is to screen early "
+                "and redraw, as the sweep does (its yield per hour is in the ensemble "
+                "chapter).")
     return (head + " These measurements do not single out one cause; the sweep screens early "
             "and redraws meanwhile (its yield per hour is in the ensemble chapter).")
