@@ -181,7 +181,7 @@ glue("tab-odds-md", Markdown(report.markdown_table(
 # the seed decide? Under most settings a seed fixes the same starting point: the network's
 # initial weights, the place-cell centres and the paths (the settings that share the
 # recipe's are found by hashing those, `emergence.same_start`; Ng changes the weights'
-# shape, the periodic walls and batch 200 the paths). If that starting point decided the
+# shape, the periodic walls and a larger batch the paths). If that starting point decided the
 # coin, some seeds would lean hexagonal under most of those settings and others under none,
 # so their counts would spread more than independent verdicts at each setting's own odds
 # let them ({numref}`fig-verdicts`; permutation p-value from shuffling each setting's
