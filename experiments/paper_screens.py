@@ -12,7 +12,8 @@ measurement. Writes ``DIR/screens.jsonl``: one row per seed in the sweep table's
 form (``name``, ``seed``, ``overrides``, ``step``, ``passes_rule``, the lattice orders,
 ``hardware``), which :func:`gridcells.records.odds.odds_by_setting` reads, and
 ``DIR/curves.jsonl`` (every seed's in-training measurements). Seeds that reached
-different steps are judged at different steps; the rows say which.
+different steps (cut off by ``--budget``) are judged at different steps; each row says its
+step, and a table of them is one setting's odds only where the steps agree.
 
 On the CPU (for trying it) give ``--threads 1`` and few seeds; on a GPU the default
 ``device: auto`` trains on CUDA.
@@ -29,6 +30,7 @@ import time
 from pathlib import Path
 
 from gridcells.network.model import resolve_device
+from gridcells.records.odds import setting_of
 from gridcells.rundir.history import read_csv
 from gridcells.sweep.plan import ScreenRule, parse_seeds
 from gridcells.sweep.worker import hardware
@@ -87,14 +89,16 @@ def main(argv=None) -> int:
                 print(f"seed {s}: no measurement (exit {procs[s].returncode})")
                 continue
             last = curve[-1]
-            row = {"name": f"seed{s}", "seed": s, "overrides": {**overrides, "seed": s},
+            row = {"name": f"{setting_of(overrides)}_seed{s}", "seed": s,
+                   "overrides": {**overrides, "seed": s},
                    "params": args.params, "stage": "screen", "step": int(last["step"]),
                    "hardware": hw, "wall_s": round(time.time() - t0, 1),
                    **{k: last[k] for k in ("err_cm", "frac_above_03", "hex_order",
                                            "square_order", "stripe_order") if k in last},
                    "passes_rule": bool(rule.passes(last))}
             rows.write(json.dumps(row) + "\n")
-            print(f"seed {s}: step {row['step']}, {row['err_cm']:.1f} cm, hex "
+            err = last.get("err_cm", float("nan"))
+            print(f"seed {s}: step {row['step']}, {err:.1f} cm, hex "
                   f"{last['hex_order']:.2f} square {last['square_order']:.2f} stripe "
                   f"{last['stripe_order']:.2f} -> "
                   f"{'hexagonal' if row['passes_rule'] else 'not hexagonal'}")

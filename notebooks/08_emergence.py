@@ -68,7 +68,7 @@ from myst_nb import glue
 from gridcells.book import plots, report
 from gridcells.records import emergence, odds
 from gridcells.records import experiments as recorded
-from gridcells.records.experiments import read_jsonl
+from gridcells.records.experiments import listing, read_jsonl
 from gridcells.rundir.history import read_stages
 from gridcells.sweep.plan import ScreenRule
 from gridcells.world.config import load_config
@@ -119,18 +119,35 @@ glue("base_lo", f"{100 * lo0:.0f}", display=False)
 glue("base_hi", f"{100 * hi0:.0f}", display=False)
 glue("map_sentence", odds.map_sentence(table, baseline), display=False)
 glue("choice_sentence", odds.recipe_choice_sentence(table, baseline), display=False)
+reached = [r["setting"] for r in table
+           if r["screened"] >= odds.MIN_SEEDS and r["share"] >= odds.GOAL]
+glue("open_recipe", f"{listing(reached)} checked on seeds that did not choose "
+     f"{'it' if len(reached) == 1 else 'them'}" if reached else
+     "a setting that reaches the goal (none of the map's settings does yet), then checked "
+     "on seeds that did not choose it", display=False)
 paired = odds.seed_by_setting(odds_rows)
 if paired["seeds"]:
     # the seed question is asked of the settings whose runs of a seed start from the
     # recipe's point (same weights, centres and first paths: computed, not assumed)
-    start = odds.seed_by_setting(odds_rows, keep=emergence.same_start(
-        load_config("params/cpu.yaml"),
-        {k: v for k, v in odds.overrides_by_setting(odds_rows).items()
-         if k in paired["settings"]}, paired["seeds"][0]))
+    cpu = load_config("params/cpu.yaml")
+    ov = {k: v for k, v in odds.overrides_by_setting(odds_rows).items()
+          if k in paired["settings"]}
+    # a setting shares the recipe's start only if it does so on every shared seed
+    kept = set.intersection(*(set(emergence.same_start(cpu, ov, s)) for s in paired["seeds"]))
+    same = [k for k in paired["settings"] if k in kept]
+    start = odds.seed_by_setting(odds_rows, keep=set(same))
     omnibus = odds.omnibus_tests(paired, start)
+    moved = [k for k in paired["settings"] if k not in kept]
+    glue("start_text", f"On all {len(paired['seeds'])} shared seeds, "
+         + (f"{listing(k for k in same if k != 'recipe')} start from the recipe's point; "
+            if len(same) > 1 else
+            "no setting starts from the recipe's point; ")
+         + (f"{listing(moved)} start elsewhere." if moved else "no setting starts elsewhere."),
+         display=False)
     fig, _ = plots.verdict_grid(paired["table"], paired["seeds"], paired["settings"])
 else:
     omnibus = None
+    glue("start_text", "", display=False)
     fig, ax = plt.subplots(figsize=(4, 1))
     ax.text(0.5, 0.5, "no two settings share their seeds yet", ha="center", va="center")
     ax.axis("off")
@@ -178,15 +195,15 @@ glue("tab-odds-md", Markdown(report.markdown_table(
 # setting at once. Do the settings differ at all? Cochran's Q over the seeds that every
 # setting screened answers it, with a permutation p-value (each seed's verdicts shuffled
 # among the settings; no chi-square approximation, which tables this small break). And does
-# the seed decide? Under most settings a seed fixes the same starting point: the network's
-# initial weights, the place-cell centres and the paths (the settings that share the
-# recipe's are found by hashing those, `emergence.same_start`; Ng changes the weights'
-# shape, the periodic walls and a larger batch the paths). If that starting point decided the
-# coin, some seeds would lean hexagonal under most of those settings and others under none,
-# so their counts would spread more than independent verdicts at each setting's own odds
-# let them ({numref}`fig-verdicts`; permutation p-value from shuffling each setting's
-# verdicts among the seeds). Both tests hold their false-positive rate on noise tables of
-# this shape (`tests/test_stats.py`). {glue:text}`omnibus_sentence`
+# the seed decide? A seed fixes the network's initial weights, the place-cell centres and
+# the paths, and under many settings it fixes the same ones as under the recipe: the
+# settings that share the recipe's starting point are found by hashing those
+# (`emergence.same_start`, on each shared seed). {glue:text}`start_text` If that starting
+# point decided the coin, some seeds would lean hexagonal under most of those settings and
+# others under none, so their counts would spread more than independent verdicts at each
+# setting's own odds let them ({numref}`fig-verdicts`; permutation p-value from shuffling
+# each setting's verdicts among the seeds). Both tests hold their false-positive rate on
+# noise tables of this size (`tests/test_stats.py`). {glue:text}`omnibus_sentence`
 #
 # ```{glue:figure} fig-verdicts
 # :name: fig-verdicts
@@ -285,6 +302,15 @@ rounded = odds.rounding_agreement(
     odds.screens_of(odds_rows),
     odds.screens_of(read_jsonl(FP32) if os.path.isfile(FP32) else [], "precision=fp32"))
 glue("rounding_sentence", odds.rounding_sentence(rounded, "bf16", "fp32"), display=False)
+fresh_seeds = sorted(odds.screens_of(odds_rows))
+fp32_same = [s for s in fresh_seeds if emergence.same_start(
+    load_config("params/cpu.yaml"), {"fp32": {"precision": "fp32"}}, s)]
+glue("fp32_start", f"On every one of the {len(fresh_seeds)} fresh seeds the two start from "
+     "the same weights, centres and paths (their hashes agree)."
+     if len(fp32_same) == len(fresh_seeds) else
+     f"The two start from the same weights, centres and paths on only {len(fp32_same)} of "
+     f"the {len(fresh_seeds)} fresh seeds (their hashes), so they differ in more than "
+     "rounding.", display=False)
 glue("limits_sentence", odds.limits_sentence(omnibus, rounded), display=False)
 # the AVX2 kernels' cost in bf16, from the recorded fingerprints (same CPU, one thread)
 prints = [r for r in read_jsonl("experiments/results/fingerprints.jsonl")
@@ -327,10 +353,11 @@ glue("tab-rounding-md", Markdown(report.markdown_table(
 # {glue:text}`lead_sentence`
 #
 # **Rounding.** A change of no setting of the model: the recipe's fresh seeds screened
-# again in fp32 instead of bf16 (`precision=fp32`, `experiments/rounding_queue.sh`). A seed
-# starts both from the same weights, centres and paths; only the rounding of every
-# operation differs, as rounding also differs between CPU types in bf16 (the training
-# chapter's fingerprints) ({numref}`tab-rounding`). {glue:text}`rounding_sentence`
+# again in fp32 instead of bf16 (`precision=fp32`, `experiments/rounding_queue.sh`).
+# {glue:text}`fp32_start` The two differ in the precision of the operations that bf16
+# autocast runs in bf16 (the matrix products), whose rounding also differs between CPU
+# types in bf16 (the training chapter's fingerprints) ({numref}`tab-rounding`).
+# {glue:text}`rounding_sentence`
 # The bf16 recipe on another CPU's kernels was tried first: on this CPU's AVX2 kernels it
 # runs bf16 about {glue:text}`avx2_slowdown` times slower than on its default kernels, too
 # slow to screen {glue:text}`min_seeds` seeds here.
@@ -382,9 +409,8 @@ plt.close(fig)
 # This chapter grows as its sweeps run (`experiments/odds_queue.sh` and
 # `experiments/rounding_queue.sh`, resumable on one core): settings the map has not tried, the
 # original paper's own recipe screened on at least {glue:text}`min_seeds` seeds (on a GPU, in
-# one call: `experiments/paper_screens.py`), and a recipe chosen by the map and checked on
-# seeds that did not choose it, should a setting ever reach the goal. Until those rows exist
-# the chapter says only what the rows above measure.
+# one call: `experiments/paper_screens.py`), and {glue:text}`open_recipe`. Until those rows
+# exist the chapter says only what the rows above measure.
 #
 # ## Summary
 # - {glue:text}`fresh_sentence`

@@ -277,13 +277,42 @@ def test_seed_by_setting_and_the_omnibus_sentence_on_both_outcomes():
     assert "the seed does not detectably decide the coin" in text
     assert O.seed_by_setting(rows(decided[:10], names))["settings"] == []   # 10 seeds < 16
     assert "cannot be tested" in O.omnibus_sentence(None)
+    # a table that is not degenerate, with no effect of either kind
+    noise = (rng.random((16, 4)) < 0.3).astype(int)
+    tests = O.omnibus_tests(O.seed_by_setting(rows(noise, names)), reps=999)
+    text = O.omnibus_sentence(tests)
+    assert tests["q"] > 0 and "not detectably different as a whole" in text
+    assert "the seed does not detectably decide the coin" in text
+    assert "the recipe among them" in text and "Leaving out" not in text
+    # settings short of seeds are named; no recipe among the settings: not claimed
+    text = O.omnibus_sentence(O.omnibus_tests(O.seed_by_setting(
+        flat, keep={"a=1", "b=1", "d=1"}), reps=99))
+    assert text.startswith("Leaving out the settings screened on fewer seeds (d=1), over the")
+    assert "recipe among them" not in text
+    # no two settings share a starting point: the seed question is not asked of all of them
+    tests = O.omnibus_tests(paired, O.seed_by_setting(flat, keep={"recipe"}), reps=99)
+    assert tests["start_seeds"] == 0 and "p_seed" not in tests
+    assert "cannot be asked yet" in O.omnibus_sentence(tests)
+    assert "not settled yet" in O.limits_sentence(tests, {"seeds": 16, "agree": 9,
+                                                          "p_association": 0.5})
+    # one seed that never leans hexagonal: singular
+    one = decided.copy()
+    one[:8] = 1
+    one[8:15] = [1, 0, 0, 0]
+    one[15] = 0
+    assert "1 of the 16 seeds leans hexagonal under none of them" in O.omnibus_sentence(
+        O.omnibus_tests(O.seed_by_setting(rows(one, names)), reps=99))
 
 
 def test_same_start_is_computed_from_weights_centres_and_paths():
     cfg = gc.Config(Ng=32, Np=16, batch_size=4, sequence_length=5)
     ov = {"recipe": {}, "weight_decay=6.0": {"weight_decay": 6.0}, "Ng=16": {"Ng": 16},
-          "batch_size=8": {"batch_size": 8}, "place_cell_rf=0.2": {"place_cell_rf": 0.2}}
-    assert E.same_start(cfg, ov, 3) == ["recipe", "weight_decay=6.0", "place_cell_rf=0.2"]
+          "batch_size=8": {"batch_size": 8}, "place_cell_rf=0.2": {"place_cell_rf": 0.2},
+          "precision=bf16": {"precision": "bf16"},
+          # the first draw holds prefetch_size(n_steps) batches: 10 for 1000 steps, 7 for 7
+          "n_steps=7": {"n_steps": 7}, "target_shift=2": {"target_shift": 2}}
+    assert E.same_start(cfg, ov, 3) == ["recipe", "weight_decay=6.0", "place_cell_rf=0.2",
+                                        "precision=bf16"]
     assert E.start_fingerprint(cfg.replace(seed=3)) != E.start_fingerprint(cfg.replace(seed=4))
 
 
@@ -316,23 +345,34 @@ def test_rounding_agreement_and_sentence_on_every_outcome():
     assert "not detectably associated" in O.rounding_sentence(indep, "bf16", "fp32")
     short = agreement(rows(a), rows(a[:6], setting="precision"))
     assert "still being screened (6 of 16" in O.rounding_sentence(short, "bf16", "fp32")
+    one = agreement(rows(a), rows([1] * 4 + [0] * 12, setting="precision"))
+    assert "in 15 cases" in O.rounding_sentence(one, "bf16", "fp32")
+    assert "1 of 16 seeds changes its" in O.rounding_sentence(one, "bf16", "fp32")
+    flat = agreement(rows(a), rows([0] * 16, [0.0] * 16, setting="precision"))
+    text = O.rounding_sentence(flat, "bf16", "fp32")
+    assert "rho" not in text and "has no power" in text   # constant leads: no rho, no power
     none = O.rounding_agreement(O.screens_of(rows(a)), {})
     assert none["seeds"] == 0 and "(0 of 16" in O.rounding_sentence(none, "bf16", "fp32")
 
 
 def test_limits_sentence_follows_the_three_measurements():
-    null = {"p_settings": 0.3, "p_seed": 0.4}
+    null = {"p_settings": 0.3, "p_seed": 0.4, "start_seeds": 16}
     flips = {"seeds": 16, "agree": 9, "p_association": 0.5}
     text = O.limits_sentence(null, flips)
     assert "the settings do not detectably differ in their odds as a whole" in text
     assert "does not detectably decide its verdict" in text
-    assert "not detectably predictable" in text and "screen early and redraw" in text
-    assert "differences as small as rounding can change it" in text
+    assert "changed 7 of the 16 seeds' verdicts, and a seed's two verdicts are not " \
+        "detectably associated" in text
+    assert "was detectably responsible" in text and "screen early and redraw" in text
     same = O.limits_sentence(null, {**flips, "agree": 16, "p_association": 0.0001})
-    assert "never changes a seed's verdict" in same and "as small as rounding" not in same
-    seeded = O.limits_sentence({"p_settings": 0.01, "p_seed": 0.001},
-                               {**flips, "agree": 13, "p_association": 0.01})
-    assert "the settings differ as a whole" in seeded and "carries part" in seeded
-    assert "changes some seeds' verdicts" in seeded and "do not single out" in seeded
+    assert "changed none of the 16 seeds' verdicts" in same
+    assert "detectably responsible" not in same and "do not single out" in same
+    # verdicts that changed but stay associated: the seed carries them, so no conclusion
+    kept = O.limits_sentence(null, {**flips, "agree": 14, "p_association": 0.01})
+    assert "though the verdicts stay associated" in kept and "do not single out" in kept
+    seeded = O.limits_sentence({"p_settings": 0.01, "p_seed": 0.001, "start_seeds": 16},
+                               {**flips, "agree": 13, "p_association": 0.3})
+    assert "the settings differ in their odds as a whole" in seeded and "carries part" in seeded
+    assert "do not single out" in seeded
     assert "not settled yet" in O.limits_sentence(None, flips)
     assert "not settled yet" in O.limits_sentence(null, {**flips, "seeds": 5})

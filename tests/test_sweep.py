@@ -404,6 +404,7 @@ def test_gpu_screen_script_judges_every_seed_by_the_sweep_rule(tmp_path, one_thr
                  "--params", "params/smoke.yaml", "Ng=32"]) == 0
     rows = [json.loads(line) for line in (out / "screens.jsonl").read_text().splitlines()]
     assert [r["seed"] for r in rows] == [1, 2] and all(r["step"] == 20 for r in rows)
+    assert [r["name"] for r in rows] == ["Ng=32_seed1", "Ng=32_seed2"]  # unique per setting
     for r in rows:
         assert r["passes_rule"] == ScreenRule().passes(r)
     assert odds_by_setting(rows)[0]["setting"] == "Ng=32"

@@ -112,23 +112,27 @@ def initial_orders(cfg, seeds, n_batches: int = 10) -> list[dict]:
 
 def start_fingerprint(cfg) -> str:
     """What a seed fixes before the first step under ``cfg``: a hash of the untrained
-    network's weights and place-cell centres and of the first training batch's paths
-    (positions and velocities). Two settings with equal fingerprints start every run of a
-    seed from the same point (the place code's tuning may still differ)."""
+    network's weights and place-cell centres and of the paths of the training's first draw
+    (the batches :class:`gridcells.training.loop.Trainer` simulates at once before its first
+    step: their velocities and positions). Two settings with equal fingerprints start every
+    run of a seed from the same point. The place code's targets are not hashed: a setting
+    that changes only the code's tuning (width, surround) starts from the same point and
+    trains towards other targets."""
     import hashlib
 
     import torch
 
-    from gridcells.training.loop import initial_model
-    from gridcells.world.trajectories import simulate
+    from gridcells.training.loop import initial_model, prefetch_size
+    from gridcells.world.trajectories import TrajectoryGenerator
 
     h = hashlib.sha1()
+    model = initial_model(cfg)
     with torch.no_grad():
-        for name, t in initial_model(cfg).state_dict().items():
+        for name, t in model.state_dict().items():
             h.update(name.encode() + t.detach().cpu().float().numpy().tobytes())
-    pos, vel = simulate(cfg, cfg.batch_size, cfg.sequence_length,
-                        np.random.default_rng(cfg.seed))
-    h.update(pos.tobytes() + vel.tobytes())
+    gen = TrajectoryGenerator(cfg, model.place_cells(), np.random.default_rng(cfg.seed))
+    for batch in gen.sample_many(prefetch_size(cfg.n_steps), target_shift=cfg.target_shift):
+        h.update(batch.velocities.numpy().tobytes() + batch.positions.numpy().tobytes())
     return h.hexdigest()
 
 

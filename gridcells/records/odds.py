@@ -18,6 +18,7 @@ from gridcells.records.experiments import dominant_order, leaves_chance, listing
 from gridcells.stats import cochran_q, holm, unit_concordance, wilson_interval
 
 MIN_SEEDS = 16  # screens a setting needs before the map judges it (issue 30's floor)
+GOAL = 0.8  # the share of hexagonal seeds a better recipe must reach (issue 30)
 
 
 def setting_of(overrides: dict | None) -> str:
@@ -79,12 +80,13 @@ def seed_by_setting(rows: list[dict], min_seeds: int = MIN_SEEDS, keep=None) -> 
     one table: the seeds every setting with at least ``min_seeds`` screens (and in ``keep``,
     when given) shares, those settings, and the 0/1 table [seeds, settings] (1: leans
     hexagonal). Empty when fewer than two settings or ``min_seeds`` shared seeds remain."""
-    by = {k: v for k, v in verdicts_by_setting(rows).items()
-          if len(v) >= min_seeds and (keep is None or k in keep)}
+    every = {k: v for k, v in verdicts_by_setting(rows).items() if keep is None or k in keep}
+    by = {k: v for k, v in every.items() if len(v) >= min_seeds}
+    short = [k for k in every if k not in by]
     shared = sorted(set.intersection(*(set(v) for v in by.values()))) if by else []
     if len(by) < 2 or len(shared) < min_seeds:
-        return {"seeds": [], "settings": [], "table": np.zeros((0, 0), int)}
-    return {"seeds": shared, "settings": list(by),
+        return {"seeds": [], "settings": [], "table": np.zeros((0, 0), int), "short": short}
+    return {"seeds": shared, "settings": list(by), "short": short,
             "table": np.array([[int(by[k][s]) for k in by] for s in shared])}
 
 
@@ -100,13 +102,16 @@ def omnibus_tests(paired: dict, start: dict | None = None, reps: int = 9999,
     ``paired``), with the variance independent verdicts would have on average."""
     t = paired["table"]
     q, p_q = cochran_q(t, reps, seed)
-    start = paired if start is None or not start["seeds"] else start
+    out = {"seeds": len(paired["seeds"]), "settings": list(paired["settings"]), "q": q,
+           "p_settings": p_q, "short": list(paired.get("short", []))}
+    start = paired if start is None else start
+    if not start["seeds"]:   # fewer than two settings share a starting point: not asked
+        return {**out, "start_seeds": 0, "start_settings": []}
     ts = start["table"]
     var, p_c = unit_concordance(ts, reps, seed)
     counts = ts.sum(1)
     shares = ts.mean(0)
-    return {"seeds": len(paired["seeds"]), "settings": len(paired["settings"]), "q": q,
-            "p_settings": p_q, "start_seeds": len(start["seeds"]),
+    return {**out, "start_seeds": len(start["seeds"]),
             "start_settings": list(start["settings"]), "variance": var,
             "null_variance": float((shares * (1 - shares)).sum()), "p_seed": p_c,
             "always": int((counts == ts.shape[1]).sum()), "never": int((counts == 0).sum())}
@@ -118,14 +123,21 @@ def omnibus_sentence(tests: dict | None, alpha: float = 0.05) -> str:
     if not tests:
         return ("Fewer than two settings share their seeds yet, so the map cannot be tested "
                 "as a whole.")
-    n, k = tests["seeds"], tests["settings"]
-    head = f"Over the {n} seeds that all {k} settings (the recipe among them) screened, "
+    n, k = tests["seeds"], len(tests["settings"])
+    among = " (the recipe among them)" if "recipe" in tests["settings"] else ""
+    head = f"Over the {n} seeds that all {k} settings{among} screened, "
     differ = (f"the settings differ in their odds (Cochran's Q {tests['q']:.1f}, permutation "
               f"p {tests['p_settings']:.2g})" if tests["p_settings"] < alpha else
               f"the settings' odds are not detectably different as a whole (Cochran's Q "
               f"{tests['q']:.1f}, permutation p {tests['p_settings']:.2g})")
+    if tests["short"]:
+        head = (f"Leaving out the settings screened on fewer seeds ({listing(tests['short'])}), "
+                + head[0].lower() + head[1:])
     ns, ks = tests["start_seeds"], len(tests["start_settings"])
-    which = ("these settings" if ks == k else
+    if not ns:
+        return (f"{head}{differ}; whether the seed decides cannot be asked yet: fewer than two "
+                "settings start a seed from the same weights, place-cell centres and paths.")
+    which = ("these settings" if tests["start_settings"] == tests["settings"] else
              f"the {ks} settings that start a seed from the same weights, place-cell centres "
              f"and paths ({listing(tests['start_settings'])})")
     spread = (f"over {which}, the variance of a seed's hexagonal count is "
@@ -209,7 +221,7 @@ def map_sentence(rows: list[dict], baseline: dict, min_seeds: int = MIN_SEEDS,
     return " ".join(parts)
 
 
-def recipe_choice_sentence(rows: list[dict], baseline: dict, goal: float = 0.8,
+def recipe_choice_sentence(rows: list[dict], baseline: dict, goal: float = GOAL,
                            min_seeds: int = MIN_SEEDS) -> str:
     """Whether any setting of the map (:func:`odds_by_setting` rows, the recipe's own rows
     left out) reaches the ``goal`` share of hexagonal seeds, true of ``rows``: the best
@@ -312,8 +324,9 @@ def rounding_agreement(a: dict[int, dict], b: dict[int, dict]) -> dict:
     def lead(r):
         return r["hex_order"] - max(r["square_order"], r["stripe_order"])
 
-    if n >= 3:
-        rho, p = spearmanr([lead(a[s]) for s in seeds], [lead(b[s]) for s in seeds])
+    la, lb = [lead(a[s]) for s in seeds], [lead(b[s]) for s in seeds]
+    if n >= 3 and len(set(la)) > 1 and len(set(lb)) > 1:   # rho is undefined for a constant
+        rho, p = spearmanr(la, lb)
         out["rho"], out["p_rho"] = float(rho), float(p)
     return out
 
@@ -326,25 +339,31 @@ def rounding_sentence(k: dict, default: str, other: str, alpha: float = 0.05,
     if n < min_seeds:
         return (f"The recipe's fresh seeds in {other} are still being screened "
                 f"({n} of {min_seeds} so far).")
+    cases = "case" if k["agree"] == 1 else "cases"
     head = (f"In {other}, the recipe's {n} fresh seeds give the verdict they give in "
-            f"{default} in {k['agree']} cases (independent verdicts at these "
+            f"{default} in {k['agree']} {cases} (independent verdicts at these "
             f"odds would agree in {k['expected_agree']:.1f} on average); "
-            f"{k['default_hex']} lean hexagonal on {default}, {k['other_hex']} on {other}, "
-            f"{k['both_hex']} on both (Fisher's exact p {k['p_association']:.2g} for "
+            f"{k['default_hex']} lean hexagonal in {default}, {k['other_hex']} in {other}, "
+            f"{k['both_hex']} in both (Fisher's exact p {k['p_association']:.2g} for "
             f"association)")
-    if "rho" in k:
+    if math.isfinite(k.get("rho", float("nan"))):
         head += (f", and their hexagonal leads correlate with Spearman's rho "
                  f"{k['rho']:.2f} (p {k['p_rho']:.2g})")
-    if k["agree"] == n:
-        tail = ("Every seed keeps its verdict: on these seeds the change of rounding does "
+    changed = n - k["agree"]
+    if changed == 0:
+        tail = ("Every seed keeps its verdict: on these seeds the change of precision does "
                 "not redraw the coin.")
     elif k["p_association"] < alpha:
-        tail = (f"The verdicts are associated, but {n - k['agree']} of {n} seeds change "
-                "theirs: the change of rounding redraws part of the coin.")
+        tail = (f"The verdicts are associated, but {changed} of {n} seeds "
+                f"{'changes its verdict' if changed == 1 else 'change theirs'}: the change of "
+                "precision redraws part of the coin.")
     else:
-        tail = ("A seed's two verdicts are not detectably associated: its verdict in one "
-                "does not detectably predict its verdict in the other, though the two differ "
-                "only in rounding, which changes no setting of the model.")
+        tail = (f"{changed} of {n} seeds {'changes its' if changed == 1 else 'change their'} "
+                "verdict, and a seed's two verdicts are not detectably associated, though the "
+                "two runs differ only in arithmetic precision")
+        one_sided = {k["default_hex"], k["other_hex"]} & {0, n}
+        tail += (" (with every seed on one side in one precision the association test has no "
+                 "power)." if one_sided else ".")
     return f"{head}. {tail}"
 
 
@@ -352,28 +371,31 @@ def limits_sentence(omnibus: dict | None, rounded: dict, alpha: float = 0.05,
                     min_seeds: int = MIN_SEEDS) -> str:
     """What limits a recipe's odds, true of the map's two whole-map tests
     (:func:`omnibus_tests`, None when too few settings share their seeds) and of the
-    rounding experiment (:func:`rounding_agreement`): whether any setting, the starting point
-    of a seed or a change of rounding decides the coin, and what follows."""
-    if omnibus is None or rounded["seeds"] < min_seeds:
+    rounding experiment (:func:`rounding_agreement`): whether the settings, the starting
+    point of a seed or a change of precision detectably decide the coin, and what follows
+    (a conclusion only when none of them does and the precision changed some verdicts)."""
+    if omnibus is None or not omnibus.get("start_seeds") or rounded["seeds"] < min_seeds:
         return ("What limits the odds is not settled yet: the map's whole-map tests or the "
                 "rounding experiment are still short of seeds.")
+    n, changed = rounded["seeds"], rounded["seeds"] - rounded["agree"]
     settings_move = omnibus["p_settings"] < alpha
     seed_decides = omnibus["p_seed"] < alpha
-    rounding = ("never changes a seed's verdict" if rounded["agree"] == rounded["seeds"] else
-                "changes some seeds' verdicts" if rounded["p_association"] < alpha else
-                "leaves a seed's verdict in one precision not detectably predictable from "
-                "the other")
-    found = [("the settings differ as a whole, though none reaches the goal" if settings_move
+    associated = rounded["p_association"] < alpha
+    precision = (f"changed none of the {n} seeds' verdicts" if changed == 0 else
+                 f"changed {changed} of the {n} seeds' verdicts"
+                 + (", though the verdicts stay associated" if associated else
+                    ", and a seed's two verdicts are not detectably associated"))
+    found = [("the settings differ in their odds as a whole" if settings_move
               else "the settings do not detectably differ in their odds as a whole"),
              ("a seed's starting point carries part of its verdict" if seed_decides
               else "a seed's starting point does not detectably decide its verdict"),
-             f"rounding alone {rounding}"]
+             f"a change of arithmetic precision alone {precision}"]
     head = "What limits the recipe, measured: " + listing(found) + "."
-    if not settings_move and not seed_decides and rounded["agree"] < rounded["seeds"]:
-        return (head + " So the lattice is chosen during training, where differences as "
-                "small as rounding can change it, rather than by any setting the map tried or "
-                "by a seed one could pick: the way to a hexagonal network is to screen early "
-                "and redraw, as the sweep does (its yield per hour is in the ensemble "
-                "chapter).")
+    if not (settings_move or seed_decides or associated) and changed:
+        return (head + " No setting the map tried and no seed's starting point was detectably "
+                "responsible, while differences as small as rounding did change verdicts: "
+                "the lattice is settled during training. Until a setting is found that moves "
+                "the odds, the way to a hexagonal network is to screen early and redraw, as "
+                "the sweep does (its yield per hour is in the ensemble chapter).")
     return (head + " These measurements do not single out one cause; the sweep screens early "
             "and redraws meanwhile (its yield per hour is in the ensemble chapter).")
