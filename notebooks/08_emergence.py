@@ -66,7 +66,7 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 from gridcells.book import plots, report
-from gridcells.records import emergence, odds
+from gridcells.records import coin, emergence, odds
 from gridcells.records import experiments as recorded
 from gridcells.records.experiments import listing, read_jsonl
 from gridcells.rundir.history import read_stages
@@ -125,7 +125,7 @@ glue("open_recipe", f"{listing(reached)} checked on seeds that did not choose "
      f"{'it' if len(reached) == 1 else 'them'}" if reached else
      "a setting that reaches the goal (none of the map's settings does yet), then checked "
      "on seeds that did not choose it", display=False)
-paired = odds.seed_by_setting(odds_rows)
+paired = coin.seed_by_setting(odds_rows)
 if paired["seeds"]:
     # the seed question is asked of the settings whose runs of a seed start from the
     # recipe's point (same weights, centres and first paths: computed, not assumed)
@@ -135,8 +135,8 @@ if paired["seeds"]:
     # a setting shares the recipe's start only if it does so on every shared seed
     kept = set.intersection(*(set(emergence.same_start(cpu, ov, s)) for s in paired["seeds"]))
     same = [k for k in paired["settings"] if k in kept]
-    start = odds.seed_by_setting(odds_rows, keep=set(same))
-    omnibus = odds.omnibus_tests(paired, start)
+    start = coin.seed_by_setting(odds_rows, keep=set(same))
+    omnibus = coin.omnibus_tests(paired, start)
     moved = [k for k in paired["settings"] if k not in kept]
     glue("start_text", f"On all {len(paired['seeds'])} shared seeds, "
          + (f"{listing(k for k in same if k != 'recipe')} start from the recipe's point; "
@@ -151,7 +151,7 @@ else:
     fig, ax = plt.subplots(figsize=(4, 1))
     ax.text(0.5, 0.5, "no two settings share their seeds yet", ha="center", va="center")
     ax.axis("off")
-glue("omnibus_sentence", odds.omnibus_sentence(omnibus), display=False)
+glue("omnibus_sentence", coin.omnibus_sentence(omnibus), display=False)
 glue("fig-verdicts", fig, display=False)
 plt.close(fig)
 fig, _ = plots.odds_map(shown[1:], baseline=baseline)
@@ -298,11 +298,11 @@ else:
          "can be tested as its predictor.", display=False)
 
 FP32 = "experiments/results/odds_fp32_screens.jsonl"
-rounded = odds.rounding_agreement(
-    odds.screens_of(odds_rows),
-    odds.screens_of(read_jsonl(FP32) if os.path.isfile(FP32) else [], "precision=fp32"))
-glue("rounding_sentence", odds.rounding_sentence(rounded, "bf16", "fp32"), display=False)
-fresh_seeds = sorted(odds.screens_of(odds_rows))
+rounded = coin.rounding_agreement(
+    coin.screens_of(odds_rows),
+    coin.screens_of(read_jsonl(FP32) if os.path.isfile(FP32) else [], "precision=fp32"))
+glue("rounding_sentence", coin.rounding_sentence(rounded, "bf16", "fp32"), display=False)
+fresh_seeds = sorted(coin.screens_of(odds_rows))
 fp32_same = [s for s in fresh_seeds if emergence.same_start(
     load_config("params/cpu.yaml"), {"fp32": {"precision": "fp32"}}, s)]
 glue("fp32_start", f"On every one of the {len(fresh_seeds)} fresh seeds the two start from "
@@ -311,7 +311,7 @@ glue("fp32_start", f"On every one of the {len(fresh_seeds)} fresh seeds the two 
      f"The two start from the same weights, centres and paths on only {len(fp32_same)} of "
      f"the {len(fresh_seeds)} fresh seeds (their hashes), so they differ in more than "
      "rounding.", display=False)
-glue("limits_sentence", odds.limits_sentence(omnibus, rounded), display=False)
+glue("limits_sentence", coin.limits_sentence(omnibus, rounded), display=False)
 # the AVX2 kernels' cost in bf16, from the recorded fingerprints (same CPU, one thread)
 prints = [r for r in read_jsonl("experiments/results/fingerprints.jsonl")
           if r.get("precision") == "bf16" and r.get("threads") == 1]

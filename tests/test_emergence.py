@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import gridcells as gc
+from gridcells.records import coin as C
 from gridcells.records import emergence as E
 from gridcells.records import odds as O
 from gridcells.stats import holm, wilson_interval
@@ -253,55 +254,55 @@ def test_seed_by_setting_and_the_omnibus_sentence_on_both_outcomes():
     # seeds decide: half lean hexagonal under every setting
     decided = np.repeat(np.r_[np.ones(8), np.zeros(8)][:, None], 4, axis=1).astype(int)
     flat = rows(decided, names) + [_row("d=1_100", {"d": 1, "seed": 100}, True)]  # too few
-    paired = O.seed_by_setting(flat)
+    paired = C.seed_by_setting(flat)
     assert paired["settings"] == ["recipe", "a=1", "b=1", "c=1"]
     assert paired["seeds"] == list(range(100, 116)) and paired["table"].sum() == 32
-    tests = O.omnibus_tests(paired, reps=999)
-    text = O.omnibus_sentence(tests)
+    tests = C.omnibus_tests(paired, reps=999)
+    text = C.omnibus_sentence(tests)
     assert tests["always"] == 8 and tests["never"] == 8
     assert "not detectably different" in text and "the seed carries part of the coin" in text
     assert "8 of the 16 seeds lean hexagonal under none of them" in text
     assert "over these settings" in text
     # the seed question asked of the settings that share a starting point only
-    start = O.seed_by_setting(flat, keep={"recipe", "a=1"})
+    start = C.seed_by_setting(flat, keep={"recipe", "a=1"})
     assert start["settings"] == ["recipe", "a=1"]
-    text = O.omnibus_sentence(O.omnibus_tests(paired, start, reps=999))
+    text = C.omnibus_sentence(C.omnibus_tests(paired, start, reps=999))
     assert "over the 2 settings that start a seed from the same weights" in text
     assert "(recipe and a=1)" in text
     assert O.overrides_by_setting(flat)["d=1"] == {"d": 1}
     # settings decide, seeds do not: setting a far above the others, independently per seed
     by_setting = (rng.random((16, 4)) < np.array([0.1, 0.95, 0.1, 0.1])).astype(int)
-    text = O.omnibus_sentence(O.omnibus_tests(O.seed_by_setting(rows(by_setting, names)),
+    text = C.omnibus_sentence(C.omnibus_tests(C.seed_by_setting(rows(by_setting, names)),
                                               reps=999))
     assert "the settings differ in their odds" in text
     assert "the seed does not detectably decide the coin" in text
-    assert O.seed_by_setting(rows(decided[:10], names))["settings"] == []   # 10 seeds < 16
-    assert "cannot be tested" in O.omnibus_sentence(None)
+    assert C.seed_by_setting(rows(decided[:10], names))["settings"] == []   # 10 seeds < 16
+    assert "cannot be tested" in C.omnibus_sentence(None)
     # a table that is not degenerate, with no effect of either kind
     noise = (rng.random((16, 4)) < 0.3).astype(int)
-    tests = O.omnibus_tests(O.seed_by_setting(rows(noise, names)), reps=999)
-    text = O.omnibus_sentence(tests)
+    tests = C.omnibus_tests(C.seed_by_setting(rows(noise, names)), reps=999)
+    text = C.omnibus_sentence(tests)
     assert tests["q"] > 0 and "not detectably different as a whole" in text
     assert "the seed does not detectably decide the coin" in text
     assert "the recipe among them" in text and "Leaving out" not in text
     # settings short of seeds are named; no recipe among the settings: not claimed
-    text = O.omnibus_sentence(O.omnibus_tests(O.seed_by_setting(
+    text = C.omnibus_sentence(C.omnibus_tests(C.seed_by_setting(
         flat, keep={"a=1", "b=1", "d=1"}), reps=99))
     assert text.startswith("Leaving out the settings screened on fewer seeds (d=1), over the")
     assert "recipe among them" not in text
     # no two settings share a starting point: the seed question is not asked of all of them
-    tests = O.omnibus_tests(paired, O.seed_by_setting(flat, keep={"recipe"}), reps=99)
+    tests = C.omnibus_tests(paired, C.seed_by_setting(flat, keep={"recipe"}), reps=99)
     assert tests["start_seeds"] == 0 and "p_seed" not in tests
-    assert "cannot be asked yet" in O.omnibus_sentence(tests)
-    assert "not settled yet" in O.limits_sentence(tests, {"seeds": 16, "agree": 9,
+    assert "cannot be asked yet" in C.omnibus_sentence(tests)
+    assert "not settled yet" in C.limits_sentence(tests, {"seeds": 16, "agree": 9,
                                                           "p_association": 0.5})
     # one seed that never leans hexagonal: singular
     one = decided.copy()
     one[:8] = 1
     one[8:15] = [1, 0, 0, 0]
     one[15] = 0
-    assert "1 of the 16 seeds leans hexagonal under none of them" in O.omnibus_sentence(
-        O.omnibus_tests(O.seed_by_setting(rows(one, names)), reps=99))
+    assert "1 of the 16 seeds leans hexagonal under none of them" in C.omnibus_sentence(
+        C.omnibus_tests(C.seed_by_setting(rows(one, names)), reps=99))
 
 
 def test_same_start_is_computed_from_weights_centres_and_paths():
@@ -327,52 +328,52 @@ def test_rounding_agreement_and_sentence_on_every_outcome():
         return out
 
     def agreement(a, b):
-        return O.rounding_agreement(O.screens_of(a), O.screens_of(b, "precision=fp32"))
+        return C.rounding_agreement(C.screens_of(a), C.screens_of(b, "precision=fp32"))
 
     a = [1] * 5 + [0] * 11
     same = agreement(rows(a) + rows([0] * 16, setting="periodic"), rows(a, setting="precision"))
     assert same["agree"] == 16 and same["both_hex"] == 5 and same["p_association"] < 0.001
-    text = O.rounding_sentence(same, "bf16", "fp32")
+    text = C.rounding_sentence(same, "bf16", "fp32")
     assert text.startswith("In fp32, the recipe's 16 fresh seeds give the verdict they give "
                            "in bf16 in 16 cases")
     assert "Every seed keeps its verdict" in text
     assert same["expected_agree"] == pytest.approx(16 * ((5 / 16) ** 2 + (11 / 16) ** 2))
     part = agreement(rows(a), rows([1] * 4 + [0] * 11 + [1], setting="precision"))
     assert part["agree"] == 14 and part["p_association"] < 0.05
-    assert "2 of 16 seeds change theirs" in O.rounding_sentence(part, "bf16", "fp32")
+    assert "2 of 16 seeds change theirs" in C.rounding_sentence(part, "bf16", "fp32")
     indep = agreement(rows(a), rows([0] * 5 + [1] * 5 + [0] * 6, setting="precision"))
     assert indep["both_hex"] == 0 and indep["p_association"] == 1.0
-    assert "not detectably associated" in O.rounding_sentence(indep, "bf16", "fp32")
+    assert "not detectably associated" in C.rounding_sentence(indep, "bf16", "fp32")
     short = agreement(rows(a), rows(a[:6], setting="precision"))
-    assert "still being screened (6 of 16" in O.rounding_sentence(short, "bf16", "fp32")
+    assert "still being screened (6 of 16" in C.rounding_sentence(short, "bf16", "fp32")
     one = agreement(rows(a), rows([1] * 4 + [0] * 12, setting="precision"))
-    assert "in 15 cases" in O.rounding_sentence(one, "bf16", "fp32")
-    assert "1 of 16 seeds changes its" in O.rounding_sentence(one, "bf16", "fp32")
+    assert "in 15 cases" in C.rounding_sentence(one, "bf16", "fp32")
+    assert "1 of 16 seeds changes its" in C.rounding_sentence(one, "bf16", "fp32")
     flat = agreement(rows(a), rows([0] * 16, [0.0] * 16, setting="precision"))
-    text = O.rounding_sentence(flat, "bf16", "fp32")
+    text = C.rounding_sentence(flat, "bf16", "fp32")
     assert "rho" not in text and "has no power" in text   # constant leads: no rho, no power
-    none = O.rounding_agreement(O.screens_of(rows(a)), {})
-    assert none["seeds"] == 0 and "(0 of 16" in O.rounding_sentence(none, "bf16", "fp32")
+    none = C.rounding_agreement(C.screens_of(rows(a)), {})
+    assert none["seeds"] == 0 and "(0 of 16" in C.rounding_sentence(none, "bf16", "fp32")
 
 
 def test_limits_sentence_follows_the_three_measurements():
     null = {"p_settings": 0.3, "p_seed": 0.4, "start_seeds": 16}
     flips = {"seeds": 16, "agree": 9, "p_association": 0.5}
-    text = O.limits_sentence(null, flips)
+    text = C.limits_sentence(null, flips)
     assert "the settings do not detectably differ in their odds as a whole" in text
     assert "does not detectably decide its verdict" in text
     assert "changed 7 of the 16 seeds' verdicts, and a seed's two verdicts are not " \
         "detectably associated" in text
     assert "was detectably responsible" in text and "screen early and redraw" in text
-    same = O.limits_sentence(null, {**flips, "agree": 16, "p_association": 0.0001})
+    same = C.limits_sentence(null, {**flips, "agree": 16, "p_association": 0.0001})
     assert "changed none of the 16 seeds' verdicts" in same
     assert "detectably responsible" not in same and "do not single out" in same
     # verdicts that changed but stay associated: the seed carries them, so no conclusion
-    kept = O.limits_sentence(null, {**flips, "agree": 14, "p_association": 0.01})
+    kept = C.limits_sentence(null, {**flips, "agree": 14, "p_association": 0.01})
     assert "though the verdicts stay associated" in kept and "do not single out" in kept
-    seeded = O.limits_sentence({"p_settings": 0.01, "p_seed": 0.001, "start_seeds": 16},
+    seeded = C.limits_sentence({"p_settings": 0.01, "p_seed": 0.001, "start_seeds": 16},
                                {**flips, "agree": 13, "p_association": 0.3})
     assert "the settings differ in their odds as a whole" in seeded and "carries part" in seeded
     assert "do not single out" in seeded
-    assert "not settled yet" in O.limits_sentence(None, flips)
-    assert "not settled yet" in O.limits_sentence(null, {**flips, "seeds": 5})
+    assert "not settled yet" in C.limits_sentence(None, flips)
+    assert "not settled yet" in C.limits_sentence(null, {**flips, "seeds": 5})
