@@ -32,6 +32,13 @@ def test_odds_by_setting_counts_the_newest_row_and_tests_against_the_recipe():
     assert out["periodic=True"]["lo"] == pytest.approx(lo)
     assert out["periodic=True"]["p_vs_recipe"] < 0.01  # 11/16 against 12/50
     assert out["Ng=256"]["p_vs_recipe"] == pytest.approx(1.0)  # 4/16 against 12/50
+    # a sweep's overrides of every run (key=value after its options) make the setting too
+    common = [{**_row(f"seed{s}", {"seed": s}, s < 2), "common_overrides": {"lr": 0.1}}
+              for s in range(3)]
+    assert [(r["setting"], r["hexagonal"]) for r in O.odds_by_setting(common)] == \
+        [("lr=0.1", 2)]
+    assert C.screens_of(common, "lr=0.1").keys() == {0, 1, 2}
+    assert C.screens_of(common) == {}
 
 
 def test_predictor_test_finds_a_real_predictor_and_not_noise():
@@ -295,7 +302,7 @@ def test_seed_by_setting_and_the_omnibus_sentence_on_both_outcomes():
     assert tests["start_seeds"] == 0 and "p_seed" not in tests
     assert "cannot be asked yet" in C.omnibus_sentence(tests)
     assert "not settled yet" in C.limits_sentence(tests, {"seeds": 16, "agree": 9,
-                                                          "p_association": 0.5})
+                                                          "p_association": 0.5}, "a nudge")
     # one seed that never leans hexagonal: singular
     one = decided.copy()
     one[:8] = 1
@@ -317,63 +324,73 @@ def test_same_start_is_computed_from_weights_centres_and_paths():
     assert E.start_fingerprint(cfg.replace(seed=3)) != E.start_fingerprint(cfg.replace(seed=4))
 
 
-def test_rounding_agreement_and_sentence_on_every_outcome():
+def test_perturbation_agreement_and_sentence_on_every_outcome():
+    nudge = "the learning rate changed by one part in 20,000"
+
     def rows(verdicts, leads=None, setting=None):
         out = []
         for i, v in enumerate(verdicts):
             lead = leads[i] if leads is not None else (0.1 if v else -0.1)
-            ov = {"seed": 100 + i, **({setting: "fp32"} if setting else {})}
+            ov = {"seed": 100 + i, **({setting: 2.0001e-3} if setting else {})}
             out.append({**_row(f"s{i}", ov, bool(v)), "seed": 100 + i, "hex_order": 0.3,
-                        "square_order": 0.3 - lead, "stripe_order": 0.0})
+                        "square_order": 0.3 - lead, "stripe_order": 0.0,
+                        "err_cm": 40.0 + i + (5 if setting else 0)})
         return out
 
     def agreement(a, b):
-        return C.rounding_agreement(C.screens_of(a), C.screens_of(b, "precision=fp32"))
+        return C.perturbation_agreement(C.screens_of(a),
+                                        C.screens_of(b, "learning_rate=0.0020001"))
 
+    lr = "learning_rate"
     a = [1] * 5 + [0] * 11
-    same = agreement(rows(a) + rows([0] * 16, setting="periodic"), rows(a, setting="precision"))
+    same = agreement(rows(a) + rows([0] * 16, setting="periodic"), rows(a, setting=lr))
     assert same["agree"] == 16 and same["both_hex"] == 5 and same["p_association"] < 0.001
-    text = C.rounding_sentence(same, "bf16", "fp32")
-    assert text.startswith("In fp32, the recipe's 16 fresh seeds give the verdict they give "
-                           "in bf16 in 16 cases")
+    assert same["err_default"] == 47.5 and same["err_other"] == 52.5
+    text = C.perturbation_sentence(same, nudge)
+    assert text.startswith(f"With {nudge}, the recipe's 16 fresh seeds give the verdict they "
+                           "give without it in 16 cases")
+    assert "median error at the screen 48 cm without it, 52 cm with it" in text
     assert "Every seed keeps its verdict" in text
     assert same["expected_agree"] == pytest.approx(16 * ((5 / 16) ** 2 + (11 / 16) ** 2))
-    part = agreement(rows(a), rows([1] * 4 + [0] * 11 + [1], setting="precision"))
+    part = agreement(rows(a), rows([1] * 4 + [0] * 11 + [1], setting=lr))
     assert part["agree"] == 14 and part["p_association"] < 0.05
-    assert "2 of 16 seeds change theirs" in C.rounding_sentence(part, "bf16", "fp32")
-    indep = agreement(rows(a), rows([0] * 5 + [1] * 5 + [0] * 6, setting="precision"))
+    assert "2 of 16 seeds change theirs" in C.perturbation_sentence(part, nudge)
+    indep = agreement(rows(a), rows([0] * 5 + [1] * 5 + [0] * 6, setting=lr))
     assert indep["both_hex"] == 0 and indep["p_association"] == 1.0
-    assert "not detectably associated" in C.rounding_sentence(indep, "bf16", "fp32")
-    short = agreement(rows(a), rows(a[:6], setting="precision"))
-    assert "still being screened (6 of 16" in C.rounding_sentence(short, "bf16", "fp32")
-    one = agreement(rows(a), rows([1] * 4 + [0] * 12, setting="precision"))
-    assert "in 15 cases" in C.rounding_sentence(one, "bf16", "fp32")
-    assert "1 of 16 seeds changes its" in C.rounding_sentence(one, "bf16", "fp32")
-    flat = agreement(rows(a), rows([0] * 16, [0.0] * 16, setting="precision"))
-    text = C.rounding_sentence(flat, "bf16", "fp32")
+    text = C.perturbation_sentence(indep, nudge)
+    assert "10 of 16 seeds change their verdict, and a seed's two verdicts are not " \
+        "detectably associated." in text
+    short = agreement(rows(a), rows(a[:6], setting=lr))
+    assert "still being screened (6 of 16" in C.perturbation_sentence(short, nudge)
+    one = agreement(rows(a), rows([1] * 4 + [0] * 12, setting=lr))
+    assert "in 15 cases" in C.perturbation_sentence(one, nudge)
+    assert "1 of 16 seeds changes its verdict" in C.perturbation_sentence(one, nudge)
+    flat = agreement(rows(a), rows([0] * 16, [0.0] * 16, setting=lr))
+    text = C.perturbation_sentence(flat, nudge)
     assert "rho" not in text and "has no power" in text   # constant leads: no rho, no power
-    none = C.rounding_agreement(C.screens_of(rows(a)), {})
-    assert none["seeds"] == 0 and "(0 of 16" in C.rounding_sentence(none, "bf16", "fp32")
+    none = C.perturbation_agreement(C.screens_of(rows(a)), {})
+    assert none["seeds"] == 0 and "(0 of 16" in C.perturbation_sentence(none, nudge)
 
 
 def test_limits_sentence_follows_the_three_measurements():
+    nudge = "the learning rate changed by one part in 20,000"
     null = {"p_settings": 0.3, "p_seed": 0.4, "start_seeds": 16}
     flips = {"seeds": 16, "agree": 9, "p_association": 0.5}
-    text = C.limits_sentence(null, flips)
+    text = C.limits_sentence(null, flips, nudge)
     assert "the settings do not detectably differ in their odds as a whole" in text
     assert "does not detectably decide its verdict" in text
-    assert "changed 7 of the 16 seeds' verdicts, and a seed's two verdicts are not " \
-        "detectably associated" in text
+    assert f"{nudge} alone changed 7 of the 16 seeds' verdicts, and a seed's two verdicts " \
+        "are not detectably associated" in text
     assert "was detectably responsible" in text and "screen early and redraw" in text
-    same = C.limits_sentence(null, {**flips, "agree": 16, "p_association": 0.0001})
+    same = C.limits_sentence(null, {**flips, "agree": 16, "p_association": 0.0001}, nudge)
     assert "changed none of the 16 seeds' verdicts" in same
     assert "detectably responsible" not in same and "do not single out" in same
     # verdicts that changed but stay associated: the seed carries them, so no conclusion
-    kept = C.limits_sentence(null, {**flips, "agree": 14, "p_association": 0.01})
+    kept = C.limits_sentence(null, {**flips, "agree": 14, "p_association": 0.01}, nudge)
     assert "though the verdicts stay associated" in kept and "do not single out" in kept
     seeded = C.limits_sentence({"p_settings": 0.01, "p_seed": 0.001, "start_seeds": 16},
-                               {**flips, "agree": 13, "p_association": 0.3})
+                               {**flips, "agree": 13, "p_association": 0.3}, nudge)
     assert "the settings differ in their odds as a whole" in seeded and "carries part" in seeded
     assert "do not single out" in seeded
-    assert "not settled yet" in C.limits_sentence(None, flips)
-    assert "not settled yet" in C.limits_sentence(null, {**flips, "seeds": 5})
+    assert "not settled yet" in C.limits_sentence(None, flips, nudge)
+    assert "not settled yet" in C.limits_sentence(null, {**flips, "seeds": 5}, nudge)

@@ -108,6 +108,8 @@ def test_reference_sweep_screens_then_finishes(reference):
     stages = read_sweep(folder, stages=True)
     assert [(r["name"], r["stage"]) for r in stages if r["name"] == "seed0"] == \
         [("seed0", "screen"), ("seed0", "final")]
+    # every row records the sweep's overrides of every run, so its setting can be read back
+    assert all(r["common_overrides"] == OVER for r in stages)
     for r in rows:
         assert r["status"] == "finished" and r["step"] == 40 and r["verdict"] == "continue"
         assert r["screen_step"] == 20 and r["err_cm"] > 0 and isinstance(r["meets"], bool)

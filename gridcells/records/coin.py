@@ -1,9 +1,9 @@
 """What decides the coin of the hexagonal lattice, asked of the whole odds map at once: do
 the settings differ at all (Cochran's Q over the seeds they share), does a seed's starting
 point decide its verdict (the spread of the seeds' hexagonal counts over the settings that
-start a seed from the same point), does a change of arithmetic precision alone change a
-seed's verdict, and what, measured so, limits the recipe. Each answer is a sentence true of
-its figures on every outcome.
+start a seed from the same point), does a change far smaller than any setting (a nudge of
+the learning rate) alone change a seed's verdict, and what, measured so, limits the recipe.
+Each answer is a sentence true of its figures on every outcome.
 
 The per-setting odds are :mod:`gridcells.records.odds`; the early predictors and the theory
 are :mod:`gridcells.records.emergence`.
@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from gridcells.records.experiments import listing
-from gridcells.records.odds import MIN_SEEDS, setting_of, verdicts_by_setting
+from gridcells.records.odds import MIN_SEEDS, row_overrides, setting_of, verdicts_by_setting
 from gridcells.stats import cochran_q, unit_concordance
 
 
@@ -98,17 +98,18 @@ def omnibus_sentence(tests: dict | None, alpha: float = 0.05) -> str:
 
 def screens_of(rows: list[dict], setting: str = "recipe") -> dict[int, dict]:
     """One setting's screen rows by seed (the newest row of each seed counts)."""
-    return {r["seed"]: r for r in rows
-            if r.get("stage", "screen") == "screen" and setting_of(r.get("overrides")) == setting}
+    return {r.get("seed", row_overrides(r).get("seed")): r for r in rows
+            if r.get("stage", "screen") == "screen" and setting_of(row_overrides(r)) == setting}
 
 
-def rounding_agreement(a: dict[int, dict], b: dict[int, dict]) -> dict:
-    """The same seeds screened on two numerical paths (``a``, ``b``: :func:`screens_of`, e.g.
-    bf16 and fp32 arithmetic): on the seeds both screened, the seeds whose verdict is the
-    same, the seeds hexagonal on each path and on both, the agreement independent verdicts
-    at these odds would have on average, the one-sided p-value of Fisher's exact test that
-    the two verdicts are associated, and Spearman's rho (two-sided p) between the two paths'
-    hexagonal leads (hexagonal order minus the larger of square and stripe)."""
+def perturbation_agreement(a: dict[int, dict], b: dict[int, dict]) -> dict:
+    """The same seeds screened without and with a small perturbation (``a``, ``b``:
+    :func:`screens_of`): on the seeds both screened, the seeds whose verdict is the same,
+    the seeds hexagonal without, with, and both, the agreement independent verdicts at these
+    odds would have on average, the one-sided p-value of Fisher's exact test that the two
+    verdicts are associated, Spearman's rho (two-sided p) between the two runs' hexagonal
+    leads (hexagonal order minus the larger of square and stripe; left out when either is
+    constant), and the median decoding error (cm) at the screen of each."""
     from scipy.stats import fisher_exact, spearmanr
 
     seeds = sorted(set(a) & set(b))
@@ -124,6 +125,8 @@ def rounding_agreement(a: dict[int, dict], b: dict[int, dict]) -> dict:
     table = [[int((va & vb).sum()), int((va & ~vb).sum())],
              [int((~va & vb).sum()), int((~va & ~vb).sum())]]
     out["p_association"] = float(fisher_exact(table, alternative="greater")[1])
+    out["err_default"] = float(np.median([a[s]["err_cm"] for s in seeds]))
+    out["err_other"] = float(np.median([b[s]["err_cm"] for s in seeds]))
 
     def lead(r):
         return r["hex_order"] - max(r["square_order"], r["stripe_order"])
@@ -135,71 +138,72 @@ def rounding_agreement(a: dict[int, dict], b: dict[int, dict]) -> dict:
     return out
 
 
-def rounding_sentence(k: dict, default: str, other: str, alpha: float = 0.05,
-                      min_seeds: int = MIN_SEEDS) -> str:
-    """What :func:`rounding_agreement` says about the coin, true of its figures
-    (``default``, ``other``: the two numerical paths' names, e.g. 'bf16', 'fp32')."""
+def perturbation_sentence(k: dict, change: str, alpha: float = 0.05,
+                          min_seeds: int = MIN_SEEDS) -> str:
+    """What :func:`perturbation_agreement` says about the coin, true of its figures
+    (``change``: the perturbation in words, e.g. 'the learning rate changed by one part in
+    20,000')."""
     n = k["seeds"]
     if n < min_seeds:
-        return (f"The recipe's fresh seeds in {other} are still being screened "
+        return (f"The recipe's fresh seeds with {change} are still being screened "
                 f"({n} of {min_seeds} so far).")
     cases = "case" if k["agree"] == 1 else "cases"
-    head = (f"In {other}, the recipe's {n} fresh seeds give the verdict they give in "
-            f"{default} in {k['agree']} {cases} (independent verdicts at these "
-            f"odds would agree in {k['expected_agree']:.1f} on average); "
-            f"{k['default_hex']} lean hexagonal in {default}, {k['other_hex']} in {other}, "
-            f"{k['both_hex']} in both (Fisher's exact p {k['p_association']:.2g} for "
-            f"association)")
+    head = (f"With {change}, the recipe's {n} fresh seeds give the verdict they give without "
+            f"it in {k['agree']} {cases} (independent verdicts at these odds would agree in "
+            f"{k['expected_agree']:.1f} on average); {k['default_hex']} lean hexagonal "
+            f"without it, {k['other_hex']} with it, {k['both_hex']} both times (Fisher's exact "
+            f"p {k['p_association']:.2g} for association)")
     if math.isfinite(k.get("rho", float("nan"))):
         head += (f", and their hexagonal leads correlate with Spearman's rho "
                  f"{k['rho']:.2f} (p {k['p_rho']:.2g})")
+    head += (f"; median error at the screen {k['err_default']:.0f} cm without it, "
+             f"{k['err_other']:.0f} cm with it")
     changed = n - k["agree"]
     if changed == 0:
-        tail = ("Every seed keeps its verdict: on these seeds the change of precision does "
-                "not redraw the coin.")
+        tail = "Every seed keeps its verdict: on these seeds the change does not redraw the coin."
     elif k["p_association"] < alpha:
         tail = (f"The verdicts are associated, but {changed} of {n} seeds "
-                f"{'changes its verdict' if changed == 1 else 'change theirs'}: the change of "
-                "precision redraws part of the coin.")
+                f"{'changes its verdict' if changed == 1 else 'change theirs'}: the change "
+                "redraws part of the coin.")
     else:
         tail = (f"{changed} of {n} seeds {'changes its' if changed == 1 else 'change their'} "
-                "verdict, and a seed's two verdicts are not detectably associated, though the "
-                "two runs differ only in arithmetic precision")
+                "verdict, and a seed's two verdicts are not detectably associated")
         one_sided = {k["default_hex"], k["other_hex"]} & {0, n}
-        tail += (" (with every seed on one side in one precision the association test has no "
-                 "power)." if one_sided else ".")
+        tail += (" (with every seed on one side in one of the two runs the association test "
+                 "has no power)." if one_sided else ".")
     return f"{head}. {tail}"
 
 
-def limits_sentence(omnibus: dict | None, rounded: dict, alpha: float = 0.05,
+def limits_sentence(omnibus: dict | None, nudged: dict, change: str, alpha: float = 0.05,
                     min_seeds: int = MIN_SEEDS) -> str:
     """What limits a recipe's odds, true of the map's two whole-map tests
     (:func:`omnibus_tests`, None when too few settings share their seeds) and of the
-    rounding experiment (:func:`rounding_agreement`): whether the settings, the starting
-    point of a seed or a change of precision detectably decide the coin, and what follows
-    (a conclusion only when none of them does and the precision changed some verdicts)."""
-    if omnibus is None or not omnibus.get("start_seeds") or rounded["seeds"] < min_seeds:
+    perturbation experiment (:func:`perturbation_agreement`; ``change`` in words): whether
+    the settings, the starting point of a seed or a change far smaller than any setting
+    detectably decide the coin, and what follows (a conclusion only when none of them does
+    and the small change changed some verdicts)."""
+    if omnibus is None or not omnibus.get("start_seeds") or nudged["seeds"] < min_seeds:
         return ("What limits the odds is not settled yet: the map's whole-map tests or the "
-                "rounding experiment are still short of seeds.")
-    n, changed = rounded["seeds"], rounded["seeds"] - rounded["agree"]
+                "perturbation experiment are still short of seeds.")
+    n, changed = nudged["seeds"], nudged["seeds"] - nudged["agree"]
     settings_move = omnibus["p_settings"] < alpha
     seed_decides = omnibus["p_seed"] < alpha
-    associated = rounded["p_association"] < alpha
-    precision = (f"changed none of the {n} seeds' verdicts" if changed == 0 else
-                 f"changed {changed} of the {n} seeds' verdicts"
-                 + (", though the verdicts stay associated" if associated else
-                    ", and a seed's two verdicts are not detectably associated"))
+    associated = nudged["p_association"] < alpha
+    effect = (f"changed none of the {n} seeds' verdicts" if changed == 0 else
+              f"changed {changed} of the {n} seeds' verdicts"
+              + (", though the verdicts stay associated" if associated else
+                 ", and a seed's two verdicts are not detectably associated"))
     found = [("the settings differ in their odds as a whole" if settings_move
               else "the settings do not detectably differ in their odds as a whole"),
              ("a seed's starting point carries part of its verdict" if seed_decides
               else "a seed's starting point does not detectably decide its verdict"),
-             f"a change of arithmetic precision alone {precision}"]
+             f"{change} alone {effect}"]
     head = "What limits the recipe, measured: " + listing(found) + "."
     if not (settings_move or seed_decides or associated) and changed:
         return (head + " No setting the map tried and no seed's starting point was detectably "
-                "responsible, while differences as small as rounding did change verdicts: "
-                "the lattice is settled during training. Until a setting is found that moves "
-                "the odds, the way to a hexagonal network is to screen early and redraw, as "
-                "the sweep does (its yield per hour is in the ensemble chapter).")
+                "responsible, while a change far smaller than any setting did change "
+                "verdicts: the lattice is settled during training. Until a setting is found "
+                "that moves the odds, the way to a hexagonal network is to screen early and "
+                "redraw, as the sweep does (its yield per hour is in the ensemble chapter).")
     return (head + " These measurements do not single out one cause; the sweep screens early "
             "and redraws meanwhile (its yield per hour is in the ensemble chapter).")

@@ -27,6 +27,12 @@ def setting_of(overrides: dict | None) -> str:
     return ", ".join(items) or "recipe"
 
 
+def row_overrides(row: dict) -> dict:
+    """Everything a sweep row's run changed from its params file: the sweep's overrides of
+    every run (``common_overrides``) and the run's own (``overrides``, which win)."""
+    return {**(row.get("common_overrides") or {}), **(row.get("overrides") or {})}
+
+
 def odds_by_setting(rows: list[dict], baseline: tuple[int, int] | None = None
                     ) -> list[dict]:
     """One row per setting from screen rows (each with ``overrides`` and ``passes_rule``, as
@@ -63,15 +69,14 @@ def verdicts_by_setting(rows: list[dict]) -> dict[str, dict[int, bool]]:
     by: dict[str, dict[int, bool]] = {}
     for r in latest.values():
         seed = r.get("seed", (r.get("overrides") or {}).get("seed", r["name"]))
-        by.setdefault(setting_of(r.get("overrides")), {})[seed] = bool(r["passes_rule"])
+        by.setdefault(setting_of(row_overrides(r)), {})[seed] = bool(r["passes_rule"])
     return by
 
 
 def overrides_by_setting(rows: list[dict]) -> dict[str, dict]:
     """Each setting's overrides without the seed, from screen rows: {setting: overrides}."""
-    return {setting_of(r.get("overrides")): {k: v for k, v in (r.get("overrides") or {}
-                                                              ).items() if k != "seed"}
-            for r in rows}
+    return {setting_of(row_overrides(r)): {k: v for k, v in row_overrides(r).items()
+                                           if k != "seed"} for r in rows}
 
 
 def same_seeds(setting: dict[int, bool], recipe: dict[int, bool]) -> dict:

@@ -188,7 +188,7 @@ def sweep(params: str | Path | None, sweep_dir: str | Path, runs: list[RunSpec],
 
     def record(name: str, res: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         """Append a stage's row, report it; returns (row, whether the final stage follows)."""
-        row = _stage_row(spec[name], res, rule, params_s, cfgs[name].total_steps)
+        row = _stage_row(spec[name], res, rule, params_s, cfgs[name].total_steps, overrides)
         _append(table, row)
         go = False
         if row["stage"] == "failed":

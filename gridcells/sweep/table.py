@@ -187,10 +187,12 @@ def _append(table: Path, row: dict[str, Any]) -> None:
 
 
 def _stage_row(spec: RunSpec, res: dict[str, Any], rule: ScreenRule, params: str | None,
-               total: int) -> dict[str, Any]:
+               total: int, common: dict[str, Any] | None = None) -> dict[str, Any]:
     base = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "name": spec.name, "seed": spec.overrides.get("seed"),
             "overrides": spec.overrides, "params": params, "total_steps": total}
+    if common:   # the sweep's overrides of every run (key=value after the options)
+        base["common_overrides"] = dict(common)
     keep = {k: res.get(k) for k in ("step", "train_s", "wall_s", "hardware", "commit")}
     if "error" in res:
         return {**base, "stage": "failed", "during": res["stage"], **keep,
