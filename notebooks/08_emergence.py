@@ -24,6 +24,7 @@
 #   {glue:text}`base_hi` %). {glue:text}`fresh_sentence`
 # - {glue:text}`map_sentence`
 # - {glue:text}`omnibus_sentence`
+# - {glue:text}`choice_sentence`
 # - {glue:text}`initial_sentence`
 # - {glue:text}`early_sentence`
 # - {glue:text}`nudge_sentence`

@@ -379,18 +379,18 @@ def test_limits_sentence_follows_the_three_measurements():
     text = C.limits_sentence(null, flips, nudge)
     assert "the settings do not detectably differ in their odds as a whole" in text
     assert "does not detectably decide its verdict" in text
-    assert f"{nudge} alone changed 7 of the 16 seeds' verdicts, and a seed's two verdicts " \
-        "are not detectably associated" in text
+    assert f"; and with {nudge} alone, 7 of the 16 seeds changed their verdict and a seed's " \
+        "two verdicts are not detectably associated." in text
     assert "was detectably responsible" in text and "screen early and redraw" in text
     same = C.limits_sentence(null, {**flips, "agree": 16, "p_association": 0.0001}, nudge)
-    assert "changed none of the 16 seeds' verdicts" in same
+    assert "none of the 16 seeds changed its verdict" in same
     assert "detectably responsible" not in same and "do not single out" in same
     # verdicts that changed but stay associated: the seed carries them, so no conclusion
     kept = C.limits_sentence(null, {**flips, "agree": 14, "p_association": 0.01}, nudge)
     assert "though the verdicts stay associated" in kept and "do not single out" in kept
     seeded = C.limits_sentence({"p_settings": 0.01, "p_seed": 0.001, "start_seeds": 16},
                                {**flips, "agree": 13, "p_association": 0.3}, nudge)
-    assert "the settings differ in their odds as a whole" in seeded and "carries part" in seeded
+    assert "the settings do differ in their odds as a whole" in seeded and "carries part" in seeded
     assert "do not single out" in seeded
     assert "not settled yet" in C.limits_sentence(None, flips, nudge)
     assert "not settled yet" in C.limits_sentence(null, {**flips, "seeds": 5}, nudge)

@@ -189,16 +189,16 @@ def limits_sentence(omnibus: dict | None, nudged: dict, change: str, alpha: floa
     settings_move = omnibus["p_settings"] < alpha
     seed_decides = omnibus["p_seed"] < alpha
     associated = nudged["p_association"] < alpha
-    effect = (f"changed none of the {n} seeds' verdicts" if changed == 0 else
-              f"changed {changed} of the {n} seeds' verdicts"
+    effect = (f"none of the {n} seeds changed its verdict" if changed == 0 else
+              f"{changed} of the {n} seeds changed their verdict"
               + (", though the verdicts stay associated" if associated else
-                 ", and a seed's two verdicts are not detectably associated"))
-    found = [("the settings differ in their odds as a whole" if settings_move
+                 " and a seed's two verdicts are not detectably associated"))
+    found = [("the settings do differ in their odds as a whole" if settings_move
               else "the settings do not detectably differ in their odds as a whole"),
              ("a seed's starting point carries part of its verdict" if seed_decides
               else "a seed's starting point does not detectably decide its verdict"),
-             f"{change} alone {effect}"]
-    head = "What limits the recipe, measured: " + listing(found) + "."
+             f"and with {change} alone, {effect}"]
+    head = "What limits the recipe, measured: " + "; ".join(found) + "."
     if not (settings_move or seed_decides or associated) and changed:
         return (head + " No setting the map tried and no seed's starting point was detectably "
                 "responsible, while a change far smaller than any setting did change "
