@@ -4,6 +4,9 @@
 # in 20 000 (2.0e-3 -> 2.0001e-3): the same weights, place-cell centres, paths and precision,
 # every update a little different. One worker, one thread; restartable. The table is
 # runs/odds_lr_nudge/sweep.jsonl, committed as experiments/results/odds_nudge_screens.jsonl.
+# Then the same seeds nudged the other way (2.0e-3 -> 1.9999e-3, runs/odds_lr_nudge_down,
+# experiments/results/odds_nudge_down_screens.jsonl): a replicate, and two nudged runs of each
+# seed to compare with each other.
 #
 # Tried first (2026-12-07, AMD EPYC):
 # - the bf16 recipe on the AVX2 kernels of the same CPU (ATEN_CPU_CAPABILITY=avx2
@@ -15,7 +18,11 @@
 #   seed 101: 100 cm, still at chance, against 90 cm), and it was stopped after two seeds.
 set -u
 cd "$(dirname "$0")/.."
-.venv/bin/gridcells sweep --params params/cpu.yaml --sweep-dir runs/odds_lr_nudge \
-  --seeds ${NUDGE_SEEDS:-100-115} --screen-only --workers ${NUDGE_WORKERS:-1} --threads 1 \
-  --dashboard :0 learning_rate=2.0001e-3 || echo "nudge sweep exited $?"
-cp runs/odds_lr_nudge/sweep.jsonl experiments/results/odds_nudge_screens.jsonl
+nudge() {
+    .venv/bin/gridcells sweep --params params/cpu.yaml --sweep-dir "runs/$1" \
+      --seeds ${NUDGE_SEEDS:-100-115} --screen-only --workers ${NUDGE_WORKERS:-1} --threads 1 \
+      --dashboard :0 "learning_rate=$2" || echo "nudge sweep $1 exited $?"
+    cp "runs/$1/sweep.jsonl" "experiments/results/$3"
+}
+nudge odds_lr_nudge 2.0001e-3 odds_nudge_screens.jsonl
+nudge odds_lr_nudge_down 1.9999e-3 odds_nudge_down_screens.jsonl
