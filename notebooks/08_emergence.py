@@ -162,8 +162,9 @@ theory = {r["setting"]: r for r in read_jsonl("experiments/results/odds_theory.j
 glue("theory_sentence", emergence.theory_sentence(theory), display=False)
 glue("tab-odds-md", Markdown(report.markdown_table(
     [{"setting": r["setting"], "seeds screened": r["screened"], "lean hexagonal":
-      r["hexagonal"], "share": f"{100 * r['share']:.0f} %", "Wilson 95 %":
-      f"{100 * r['lo']:.0f}-{100 * r['hi']:.0f} %", "Fisher p against the recipe":
+      r["hexagonal"], "share": f"{100 * r['share']:.0f}\u00a0%", "Wilson 95 %":
+      # non-breaking: an interval is read as one token, never split over two lines
+      f"{100 * r['lo']:.0f}\u2011{100 * r['hi']:.0f}\u00a0%", "Fisher p against the recipe":
       f"{r['p_vs_recipe']:.2g}", "same seeds: McNemar p against the recipe":
       f"{r['p_same_seeds']:.2g}" if "p_same_seeds" in r else "-",
       "theory (single-cell ReLU patterns)":
