@@ -292,7 +292,7 @@ if final.any() and not final.all():
           f"{100 * t.accuracy:.0f} % of {t.n_test}", "always the majority":
           f"{100 * t.chance:.0f} %"} for t in lead_tests])), display=False)
     glue("lead_sentence", emergence.predictor_sentence(
-        lead_tests, "The lattice orders early in training"), display=False)
+        lead_tests, "The lattice orders early in training", unit="runs"), display=False)
 else:
     glue("tab-leads-md", Markdown("*(every run has the same verdict: nothing to predict)*"),
          display=False)
@@ -331,8 +331,8 @@ fp32 = coin.screens_of(read_jsonl("experiments/results/odds_fp32_screens.jsonl")
                        "precision=fp32")
 bf16 = coin.screens_of(odds_rows)
 slower = [s for s in sorted(fp32) if fp32[s]["err_cm"] > bf16[s]["err_cm"]]
-glue("fp32_text", f"of the {len(fp32)} seeds it screened before it was stopped, "
-     f"{len(slower)} decoded worse at the screen than in bf16 ("
+glue("fp32_text", f"The recipe in fp32 decoded worse at the screen than in bf16 on "
+     f"{len(slower)} of the {len(fp32)} seeds it screened before it was stopped ("
      + "; ".join(f"seed {s}: {fp32[s]['err_cm']:.0f} cm against {bf16[s]['err_cm']:.0f} cm"
                  for s in sorted(fp32)) + ")"
      + (", so its verdicts would have mixed a change of learning speed with a change of "
@@ -377,10 +377,10 @@ glue("tab-nudge-md", Markdown(report.markdown_table(
 # {glue:text}`nudge_start` Every update of the weights then differs a little from the first
 # run's, as it does when another CPU type rounds bf16 differently (the training chapter's
 # fingerprints) ({numref}`tab-nudge`). {glue:text}`nudge_sentence`
-# Two other small changes were tried first and set aside: the bf16 recipe on this CPU's AVX2
-# kernels, the rounding of another CPU type, runs about {glue:text}`avx2_slowdown` times
-# slower than on its default kernels, too slow to screen {glue:text}`min_seeds` seeds here;
-# and the recipe in fp32: {glue:text}`fp32_text`
+# Two other small changes were tried first and set aside. The bf16 recipe on this CPU's AVX2
+# kernels, which round as another CPU type would, runs about {glue:text}`avx2_slowdown`
+# times slower than on its default kernels: too slow to screen {glue:text}`min_seeds` seeds
+# here. {glue:text}`fp32_text`
 #
 # ```{glue:figure} tab-nudge-md
 # :name: tab-nudge
@@ -416,9 +416,9 @@ plt.close(fig)
 # ```{glue:figure} fig-paper512
 # :name: fig-paper512
 #
-# The original paper's recipe at 512 units, seed 100, on one CPU thread: training loss and
-# decoding error, and the in-training measurements of its first {glue:text}`p_eval_units`
-# units.
+# The original paper's recipe at 512 units, seed 100, on one CPU thread: decoding error on
+# the training paths (log axis), and the in-training measurements of its first
+# {glue:text}`p_eval_units` units.
 # ```
 #
 # ## A better recipe?

@@ -95,7 +95,7 @@ def test_predictor_and_early_sentences_both_outcomes():
     train = np.arange(100) % 2 == 0
     good = E.predictor_test("good", y + rng.normal(0, 0.2, 100), y, train)
     noise = E.predictor_test("noise", rng.normal(size=100), y, train)
-    assert "do not predict" in E.predictor_sentence([noise], "X")
+    assert "do not detectably predict" in E.predictor_sentence([noise], "X")
     assert E.predictor_sentence([noise, good], "X").startswith("X predict the coin: good")
     assert good.p_beats < 0.01 and noise.p_beats > 0.05
     # separates by rank but no better than the majority guess held out: information only
@@ -104,6 +104,8 @@ def test_predictor_and_early_sentences_both_outcomes():
     assert text.startswith("X carry information about the coin but are not shown to predict "
                            "it on held-out seeds: weak")
     assert "78 % of 36 seeds against 75 %" in text and "McNemar p 0.38" in text
+    runs = E.predictor_sentence([weak], "X", unit="runs")
+    assert "held-out runs: weak separates the runs by rank" in runs and "of 36 runs" in runs
     rule = ScreenRule()
     hexa = {"hex_order": 0.4, "square_order": 0.1, "stripe_order": 0.1}
     sq = {"hex_order": 0.1, "square_order": 0.4, "stripe_order": 0.1}
@@ -197,8 +199,10 @@ def test_recipe_choice_sentence_on_both_outcomes():
     short = O.recipe_choice_sentence([row("periodic=True", 6), row("DoG=False", 0),
                                       row("Ng=256", 15, n=15), row("recipe", 4)], base)
     assert short.startswith("No setting of the 2 screened on 16 or more seeds")
-    assert "the best, periodic=True, leans hexagonal in 6 of 16 (38 %" in short
+    assert "the highest, periodic=True, leans hexagonal in 6 of 16 (38 %" in short
     assert "above the recipe's 24 %" in short and "stays below 80 %" in short
+    tested = O.recipe_choice_sentence([{**row("periodic=True", 6), "p_vs_recipe": 0.34}], base)
+    assert "above the recipe's 24 % but not detectably (Fisher p 0.34)" in tested
     won = O.recipe_choice_sentence([row("periodic=True", 14), row("x=1", 2)], base)
     assert won.startswith("periodic=True reaches the goal of 80 %")
     assert "not above" in O.recipe_choice_sentence([row("x=1", 2)], base)
@@ -234,7 +238,12 @@ def test_paper_recipe_sentence_both_outcomes():
     text = paper_recipe_sentence(flat, [], 512, 100, ScreenRule())
     assert "still at chance" in text and "6.238 for a uniform readout" in text
     assert "5,000 steps at 4.0 steps/s" in text and "at least 5 core-hours" in text
-    assert "left chance" not in text
+    assert "left chance" not in text and "share some structure" not in text
+    g = [{"step": 5000, "err_cm": 100.0, "hex_order": 0.2, "square_order": 0.3,
+          "stripe_order": 0.6}]
+    text = paper_recipe_sentence(flat, g, 512, 100, ScreenRule())
+    assert "share some structure at step 5,000 (hexagonal order 0.20, square 0.30, stripe " \
+        "0.60); whether that is the lattice it keeps" in text and "still at chance" in text
     drop = flat[:300] + [{**r, "err_cm": 20.0} for r in flat[300:]]  # below 75 % at 3010
     hexa = {"step": 5000, "err_cm": 20.0, "hex_order": 0.4, "square_order": 0.1,
             "stripe_order": 0.1}

@@ -151,8 +151,8 @@ def perturbation_sentence(k: dict, change: str, alpha: float = 0.05,
     head = (f"With {change}, the recipe's {n} fresh seeds give the verdict they give without "
             f"it in {k['agree']} {cases} (independent verdicts at these odds would agree in "
             f"{k['expected_agree']:.1f} on average); {k['default_hex']} lean hexagonal "
-            f"without it, {k['other_hex']} with it, {k['both_hex']} both times (Fisher's exact "
-            f"p {k['p_association']:.2g} for association)")
+            f"without it, {k['other_hex']} with it, {k['both_hex']} both times (one-sided "
+            f"Fisher's exact p {k['p_association']:.2g} for a positive association)")
     if math.isfinite(k.get("rho", float("nan"))):
         head += (f", and their hexagonal leads correlate with Spearman's rho "
                  f"{k['rho']:.2f} (p {k['p_rho']:.2g})")

@@ -171,13 +171,14 @@ def early_leads(curves: list[dict], rule, steps, final_step: int
     return {s: np.asarray(v, float) for s, v in leads.items()}, np.asarray(final, bool)
 
 
-def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 0.05) -> str:
+def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 0.05,
+                       unit: str = "seeds") -> str:
     """Whether any of ``tests`` predicts the verdict, true of them: a quantity *predicts*
     when its Holm-adjusted rank-sum p-value is below ``alpha`` and its held-out rule beats
     the majority guess on the same seeds (one-sided exact McNemar p below ``alpha``); one
     that separates the seeds by rank but is not shown to beat the guess held out *carries
     information* only (with few held-out seeds that test has little power); otherwise none
-    does."""
+    does. ``unit``: what was scored (seeds, or runs when a seed has several)."""
     adj = holm([t.p_rank for t in tests])
     good = [(t, a) for t, a in zip(tests, adj) if a < alpha and t.p_beats < alpha]
     info = [(t, a) for t, a in zip(tests, adj) if a < alpha and t.p_beats >= alpha]
@@ -185,23 +186,23 @@ def predictor_sentence(tests: list[PredictorTest], subject: str, alpha: float = 
     if good:
         return (f"{subject} predict the coin: " + "; ".join(
             f"{t.name} (Holm-adjusted p {a:.2g}, AUC {t.auc:.2f}, {100 * t.accuracy:.0f} % "
-            f"right on {t.n_test} held-out seeds against {100 * t.chance:.0f} % for the "
+            f"right on {t.n_test} held-out {unit} against {100 * t.chance:.0f} % for the "
             f"majority guess, McNemar p {t.p_beats:.2g})" for t, a in good) + ".")
     if info:
         return (f"{subject} carry information about the coin but are not shown to predict "
-                "it on held-out seeds: " +
+                f"it on held-out {unit}: " +
                 "; ".join(
-                    f"{t.name} separates the seeds by rank (Holm-adjusted p {a:.2g}, AUC "
+                    f"{t.name} separates the {unit} by rank (Holm-adjusted p {a:.2g}, AUC "
                     f"{t.auc:.2f}), yet its held-out threshold is right on "
-                    f"{100 * t.accuracy:.0f} % of {t.n_test} seeds against "
+                    f"{100 * t.accuracy:.0f} % of {t.n_test} {unit} against "
                     f"{100 * t.chance:.0f} % for always guessing the majority (McNemar p "
                     f"{t.p_beats:.2g})" for t, a in info) + ".")
     best = min(adj) if len(adj) else float("nan")
     top = max(tests, key=lambda t: t.accuracy - t.chance)
-    return (f"{subject} do not predict the coin: over {n} seeds no quantity tested "
-            f"separates the seeds that lean hexagonal from the others (smallest "
+    return (f"{subject} do not detectably predict the coin: over {n} {unit} no quantity "
+            f"tested separates the {unit} that lean hexagonal from the others (smallest "
             f"Holm-adjusted rank-sum p {best:.2g}); the best held-out threshold "
-            f"({top.name}) is right on {100 * top.accuracy:.0f} % of {top.n_test} seeds, "
+            f"({top.name}) is right on {100 * top.accuracy:.0f} % of {top.n_test} {unit}, "
             f"against {100 * top.chance:.0f} % for guessing the majority.")
 
 
@@ -236,7 +237,9 @@ def early_sentence(rows: list[dict], final_step: int) -> str:
     exact = [r for r in rows if r["agree"] == r["runs"]]
     parts = [f"at step {r['step']} the rule gives the verdict of step {final_step} in "
              f"{r['agree']} of {r['runs']} runs ({100 * r['share']:.0f} %, Wilson "
-             f"{100 * r['lo']:.0f}-{100 * r['hi']:.0f} %)" for r in rows]
+             f"{100 * r['lo']:.0f}-{100 * r['hi']:.0f} %), against "
+             f"{100 * r['never_hexagonal']:.0f} % for always answering 'not hexagonal'"
+             for r in rows]
     head = (f"The verdict can be read at step {exact[0]['step']} already: " if exact else
             f"No earlier step gives the verdict of step {final_step} reliably: ")
     return head + "; ".join(parts) + "."

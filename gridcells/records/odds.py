@@ -167,15 +167,17 @@ def recipe_choice_sentence(rows: list[dict], baseline: dict, goal: float = GOAL,
                 f"{odds}; it is adopted only once seeds that did not choose it confirm it.")
     reach = ("its interval still reaches" if best["hi"] >= goal
              else "its interval stays below")
-    better = (f"above the recipe's {100 * baseline['share']:.0f} %"
-              if best["share"] > baseline["share"] else
-              f"not above the recipe's {100 * baseline['share']:.0f} %")
+    p = best.get("p_vs_recipe", float("nan"))
+    if best["share"] > baseline["share"]:
+        better = (f"above the recipe's {100 * baseline['share']:.0f} %"
+                  + ("" if math.isnan(p) else f" (Fisher p {p:.2g})" if p < 0.05 else
+                     f" but not detectably (Fisher p {p:.2g})"))
+    else:
+        better = f"not above the recipe's {100 * baseline['share']:.0f} %"
     return (f"No setting of the {len(done)} screened on {min_seeds} or more seeds reaches the "
-            f"goal of {100 * goal:.0f} % hexagonal seeds: the best, {best['setting']}, "
+            f"goal of {100 * goal:.0f} % hexagonal seeds: the highest, {best['setting']}, "
             f"leans hexagonal in {odds}, {better}, and {reach} {100 * goal:.0f} %. The "
-            "recipe stays as it is: no one change has lifted the odds to the goal, and the "
-            "lattice is decided by the whole population within the first few thousand "
-            "steps (What decides the coin).")
+            "recipe stays as it is: no one change has lifted the odds to the goal.")
 
 
 def paper_recipe_sentence(history: list[dict], gridness: list[dict], n_place: int,
@@ -198,13 +200,19 @@ def paper_recipe_sentence(history: list[dict], gridness: list[dict], n_place: in
             f"{last['step']:,.0f} steps at {rate:.1f} steps/s on one CPU thread")
     if math.isnan(left):
         cost = seeds_needed * last["step"] / rate / 3600
+        g = gridness[-1] if gridness else None
+        orders = (f" Its units already share some structure at step {g['step']:,.0f} "
+                  f"(hexagonal order {g['hex_order']:.2f}, square {g['square_order']:.2f}, "
+                  f"stripe {g['stripe_order']:.2f}); whether that is the lattice it keeps "
+                  "once it path-integrates cannot be known before it leaves chance."
+                  if g else "")
         return (f"{head}, and it is still at chance: its loss is {last['loss']:.3f} against "
                 f"{math.log(n_place):.3f} for a uniform readout (log {n_place}), its error "
-                f"{last['err_cm']:.0f} cm. No lattice can be read before the network "
-                f"path-integrates, so the paper's odds at 512 units need screens beyond "
-                f"step {last['step']:,.0f}: {seeds_needed} of them cost at least "
-                f"{math.floor(cost)} core-hours at this speed, which is what a GPU is for. Whose "
-                "coin it is stays open.")
+                f"{last['err_cm']:.0f} cm.{orders} The paper's odds at 512 units need screens "
+                f"of runs that path-integrate, beyond step {last['step']:,.0f}: "
+                f"{seeds_needed} of them cost at least "
+                f"{math.floor(cost)} core-hours at this speed, which is what a GPU is for. "
+                "Whose coin it is stays open.")
     text = f"{head}; it left chance at step {left:,.0f}"
     if not gridness:
         return text + "."
