@@ -30,9 +30,8 @@ import time
 from pathlib import Path
 
 from gridcells.network.model import resolve_device
-from gridcells.records.odds import setting_of
 from gridcells.rundir.history import read_csv
-from gridcells.sweep.plan import ScreenRule, parse_seeds
+from gridcells.sweep.plan import ScreenRule, parse_seeds, plan_runs
 from gridcells.sweep.worker import hardware
 from gridcells.world.config import load_config
 from gridcells.world.params import parse_overrides
@@ -40,14 +39,17 @@ from gridcells.world.params import parse_overrides
 LAUNCH = "import sys; from gridcells.cli import main; sys.exit(main())"
 
 
-def start(seed: int, args, overrides: list[str], epochs: int) -> subprocess.Popen:
-    run = Path(args.out) / f"seed{seed}"
+def start(spec, args, overrides: list[str], epochs: int) -> subprocess.Popen:
+    """One training process for ``spec`` (a :class:`gridcells.sweep.plan.RunSpec`) in
+    ``args.out``/its name, resumed where a checkpoint is there."""
+    run = Path(args.out) / spec.name
     cmd = [sys.executable, "-c", LAUNCH, "train", "--params", args.params, "--run-dir",
-           str(run), "--quiet", *overrides, f"seed={seed}", f"n_epochs={epochs}"]
+           str(run), "--quiet", *overrides, f"seed={spec.overrides['seed']}",
+           f"n_epochs={epochs}"]
     if (run / "checkpoints").is_dir():
         cmd.insert(cmd.index("--quiet"), "--resume")
     env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)} if args.threads else None
-    log = open(Path(args.out) / f"seed{seed}.log", "a")
+    log = open(Path(args.out) / f"{spec.name}.log", "a")
     return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
 
 
@@ -66,10 +68,11 @@ def main(argv=None) -> int:
     if args.steps % cfg.n_steps:
         p.error(f"--steps: expected a multiple of the runs' n_steps ({cfg.n_steps}), "
                 f"got {args.steps}")
-    seeds = parse_seeds(args.seeds)
+    # named as a sweep names its runs (the overrides as a one-point grid, then the seed)
+    specs = plan_runs(parse_seeds(args.seeds), {k: [v] for k, v in overrides.items()})
     Path(args.out).mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    procs = {s: start(s, args, args.overrides, args.steps // cfg.n_steps) for s in seeds}
+    procs = {r.name: start(r, args, args.overrides, args.steps // cfg.n_steps) for r in specs}
     while any(pr.poll() is None for pr in procs.values()) and time.time() - t0 < args.budget:
         time.sleep(5)
     for pr in procs.values():
@@ -81,16 +84,16 @@ def main(argv=None) -> int:
     hw = hardware(resolve_device(cfg.device), args.threads or "default")
     with open(Path(args.out) / "screens.jsonl", "a") as rows, \
             open(Path(args.out) / "curves.jsonl", "a") as curves:
-        for s in seeds:
-            curve = read_csv(Path(args.out) / f"seed{s}" / "gridness.csv")
+        for spec in specs:
+            s = spec.overrides["seed"]
+            curve = read_csv(Path(args.out) / spec.name / "gridness.csv")
             curves.write(json.dumps({"seed": s, "overrides": overrides, "curve": curve})
                          + "\n")
             if not curve:
-                print(f"seed {s}: no measurement (exit {procs[s].returncode})")
+                print(f"seed {s}: no measurement (exit {procs[spec.name].returncode})")
                 continue
             last = curve[-1]
-            row = {"name": f"{setting_of(overrides)}_seed{s}", "seed": s,
-                   "overrides": {**overrides, "seed": s},
+            row = {"name": spec.name, "seed": s, "overrides": spec.overrides,
                    "params": args.params, "stage": "screen", "step": int(last["step"]),
                    "hardware": hw, "wall_s": round(time.time() - t0, 1),
                    **{k: last[k] for k in ("err_cm", "frac_above_03", "hex_order",

@@ -156,9 +156,8 @@ def unit_concordance(table, reps: int = 9999, seed: int = 0) -> tuple[float, flo
     p-value: each condition's column is shuffled among the units (exact under the null that
     a unit's outcomes under different conditions are independent). (variance, p)."""
     t = _binary_table(table, "unit_concordance")
-    rng = np.random.default_rng(seed)
     observed = float(t.sum(1).var())
-    order = rng.random((reps, t.shape[1], t.shape[0])).argsort(axis=2)
-    shuffled = np.take_along_axis(np.broadcast_to(t.T, order.shape), order, axis=2)
+    # each setting's column shuffled among the units: the rows of the transpose
+    shuffled = _shuffled_within_rows(t.T, reps, np.random.default_rng(seed))
     null = shuffled.sum(1).var(-1)
     return observed, rank_p_value(observed - 1e-9, null)

@@ -127,10 +127,10 @@ glue("open_recipe", f"{listing(reached)} checked on seeds that did not choose "
      "a setting that reaches the goal (none of the map's settings does yet), then checked "
      "on seeds that did not choose it", display=False)
 paired = coin.seed_by_setting(odds_rows)
+cpu = load_config("params/cpu.yaml")   # the recipe the map changes
 if paired["seeds"]:
     # the seed question is asked of the settings whose runs of a seed start from the
     # recipe's point (same weights, centres and first paths: computed, not assumed)
-    cpu = load_config("params/cpu.yaml")
     ov = {k: v for k, v in odds.overrides_by_setting(odds_rows).items()
           if k in paired["settings"]}
     # a setting shares the recipe's start only if it does so on every shared seed
@@ -301,18 +301,18 @@ else:
 
 NUDGE = "experiments/results/odds_nudge_screens.jsonl"
 nudge_rows = read_jsonl(NUDGE)
-cpu = load_config("params/cpu.yaml")
+recipe_screens = coin.screens_of(odds_rows)   # the recipe on the fresh seeds, by seed
 # the nudged rate as the rows record it (before any row: the queue's value)
 nudge_lr = next((odds.row_overrides(r)["learning_rate"] for r in nudge_rows), 2.0001e-3)
 nudge_setting = odds.setting_of({"learning_rate": nudge_lr})
 change = (f"the learning rate changed by one part in "
           f"{round(cpu.learning_rate / abs(nudge_lr - cpu.learning_rate)):,}")
 glue("nudge_text", f"{change} ({cpu.learning_rate:g} to {nudge_lr:g})", display=False)
-nudged = coin.perturbation_agreement(coin.screens_of(odds_rows),
+nudged = coin.perturbation_agreement(recipe_screens,
                                      coin.screens_of(nudge_rows, nudge_setting))
 glue("nudge_sentence", coin.perturbation_sentence(nudged, change), display=False)
 glue("limits_sentence", coin.limits_sentence(omnibus, nudged, change), display=False)
-fresh_seeds = sorted(coin.screens_of(odds_rows))
+fresh_seeds = sorted(recipe_screens)
 nudge_same = [s for s in fresh_seeds if emergence.same_start(
     cpu, {"nudge": {"learning_rate": nudge_lr}}, s)]
 glue("nudge_start", f"On every one of the {len(fresh_seeds)} fresh seeds the two runs start "
@@ -329,7 +329,7 @@ glue("avx2_slowdown", f"{wall['AVX2'] / wall['AVX512']:.0f}", display=False)
 # the two fp32 screens against the same seeds' bf16 screens
 fp32 = coin.screens_of(read_jsonl("experiments/results/odds_fp32_screens.jsonl"),
                        "precision=fp32")
-bf16 = coin.screens_of(odds_rows)
+bf16 = recipe_screens
 slower = [s for s in sorted(fp32) if fp32[s]["err_cm"] > bf16[s]["err_cm"]]
 glue("fp32_text", f"The recipe in fp32 decoded worse at the screen than in bf16 on "
      f"{len(slower)} of the {len(fp32)} seeds it screened before it was stopped ("

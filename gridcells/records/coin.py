@@ -16,7 +16,14 @@ import math
 import numpy as np
 
 from gridcells.records.experiments import listing
-from gridcells.records.odds import MIN_SEEDS, row_overrides, setting_of, verdicts_by_setting
+from gridcells.records.odds import (
+    MIN_SEEDS,
+    latest_screens,
+    row_overrides,
+    row_seed,
+    setting_of,
+    verdicts_by_setting,
+)
 from gridcells.stats import cochran_q, unit_concordance
 
 
@@ -97,9 +104,9 @@ def omnibus_sentence(tests: dict | None, alpha: float = 0.05) -> str:
 
 
 def screens_of(rows: list[dict], setting: str = "recipe") -> dict[int, dict]:
-    """One setting's screen rows by seed (the newest row of each seed counts)."""
-    return {r.get("seed", row_overrides(r).get("seed")): r for r in rows
-            if r.get("stage", "screen") == "screen" and setting_of(row_overrides(r)) == setting}
+    """One setting's screen rows by seed (the newest row of each run counts)."""
+    return {row_seed(r): r for r in latest_screens(rows)
+            if setting_of(row_overrides(r)) == setting}
 
 
 def perturbation_agreement(a: dict[int, dict], b: dict[int, dict]) -> dict:

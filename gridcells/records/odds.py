@@ -62,15 +62,26 @@ def verdicts_by_setting(rows: list[dict]) -> dict[str, dict[int, bool]]:
     """Each setting's screen verdicts by seed, from screen rows (each with ``overrides`` and
     ``passes_rule``; the newest row of each run counts), settings in order of first
     appearance: {setting: {seed: leans hexagonal}}."""
-    latest: dict[str, dict] = {}
+    by: dict[str, dict[int, bool]] = {}
+    for r in latest_screens(rows):
+        by.setdefault(setting_of(row_overrides(r)), {})[row_seed(r)] = bool(r["passes_rule"])
+    return by
+
+
+def latest_screens(rows: list[dict]) -> list[dict]:
+    """The screen rows of a sweep table (rows without ``stage`` count as screens), the
+    newest of each run (by setting and ``name``, so tables pooled from sweeps that name
+    their runs alike keep each), runs in order of first appearance."""
+    latest: dict[tuple[str, str], dict] = {}
     for r in rows:
         if r.get("stage", "screen") == "screen":
-            latest[r["name"]] = r
-    by: dict[str, dict[int, bool]] = {}
-    for r in latest.values():
-        seed = r.get("seed", (r.get("overrides") or {}).get("seed", r["name"]))
-        by.setdefault(setting_of(row_overrides(r)), {})[seed] = bool(r["passes_rule"])
-    return by
+            latest[setting_of(row_overrides(r)), r["name"]] = r
+    return list(latest.values())
+
+
+def row_seed(row: dict):
+    """A sweep row's seed (its ``seed``, else its overrides', else its run name)."""
+    return row.get("seed", row_overrides(row).get("seed", row["name"]))
 
 
 def overrides_by_setting(rows: list[dict]) -> dict[str, dict]:
